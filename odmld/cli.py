@@ -1,0 +1,195 @@
+"""The `odmld` command line: load, validate, query and dump the store, and serve it.
+
+Exit codes follow pySHACL's: 0 success (or conforms), 1 violations (or a failed run), 2 unreadable
+input or bad usage. Every error is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+import pyoxigraph as ox
+
+from . import queries, validation
+from .config import SETTINGS_BY_NAME, Config, ConfigError, load_config
+from .loading import LoadError, parse_paths
+from .resources import default_load_paths
+from .store import Store, StoreError, open_store
+from .terms import parse_parameter
+from .output import render_results
+
+EXIT_UNREADABLE = 2
+EXIT_FAILED = 1
+
+
+class Failure(click.ClickException):
+    """An error that ends the command with a message and an exit code, never a traceback."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_UNREADABLE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"odmld: error: {self.format_message()}", err=True)
+
+
+def setting_option(name: str, *flags: str, **kwargs: Any) -> Callable:
+    """A flag for a setting; its help comes from the settings table, so it is written once."""
+    setting = SETTINGS_BY_NAME[name]
+    return click.option(*flags, name, default=None,
+                        help=f"{setting.help} [env: {setting.env}]", **kwargs)
+
+
+store_option = setting_option("store", "--store", metavar="PATH")
+base_option = setting_option("base_uri", "--base-uri", metavar="URI")
+
+
+def make_config(**flags: Any) -> Config:
+    try:
+        return load_config({name: value for name, value in flags.items() if value is not None})
+    except ConfigError as error:
+        raise Failure(str(error)) from None
+
+
+def open_for(config: Config, *, read_only: bool = False) -> Store:
+    try:
+        return open_store(config, read_only=read_only)
+    except StoreError as error:
+        raise Failure(str(error), EXIT_FAILED) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """odmld: open data maturity of local governments as Linked Open Data."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@base_option
+def load(paths: tuple[Path, ...], store: str | None, base_uri: str | None) -> None:
+    """Load RDF files or folders (default: data/, ontology/, shapes/).
+
+    Each triples file goes to its own named graph, TriG and N-Quads keep theirs; loading a file again
+    replaces its graph. Nothing is written unless every file parses.
+    """
+    config = make_config(store=store, base_uri=base_uri)
+    loaded = load_into(open_for(config), list(paths) or default_load_paths())
+    for graph, count in loaded:
+        click.echo(f"{count:>8}  {graph}")
+    click.echo(f"loaded {sum(count for _, count in loaded)} quads into {len(loaded)} graph(s)")
+
+
+def load_into(target: Store, paths: list[Path]) -> list[tuple[Any, int]]:
+    try:
+        parsed = parse_paths(paths, target.base_uri)
+    except LoadError as error:
+        raise Failure(f"nothing loaded: {error}") from None
+    return target.replace_graphs(parsed)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@base_option
+@setting_option("lang", "--lang", type=click.Choice(["nl", "en"]))
+def validate(paths: tuple[Path, ...], base_uri: str | None, lang: str | None) -> None:
+    """Validate RDF files against the shapes: exit 0 conforms, 1 violations, 2 unreadable."""
+    config = make_config(base_uri=base_uri, lang=lang)
+    try:
+        report = validation.validate_paths(list(paths), config.base_uri)
+    except validation.UnreadableInput as error:
+        raise Failure(str(error)) from None
+    click.echo(validation.format_report(report, config.lang))
+    if not report.conforms:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--format", "output_format", default="table",
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
+              help="Output: a table, SPARQL results as csv/tsv/json/xml, or RDF for CONSTRUCT.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE (an <IRI> or a literal); may be repeated.")
+@store_option
+@base_option
+def query(query: str, output_format: str, params: tuple[str, ...], store: str | None,
+          base_uri: str | None) -> None:
+    """Run a SPARQL query: a name from queries/, a .rq file, or - for standard input."""
+    config = make_config(store=store, base_uri=base_uri)
+    text = read_query(query)
+    try:
+        bindings = dict(parse_parameter(param, config.base_uri) for param in params)
+    except ValueError as error:
+        raise Failure(str(error)) from None
+    target = open_for(config, read_only=True)
+    try:
+        results = target.query(text, bindings=bindings)
+        click.echo(render_results(results, output_format), nl=False)
+    except SyntaxError as error:
+        raise Failure(f"the query does not parse: {error}") from None
+    except (ValueError, RuntimeError) as error:
+        # pyoxigraph raises RuntimeError for queries it parses but cannot run as asked, e.g. a
+        # parameter that the query does not project (substitution needs it in the projection).
+        raise Failure(str(error)) from None
+
+
+def read_query(name_or_path: str) -> str:
+    if name_or_path == "-":
+        return sys.stdin.read()
+    path = Path(name_or_path)
+    if path.suffix in {".rq", ".sparql"} or path.is_file():
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise Failure(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return queries.get(name_or_path).text
+    except queries.QueryNotFound as error:
+        raise Failure(str(error)) from None
+
+
+@cli.command()
+@click.option("--format", "output_format", default="nquads", type=click.Choice(["nquads", "trig"]),
+              help="N-Quads (default) or TriG; both keep every named graph.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@store_option
+@base_option
+def dump(output_format: str, output: Path | None, store: str | None, base_uri: str | None) -> None:
+    """Write the whole store, every named graph included, losslessly."""
+    config = make_config(store=store, base_uri=base_uri)
+    rdf_format = ox.RdfFormat.N_QUADS if output_format == "nquads" else ox.RdfFormat.TRIG
+    target = open_for(config, read_only=True)
+    if output is None:
+        target.dump(sys.stdout.buffer, rdf_format)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as handle:
+            target.dump(handle, rdf_format)
+
+
+@cli.command()
+@setting_option("host", "--host")
+@setting_option("port", "--port", type=int)
+@store_option
+@base_option
+def serve(host: str | None, port: int | None, store: str | None, base_uri: str | None) -> None:
+    """Load the model into the store and report what it holds."""
+    config = make_config(host=host, port=port, store=store, base_uri=base_uri)
+    target = open_for(config)
+    loaded = load_into(target, default_load_paths())
+    click.echo(f"store {config.store}: {sum(c for _, c in loaded)} quads in {len(loaded)} graphs "
+               f"loaded from the bundled model, base URI {config.base_uri}")
+    click.echo(render_results(target.query(queries.get("store-summary").text), "table"), nl=False)
+
+
+def main() -> None:
+    cli(prog_name="odmld")
+
+
+if __name__ == "__main__":
+    main()

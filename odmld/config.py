@@ -1,0 +1,143 @@
+"""Every setting of odmld, declared once.
+
+`SETTINGS` is the single table of what can be configured: its name, the `ODMLD_` environment variable
+that sets it, its default and what it means. The README's settings table is tested against it. A value
+comes from, in order of precedence: a command-line flag, the environment, the default. Nothing is read at
+import time: `load_config` reads the environment when it is called.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+ENV_PREFIX = "ODMLD_"
+
+
+def default_store_path() -> str:
+    """A per-user data folder (XDG), so a fresh checkout needs no configuration."""
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return str(Path(data_home) / "odmld" / "store")
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number <= 0:
+        raise ValueError(f"expected a positive whole number, got {value!r}")
+    return number
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if number <= 0:
+        raise ValueError(f"expected a positive number, got {value!r}")
+    return number
+
+
+def _base_uri(value: str) -> str:
+    value = value.strip()
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"expected an http(s) URI, got {value!r}")
+    return value if value.endswith("/") else value + "/"
+
+
+def _lang(value: str) -> str:
+    if value not in {"nl", "en"}:
+        raise ValueError(f"expected nl or en, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("store", None, str,
+            "Path of the embedded Oxigraph store (default: `$XDG_DATA_HOME/odmld/store`)."),
+    Setting("base_uri", None, _base_uri,
+            "Base of every URI odmld mints; default: the server's own address, `http://HOST:PORT/`."),
+    Setting("host", "127.0.0.1", str, "Address the web server listens on."),
+    Setting("port", 5000, _positive_int, "Port the web server listens on."),
+    Setting("lang", "nl", _lang, "Language of command-line reports: `nl` or `en`."),
+    Setting("query_timeout", 10.0, _positive_float,
+            "Seconds a public SPARQL query may run before it is stopped."),
+    Setting("result_limit", 10000, _positive_int,
+            "Most rows (or triples) a public SPARQL query may return."),
+    Setting("union_default_graph", True, _bool,
+            "Queries see the union of all named graphs as their default graph."),
+)
+
+SETTINGS_BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+class ConfigError(ValueError):
+    """A setting has a value odmld cannot use; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class Config:
+    store: str
+    base_uri: str
+    host: str
+    port: int
+    lang: str
+    query_timeout: float
+    result_limit: int
+    union_default_graph: bool
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def load_config(overrides: Mapping[str, Any] | None = None,
+                environ: Mapping[str, str] | None = None) -> Config:
+    """Resolve every setting: flag (a non-None override) over environment over default."""
+    overrides = overrides or {}
+    environ = os.environ if environ is None else environ
+    unknown = set(overrides) - set(SETTINGS_BY_NAME)
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        override = overrides.get(setting.name)
+        raw = environ.get(setting.env)
+        try:
+            if override is not None:
+                value = setting.parse(str(override)) if isinstance(override, str) else override
+            elif raw is not None and raw != "":
+                value = setting.parse(raw)
+            else:
+                value = setting.default
+        except ValueError as error:
+            source = "flag" if override is not None else setting.env
+            raise ConfigError(f"{setting.name} ({source}): {error}") from None
+        values[setting.name] = value
+    if values["store"] is None:
+        values["store"] = default_store_path()
+    if values["base_uri"] is None:
+        values["base_uri"] = f"http://{_display_host(values['host'])}:{values['port']}/"
+    return Config(**values)
+
+
+def _display_host(host: str) -> str:
+    """The address a browser can use for a server that listens on `host`."""
+    if host in {"0.0.0.0", "::", ""}:
+        return "localhost"
+    return f"[{host}]" if ":" in host else host

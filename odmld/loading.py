@@ -1,0 +1,104 @@
+"""Reading RDF files into quads, each triples file in a named graph of its own.
+
+Parsing happens completely before anything is written, so a file that does not parse leaves the store
+as it was. The graph of a triples file is named after the file (`{base}graph/{folder}/{stem}`), so
+loading the same file again replaces exactly that graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .resources import BUNDLED_FOLDERS, folder
+
+# Folders inside data/ that hold material meant for submission, not the published model.
+SKIPPED_FOLDERS = frozenset({"examples"})
+QUAD_FORMATS = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS})
+
+
+class LoadError(Exception):
+    """A file cannot be loaded; the message names the file and, for syntax errors, the line."""
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    path: Path
+    graph: ox.NamedNode | None  # the graph of a triples file; None for TriG / N-Quads
+    quads: list[ox.Quad]
+
+    @property
+    def graphs(self) -> set[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+        if self.graph is not None:
+            return {self.graph}
+        return {quad.graph_name for quad in self.quads}
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    suffix = path.suffix.lstrip(".").lower()
+    rdf = ox.RdfFormat.from_extension(suffix) if suffix else None
+    if rdf is None:
+        raise LoadError(f"{path}: not a known RDF file extension ({path.suffix or 'none'})")
+    return rdf
+
+
+def iter_rdf_files(path: Path) -> list[Path]:
+    """The RDF files at `path`: the file itself, or every RDF file below a folder, in a stable order."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise LoadError(f"{path}: no such file or folder")
+    found = []
+    for candidate in sorted(path.rglob("*")):
+        relative = candidate.relative_to(path)
+        if any(part.startswith(".") or part in SKIPPED_FOLDERS for part in relative.parts[:-1]):
+            continue
+        suffix = candidate.suffix.lstrip(".").lower()
+        if candidate.is_file() and suffix and ox.RdfFormat.from_extension(suffix) is not None:
+            found.append(candidate)
+    return found
+
+
+def graph_name(path: Path, base_uri: str) -> ox.NamedNode:
+    """`{base}graph/data/maturity-model` for a bundled file, `{base}graph/file/{stem}` otherwise."""
+    resolved = path.resolve()
+    for name in BUNDLED_FOLDERS:
+        root = folder(name).resolve()
+        if resolved.is_relative_to(root):
+            relative = resolved.relative_to(root).with_suffix("")
+            return ox.NamedNode(f"{base_uri}graph/{name}/{quote(relative.as_posix())}")
+    return ox.NamedNode(f"{base_uri}graph/file/{quote(resolved.stem)}")
+
+
+def parse_file(path: Path, base_uri: str) -> ParsedFile:
+    """Parse one file completely, resolving relative IRIs against `base_uri`."""
+    rdf = rdf_format(path)
+    target = None if rdf in QUAD_FORMATS else graph_name(path, base_uri)
+    try:
+        quads = list(ox.parse(path=str(path), format=rdf, base_iri=base_uri))
+    except SyntaxError as error:
+        raise LoadError(f"{path}: {syntax_message(error)}") from None
+    except (OSError, ValueError) as error:
+        raise LoadError(f"{path}: {error}") from None
+    if target is not None:
+        quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+    return ParsedFile(path=path, graph=target, quads=quads)
+
+
+def parse_paths(paths: list[Path], base_uri: str) -> list[ParsedFile]:
+    """Parse every RDF file under `paths`; raise LoadError on the first that fails."""
+    files = [file for path in paths for file in iter_rdf_files(Path(path))]
+    if not files:
+        raise LoadError(f"no RDF files found in {', '.join(str(p) for p in paths)}")
+    return [parse_file(file, base_uri) for file in files]
+
+
+def syntax_message(error: SyntaxError) -> str:
+    """pyoxigraph's message already says 'between line L column C and ...'; keep it, add the line."""
+    message = str(error.msg if hasattr(error, "msg") else error)
+    if error.lineno and "line" not in message:
+        message = f"line {error.lineno}: {message}"
+    return message

@@ -1,0 +1,145 @@
+"""The store seam: everything odmld reads or writes goes through `Store`.
+
+The default store is an embedded, on-disk Oxigraph database. One process may open it read-write (RocksDB
+holds a lock); others open it read-only and see a snapshot of the moment they opened it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import IO, Any, Iterable, Mapping
+
+import pyoxigraph as ox
+
+from .loading import ParsedFile
+
+STAGING_PREFIX = "urn:odmld:staging:"
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written; the message says why in words a user can act on."""
+
+
+class Store:
+    """An embedded Oxigraph store at `path`, minting and resolving IRIs against `base_uri`."""
+
+    def __init__(self, path: str | Path, *, base_uri: str, read_only: bool = False,
+                 union_default_graph: bool = True) -> None:
+        self.path = Path(path)
+        self.base_uri = base_uri
+        self.union_default_graph = union_default_graph
+        try:
+            if read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreError(
+                    f"the store at {self.path} is in use by another odmld process "
+                    "(stop it, or point --store / ODMLD_STORE elsewhere)") from None
+            raise StoreError(f"cannot open the store at {self.path}: {error}") from None
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None,
+              default_graph: list[GraphName] | None = None,
+              named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None) -> Any:
+        """Run a SPARQL query; values in `bindings` replace variables safely (never spliced).
+
+        The result must be consumed on the thread that called this (a pyoxigraph rule).
+        """
+        options: dict[str, Any] = {"base_iri": self.base_uri}
+        if bindings:
+            options["substitutions"] = {ox.Variable(name): value for name, value in bindings.items()}
+        if default_graph is not None:
+            options["default_graph"] = default_graph
+        elif self.union_default_graph:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = named_graphs
+        return self._store.query(text, **options)
+
+    def select(self, text: str, **bindings: Term) -> list[dict[str, Term]]:
+        """A SELECT query's solutions as dictionaries of the bound variables."""
+        solutions = self.query(text, bindings=bindings)
+        names = [variable.value for variable in solutions.variables]
+        rows = []
+        for solution in solutions:
+            row = {}
+            for name in names:
+                value = solution[name]
+                if value is not None:
+                    row[name] = value
+            rows.append(row)
+        return rows
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return sorted(self._store.named_graphs(), key=str)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat,
+             graph: GraphName | None = None) -> None:
+        """Write the whole dataset (quad formats) or one graph (any format) to `output`."""
+        if graph is None:
+            self._store.dump(output, rdf_format)
+        else:
+            self._store.dump(output, rdf_format, from_graph=graph)
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def replace_graphs(self, files: Iterable[ParsedFile]) -> list[tuple[GraphName, int]]:
+        """Replace, in one atomic step, every graph these files fill with what the files hold.
+
+        The new content is first written to staging graphs (one transaction), then a single SPARQL
+        update moves each staging graph onto its target (a second transaction, which either happens
+        completely or not at all). A crash in between leaves only staging graphs, which the next load
+        removes; the published graphs are always either all old or all new.
+        """
+        files = list(files)
+        self.drop_staging_graphs()
+        run = uuid.uuid4().hex
+        staging_of: dict[GraphName, ox.NamedNode] = {}
+        counts: dict[GraphName, int] = {}
+        staged: list[ox.Quad] = []
+        for parsed in files:
+            for target in parsed.graphs:  # an empty triples file still replaces (empties) its graph
+                if target not in staging_of:
+                    staging_of[target] = ox.NamedNode(f"{STAGING_PREFIX}{run}:{len(staging_of)}")
+                    counts[target] = 0
+            for quad in parsed.quads:
+                counts[quad.graph_name] += 1
+                staged.append(ox.Quad(quad.subject, quad.predicate, quad.object,
+                                      staging_of[quad.graph_name]))
+        self._store.extend(staged)
+        moves = [f"MOVE SILENT GRAPH {staging} TO {_graph_ref(target)}"
+                 for target, staging in staging_of.items()]
+        # Graph names are validated pyoxigraph terms serialised by pyoxigraph itself, not user text.
+        self._store.update(" ;\n".join(moves))
+        return sorted(counts.items(), key=lambda item: str(item[0]))
+
+    def drop_staging_graphs(self) -> None:
+        leftovers = [g for g in self._store.named_graphs()
+                     if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)]
+        for graph in leftovers:
+            self._store.remove_graph(graph)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+
+def _graph_ref(graph: GraphName) -> str:
+    return "DEFAULT" if isinstance(graph, ox.DefaultGraph) else str(graph)
+
+
+def open_store(config: Any, *, read_only: bool = False) -> Store:
+    """Open the store that `config` names (see odmld.config)."""
+    return Store(config.store, base_uri=config.base_uri, read_only=read_only,
+                 union_default_graph=config.union_default_graph)

@@ -1,0 +1,156 @@
+"""SHACL validation of RDF files against odmld's shapes, with the model as background knowledge.
+
+A submission is validated together with the ontology and the model data (the shapes look up, for
+instance, which scheme a maturity level belongs to), but only the submitted data is the focus.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import pyshacl
+import rdflib
+from rdflib.namespace import RDF, SH
+from rdflib.util import guess_format
+
+from .loading import iter_rdf_files, LoadError
+from .resources import folder, model_paths
+
+SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+class UnreadableInput(Exception):
+    """The input cannot be parsed: the message says where (pySHACL's exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    messages: dict[str, str]  # language -> message
+    shape: str | None
+
+    def message(self, lang: str) -> str:
+        return (self.messages.get(lang) or self.messages.get("")
+                or next(iter(self.messages.values()), "(no message)"))
+
+
+@dataclass(frozen=True)
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    report_graph: rdflib.Graph | None = None
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def read_graph(paths: Iterable[Path], base_uri: str) -> rdflib.Graph:
+    """Parse every RDF file under `paths` into one rdflib graph (quads flattened)."""
+    graph = rdflib.Dataset()
+    try:
+        files = [file for path in paths for file in iter_rdf_files(Path(path))]
+    except LoadError as error:
+        raise UnreadableInput(str(error)) from None
+    for file in files:
+        try:
+            graph.parse(file, format=guess_format(str(file)) or "turtle", publicID=base_uri)
+        except Exception as error:  # rdflib raises many unrelated types for bad syntax
+            raise UnreadableInput(f"{file}: {error}") from None
+    flat = rdflib.Graph()
+    for s, p, o, _ in graph.quads((None, None, None, None)):
+        flat.add((s, p, o))
+    return flat
+
+
+@lru_cache(maxsize=4)
+def shapes_graph(base_uri: str) -> rdflib.Graph:
+    """The shapes, parsed once per base URI (pySHACL does not modify them)."""
+    return read_graph([folder("shapes")], base_uri)
+
+
+@lru_cache(maxsize=4)
+def model_graph(base_uri: str) -> rdflib.Graph:
+    """The ontology and model data, parsed once per base URI; pySHACL mixes in a copy."""
+    return read_graph(model_paths(), base_uri)
+
+
+def validate_graph(data: rdflib.Graph, base_uri: str,
+                   background: rdflib.Graph | None = None) -> Report:
+    """Validate `data` against the shapes; `background` (default: the model) is mixed in for lookups."""
+    _conforms, report_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(base_uri),
+        ont_graph=model_graph(base_uri) if background is None else background,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+    )
+    return Report(findings=_findings(report_graph, base_uri), report_graph=report_graph)
+
+
+def validate_paths(paths: Iterable[Path], base_uri: str) -> Report:
+    return validate_graph(read_graph(paths, base_uri), base_uri)
+
+
+def _findings(report: rdflib.Graph, base_uri: str) -> list[Finding]:
+    findings = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        messages = {}
+        for message in report.objects(result, SH.resultMessage):
+            messages[getattr(message, "language", None) or ""] = str(message)
+        severity = report.value(result, SH.resultSeverity)
+        findings.append(Finding(
+            severity=SEVERITY_NAMES.get(severity, str(severity)),
+            focus=_short(report.value(result, SH.focusNode), base_uri),
+            path=_short(report.value(result, SH.resultPath), base_uri),
+            value=_short(report.value(result, SH.value), base_uri),
+            messages=messages,
+            shape=_short(report.value(result, SH.sourceShape), base_uri),
+        ))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or ""))
+
+
+def _short(term: rdflib.term.Node | None, base_uri: str) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.BNode):
+        return "_:" + str(term)
+    text = str(term)
+    return text[len(base_uri):] if text.startswith(base_uri) else text
+
+
+def format_report(report: Report, lang: str) -> str:
+    """A plain-text report a data manager can read."""
+    if lang == "nl":
+        head = (f"Conform: {'ja' if report.conforms else 'nee'} — "
+                f"{len(report.violations)} overtreding(en), {len(report.warnings)} waarschuwing(en)")
+        labels = {"path": "pad", "value": "waarde"}
+    else:
+        head = (f"Conforms: {'yes' if report.conforms else 'no'} — "
+                f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)")
+        labels = {"path": "path", "value": "value"}
+    lines = [head]
+    for finding in report.findings:
+        where = [f"<{finding.focus}>"]
+        if finding.path:
+            where.append(f"{labels['path']} <{finding.path}>")
+        if finding.value:
+            where.append(f"{labels['value']} {finding.value}")
+        lines.append(f"[{finding.severity}] " + ", ".join(where))
+        lines.append(f"    {finding.message(lang)}")
+    return "\n".join(lines)
