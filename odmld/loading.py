@@ -18,6 +18,9 @@ from .resources import BUNDLED_FOLDERS, folder
 # Folders inside data/ that hold material meant for submission, not the published model.
 SKIPPED_FOLDERS = frozenset({"examples"})
 QUAD_FORMATS = frozenset({ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS})
+# The file extensions odmld reads as RDF; pyoxigraph names the format of each. (It would also read
+# `.txt` as N-Triples, which would turn a stray note into a load error.)
+RDF_EXTENSIONS = frozenset({"ttl", "nt", "nq", "trig", "rdf", "owl", "jsonld", "n3"})
 
 
 class LoadError(Exception):
@@ -39,7 +42,7 @@ class ParsedFile:
 
 def rdf_format(path: Path) -> ox.RdfFormat:
     suffix = path.suffix.lstrip(".").lower()
-    rdf = ox.RdfFormat.from_extension(suffix) if suffix else None
+    rdf = ox.RdfFormat.from_extension(suffix) if suffix in RDF_EXTENSIONS else None
     if rdf is None:
         raise LoadError(f"{path}: not a known RDF file extension ({path.suffix or 'none'})")
     return rdf
@@ -56,8 +59,7 @@ def iter_rdf_files(path: Path) -> list[Path]:
         relative = candidate.relative_to(path)
         if any(part.startswith(".") or part in SKIPPED_FOLDERS for part in relative.parts[:-1]):
             continue
-        suffix = candidate.suffix.lstrip(".").lower()
-        if candidate.is_file() and suffix and ox.RdfFormat.from_extension(suffix) is not None:
+        if candidate.is_file() and candidate.suffix.lstrip(".").lower() in RDF_EXTENSIONS:
             found.append(candidate)
     return found
 

@@ -1,0 +1,96 @@
+"""The CLI as a user runs it: a subprocess against a real on-disk store."""
+
+import re
+from pathlib import Path
+
+import rdflib
+from rdflib.compare import isomorphic
+
+from conftest import run_cli
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def loaded_count(output: str) -> int:
+    return int(re.search(r"loaded (\d+) quads", output).group(1))
+
+
+def as_dataset(nquads: str) -> dict[str, rdflib.Graph]:
+    dataset = rdflib.Dataset()
+    dataset.parse(data=nquads, format="nquads")
+    return {str(graph.identifier): graph for graph in dataset.graphs() if len(graph)}
+
+
+def test_load_dump_reload_dump_is_lossless(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    loaded = run_cli("load", store=first)
+    assert loaded.returncode == 0, loaded.stderr
+    dumped = run_cli("dump", store=first)
+    assert dumped.returncode == 0, dumped.stderr
+    assert len(dumped.stdout.splitlines()) == loaded_count(loaded.stdout)
+
+    dump_file = tmp_path / "all.nq"
+    dump_file.write_text(dumped.stdout, encoding="utf-8")
+    assert run_cli("load", str(dump_file), store=second).returncode == 0
+    again = run_cli("dump", store=second).stdout
+    assert len(again.splitlines()) == len(dumped.stdout.splitlines())
+    before, after = as_dataset(dumped.stdout), as_dataset(again)
+    assert before.keys() == after.keys()
+    assert all(isomorphic(before[name], after[name]) for name in before)
+
+
+def test_reloading_the_model_changes_nothing(tmp_path):
+    store = tmp_path / "store"
+    run_cli("load", store=store)
+    first = run_cli("dump", store=store).stdout
+    assert run_cli("load", store=store).returncode == 0
+    assert len(run_cli("dump", store=store).stdout.splitlines()) == len(first.splitlines())
+
+
+def test_a_broken_file_is_refused_and_the_store_left_as_it_was(tmp_path):
+    store = tmp_path / "store"
+    run_cli("load", store=store)
+    before = run_cli("dump", store=store).stdout
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<id/x> <ns/p> 1 .\n<id/y> <ns/p> .\n", encoding="utf-8")
+    result = run_cli("load", "data", str(broken), store=store)
+    assert result.returncode == 2
+    assert "broken.ttl" in result.stderr and "line 2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run_cli("dump", store=store).stdout == before
+
+
+def test_validate_exit_codes(tmp_path):
+    assert run_cli("validate", "data").returncode == 0
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<id/x> <ns/p> .\n", encoding="utf-8")
+    unreadable = run_cli("validate", str(broken))
+    assert unreadable.returncode == 2 and "broken.ttl" in unreadable.stderr
+    assert "Traceback" not in unreadable.stderr
+    invalid = run_cli("validate", str(FIXTURES / "assessments" / "missing-date.ttl"))
+    assert invalid.returncode == 1, invalid.stdout
+    assert "Violation" in invalid.stdout
+
+
+def test_query_by_name_prints_a_table_and_csv(model_store_path):
+    table = run_cli("query", "domains", store=model_store_path)
+    assert table.returncode == 0, table.stderr
+    assert "(11 rows)" in table.stdout
+    csv = run_cli("query", "domains", "--format", "csv", store=model_store_path)
+    assert csv.stdout.splitlines()[0].startswith("notation,")
+
+
+def test_query_errors_are_one_line_without_traceback(model_store_path):
+    unknown = run_cli("query", "no-such-query", store=model_store_path)
+    assert unknown.returncode == 2 and "no query called" in unknown.stderr
+    bad = run_cli("query", "-", store=model_store_path, input="SELECT * WHERE { ?s ")
+    assert bad.returncode == 2 and "does not parse" in bad.stderr
+    assert "Traceback" not in unknown.stderr + bad.stderr
+
+
+def test_query_binds_parameters(model_store_path):
+    result = run_cli("query", "domain-principles", "--param", "domain=<id/maturiteitsdomein/4>",
+                     "--format", "csv", store=model_store_path)
+    assert result.returncode == 0, result.stderr
+    notations = [line.split(",")[1] for line in result.stdout.splitlines()[1:]]
+    assert notations == ["7", "8", "9", "10", "16"]

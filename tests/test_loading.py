@@ -1,0 +1,85 @@
+"""Loading into a real on-disk Oxigraph store: one graph per triples file, atomic replacement."""
+
+import io
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from odmld.loading import LoadError, graph_name, parse_paths
+from odmld.store import STAGING_PREFIX, Store
+
+BASE = "http://odmld.test/"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def dump(store: Store) -> bytes:
+    out = io.BytesIO()
+    store.dump(out, ox.RdfFormat.N_QUADS)
+    return out.getvalue()
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store", base_uri=BASE)
+
+
+def test_each_triples_file_gets_its_own_graph_and_relative_iris_resolve(store, tmp_path):
+    a = write(tmp_path, "a.ttl", '@prefix odm: <ns/odm#> .\n<id/x/1> odm:p "een"@nl .\n')
+    b = write(tmp_path, "b.nt", '<http://e.org/s> <http://e.org/p> "o" .\n')
+    store.replace_graphs(parse_paths([a, b], BASE))
+    assert {g.value for g in store.named_graphs()} == {BASE + "graph/file/a", BASE + "graph/file/b"}
+    rows = store.select("SELECT ?o WHERE { ?s <ns/odm#p> ?o }")
+    assert [row["o"] for row in rows] == [ox.Literal("een", language="nl")]
+    assert store.select("SELECT ?s WHERE { ?s ?p ?o FILTER(?s = <id/x/1>) }")
+
+
+def test_reloading_a_file_replaces_its_graph(store, tmp_path):
+    a = write(tmp_path, "a.ttl", "<id/x/1> <ns/p> 1 , 2 .\n")
+    store.replace_graphs(parse_paths([a], BASE))
+    write(tmp_path, "a.ttl", "<id/x/1> <ns/p> 3 .\n")
+    store.replace_graphs(parse_paths([a], BASE))
+    values = [row["o"].value for row in store.select("SELECT ?o WHERE { ?s ?p ?o }")]
+    assert values == ["3"]
+
+
+def test_trig_keeps_the_graphs_it_names(store, tmp_path):
+    t = write(tmp_path, "t.trig", "<graph/own> { <id/x/1> <ns/p> 1 . }\n<id/x/2> <ns/p> 2 .\n")
+    store.replace_graphs(parse_paths([t], BASE))
+    assert [g.value for g in store.named_graphs()] == [BASE + "graph/own"]
+    assert len(store) == 2
+
+
+def test_a_file_that_does_not_parse_is_refused_with_its_line_and_nothing_is_written(store, tmp_path):
+    good = write(tmp_path, "good.ttl", "<id/x/1> <ns/p> 1 .\n")
+    store.replace_graphs(parse_paths([good], BASE))
+    before = dump(store)
+    write(tmp_path, "good.ttl", "<id/x/1> <ns/p> 2 .\n")
+    bad = write(tmp_path, "bad.ttl", "<id/x/1> <ns/p> 1 .\n\n<id/x/2> <ns/p> \"open .\n")
+    with pytest.raises(LoadError, match=r"bad\.ttl.*line 3"):
+        store.replace_graphs(parse_paths([good, bad], BASE))
+    assert dump(store) == before
+
+
+def test_unknown_extensions_and_missing_paths_are_refused(tmp_path):
+    with pytest.raises(LoadError, match="not a known RDF file extension"):
+        parse_paths([write(tmp_path, "notes.txt", "hello")], BASE)
+    with pytest.raises(LoadError, match="no such file"):
+        parse_paths([tmp_path / "missing.ttl"], BASE)
+
+
+def test_staging_graphs_left_by_a_crash_are_removed_on_the_next_load(store, tmp_path):
+    store._store.add(ox.Quad(ox.NamedNode("http://e.org/s"), ox.NamedNode("http://e.org/p"),
+                             ox.Literal("x"), ox.NamedNode(STAGING_PREFIX + "dead:0")))
+    store.replace_graphs(parse_paths([write(tmp_path, "a.ttl", "<id/x/1> <ns/p> 1 .\n")], BASE))
+    assert all(not g.value.startswith(STAGING_PREFIX) for g in store.named_graphs())
+
+
+def test_bundled_files_are_named_after_their_folder():
+    from odmld.resources import folder
+    assert graph_name(folder("data") / "charter.ttl", BASE).value == BASE + "graph/data/charter"
