@@ -2,12 +2,11 @@
 
 The folders `data/`, `ontology/`, `shapes/` and `queries/` sit at the top of the repository. A checkout
 (or an editable install) reads them there; a built wheel carries them as the packages `odmld.data`,
-`odmld.ontology`, ... (see pyproject.toml), found through importlib.resources.
+`odmld.ontology`, ... (see pyproject.toml), installed as folders inside the package.
 """
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 BUNDLED_FOLDERS = ("data", "ontology", "shapes")
@@ -17,10 +16,11 @@ def folder(name: str) -> Path:
     """The on-disk path of a bundled folder: data, ontology, shapes or queries."""
     if name not in (*BUNDLED_FOLDERS, "queries"):
         raise ValueError(f"no bundled folder called {name!r}")
-    checkout = Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    checkout = package.parent
     if (checkout / "pyproject.toml").is_file() and (checkout / name).is_dir():
         return checkout / name
-    return Path(str(resources.files(f"odmld.{name}")))
+    return package / name
 
 
 def default_load_paths() -> list[Path]:
