@@ -13,6 +13,7 @@ from typing import Iterable
 
 import pyshacl
 import rdflib
+from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.util import guess_format
 
@@ -91,10 +92,15 @@ def model_graph(base_uri: str) -> rdflib.Graph:
 def validate_graph(data: rdflib.Graph, base_uri: str,
                    background: rdflib.Graph | None = None) -> Report:
     """Validate `data` against the shapes; `background` (default: the model) is mixed in for lookups."""
+    # pySHACL mixes an ont_graph in only when it runs inference, so the union is made here.
+    union = rdflib.Graph()
+    for triple in (model_graph(base_uri) if background is None else background):
+        union.add(triple)
+    for triple in data:
+        union.add(triple)
     _conforms, report_graph, _text = pyshacl.validate(
-        data,
+        union,
         shacl_graph=shapes_graph(base_uri),
-        ont_graph=model_graph(base_uri) if background is None else background,
         inference="none",
         advanced=True,
         allow_warnings=True,
@@ -116,13 +122,20 @@ def _findings(report: rdflib.Graph, base_uri: str) -> list[Finding]:
         findings.append(Finding(
             severity=SEVERITY_NAMES.get(severity, str(severity)),
             focus=_short(report.value(result, SH.focusNode), base_uri),
-            path=_short(report.value(result, SH.resultPath), base_uri),
+            path=_path_text(report, report.value(result, SH.resultPath), base_uri),
             value=_short(report.value(result, SH.value), base_uri),
             messages=messages,
             shape=_short(report.value(result, SH.sourceShape), base_uri),
         ))
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     return sorted(findings, key=lambda f: (order.get(f.severity, 3), f.focus, f.path or ""))
+
+
+def _path_text(report: rdflib.Graph, path: rdflib.term.Node | None, base_uri: str) -> str | None:
+    """A property path as text; a sequence path (an RDF list) as `p1/p2`."""
+    if isinstance(path, rdflib.BNode) and report.value(path, RDF.first) is not None:
+        return "/".join(_short(step, base_uri) or "" for step in Collection(report, path))
+    return _short(path, base_uri)
 
 
 def _short(term: rdflib.term.Node | None, base_uri: str) -> str | None:

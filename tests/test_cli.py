@@ -1,5 +1,7 @@
 """The CLI as a user runs it: a subprocess against a real on-disk store."""
 
+import csv
+import io
 import re
 from pathlib import Path
 
@@ -76,8 +78,10 @@ def test_query_by_name_prints_a_table_and_csv(model_store_path):
     table = run_cli("query", "domains", store=model_store_path)
     assert table.returncode == 0, table.stderr
     assert "(11 rows)" in table.stdout
-    csv = run_cli("query", "domains", "--format", "csv", store=model_store_path)
-    assert csv.stdout.splitlines()[0].startswith("notation,")
+    as_csv = run_cli("query", "domains", "--format", "csv", store=model_store_path)
+    lines = as_csv.stdout.splitlines()
+    assert lines[0].split(",") == ["domain", "notation", "label", "principles"]
+    assert len(lines) == 12
 
 
 def test_query_errors_are_one_line_without_traceback(model_store_path):
@@ -92,5 +96,5 @@ def test_query_binds_parameters(model_store_path):
     result = run_cli("query", "domain-principles", "--param", "domain=<id/maturiteitsdomein/4>",
                      "--format", "csv", store=model_store_path)
     assert result.returncode == 0, result.stderr
-    notations = [line.split(",")[1] for line in result.stdout.splitlines()[1:]]
+    notations = [row["notation"] for row in csv.DictReader(io.StringIO(result.stdout))]
     assert notations == ["7", "8", "9", "10", "16"]

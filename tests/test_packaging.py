@@ -9,7 +9,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def test_the_wheel_ships_the_rdf_and_sparql_folders(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
                     "-q", "-w", str(tmp_path), str(REPO)], check=True, capture_output=True,
                    timeout=300)
     wheel = next(tmp_path.glob("odmld-*.whl"))
