@@ -72,3 +72,27 @@ def test_five_user_profiles(model_store):
     labels = {r["label"].value for r in rows(model_store, "user-profiles")}
     assert labels == {"Stadsmedewerker (administratief)", "Beleidsmedewerker", "Data-expert",
                       "Data-manager", "Aankoopdienst"}
+
+
+# seed 004, back-up slides: items per area
+CHECKLIST_AREAS = {"1": ("Problem (re)definition", 5), "2": ("Capacity and resources", 3),
+                   "3": ("Organizational culture", 3), "4": ("Governance", 4),
+                   "5": ("Partnerships", 4), "6": ("Risks", 5)}
+
+
+def test_the_checklist_has_six_areas_and_twenty_four_items(model_store):
+    found = rows(model_store, "checklist")
+    assert len(found) == 24
+    for notation, (title, count) in CHECKLIST_AREAS.items():
+        items = [r for r in found if r["area_notation"].value == notation]
+        assert len(items) == count and items[0]["area"].value == title
+    titles = {r["notation"].value: r["title"].value for r in found}
+    assert titles["4.2"] == "Set roles and responsibility"
+    assert titles["6.5"] == "“Open washing”"
+
+
+def test_five_stars_with_the_flemish_target_of_three(model_store):
+    found = rows(model_store, "five-star")
+    assert [int(r["rank"].value) for r in found] == [1, 2, 3, 4, 5]
+    assert [r["meets_target"].value for r in found] == ["false", "false", "true", "true", "true"]
+    assert "open formaat" in found[2]["definition"].value
