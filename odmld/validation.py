@@ -20,6 +20,7 @@ from rdflib.util import guess_format
 from .loading import iter_rdf_files, LoadError
 from .resources import folder, model_paths
 
+QUAD_FORMATS = {"trig", "nquads"}
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
@@ -61,19 +62,21 @@ class Report:
 
 def read_graph(paths: Iterable[Path], base_uri: str) -> rdflib.Graph:
     """Parse every RDF file under `paths` into one rdflib graph (quads flattened)."""
-    graph = rdflib.Dataset()
     try:
         files = [file for path in paths for file in iter_rdf_files(Path(path))]
     except LoadError as error:
         raise UnreadableInput(str(error)) from None
+    flat = rdflib.Graph()
     for file in files:
+        rdf_format = guess_format(str(file)) or "turtle"
+        target = rdflib.Dataset() if rdf_format in QUAD_FORMATS else flat
         try:
-            graph.parse(file, format=guess_format(str(file)) or "turtle", publicID=base_uri)
+            target.parse(file, format=rdf_format, publicID=base_uri)
         except Exception as error:  # rdflib raises many unrelated types for bad syntax
             raise UnreadableInput(f"{file}: {error}") from None
-    flat = rdflib.Graph()
-    for s, p, o, _ in graph.quads((None, None, None, None)):
-        flat.add((s, p, o))
+        if target is not flat:
+            for s, p, o, _ in target.quads((None, None, None, None)):
+                flat.add((s, p, o))
     return flat
 
 
