@@ -178,13 +178,18 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
 @store_option
 @base_option
 def serve(host: str | None, port: int | None, store: str | None, base_uri: str | None) -> None:
-    """Load the model into the store and report what it holds."""
+    """Load the bundled model into the store, then serve it over HTTP (development server)."""
+    from .web import create_app
+
     config = make_config(host=host, port=port, store=store, base_uri=base_uri)
     target = open_for(config)
     loaded = load_into(target, default_load_paths())
-    click.echo(f"store {config.store}: {sum(c for _, c in loaded)} quads in {len(loaded)} graphs "
-               f"loaded from the bundled model, base URI {config.base_uri}")
-    click.echo(render_results(target.query(queries.get("store-summary").text), "table"), nl=False)
+    target.flush()
+    click.echo(f"store {config.store}: {sum(c for _, c in loaded)} quads in {len(loaded)} graphs, "
+               f"base URI {config.base_uri}")
+    app = create_app(config, store=target)
+    click.echo(f"odmld is serving on http://{config.host}:{config.port}/ (Ctrl+C stops it)")
+    app.run(host=config.host, port=config.port, threaded=True, use_reloader=False)
 
 
 def main() -> None:

@@ -82,6 +82,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a public SPARQL query may run before it is stopped."),
     Setting("result_limit", 10000, _positive_int,
             "Most rows (or triples) a public SPARQL query may return."),
+    Setting("sparql_workers", 2, _positive_int,
+            "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
     Setting("union_default_graph", True, _bool,
             "Queries see the union of all named graphs as their default graph."),
 )
@@ -102,6 +104,7 @@ class Config:
     lang: str
     query_timeout: float
     result_limit: int
+    sparql_workers: int
     union_default_graph: bool
     extra: Mapping[str, Any] = field(default_factory=dict)
 

@@ -80,7 +80,7 @@ def test_query_by_name_prints_a_table_and_csv(model_store_path):
     assert "(11 rows)" in table.stdout
     as_csv = run_cli("query", "domains", "--format", "csv", store=model_store_path)
     lines = as_csv.stdout.splitlines()
-    assert lines[0].split(",") == ["domain", "notation", "label", "principles"]
+    assert lines[0].split(",") == ["domain", "notation", "label", "lang", "principles"]
     assert len(lines) == 12
 
 

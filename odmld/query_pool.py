@@ -1,0 +1,187 @@
+"""Public SPARQL queries run in worker processes, so a runaway query can be stopped.
+
+pyoxigraph has no query timeout or cancellation: the only way to stop a query is to end the process
+running it. Each worker opens the store read-only (a snapshot; it reopens when the store's generation
+changes), runs one query at a time, enforces the result limit and returns the serialised answer. When a
+query runs past the time limit its worker is killed and replaced, and the caller gets a clear error while
+the other workers go on answering.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import pyoxigraph as ox
+
+
+class QueryRefused(Exception):
+    """The query cannot be answered as asked; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    text: str
+    results_media: str | None       # the SPARQL results format the client accepts, for SELECT / ASK
+    graph_media: str | None         # the RDF format the client accepts, for CONSTRUCT / DESCRIBE
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WorkerSettings:
+    store_path: str
+    base_uri: str
+    result_limit: int
+    union_default_graph: bool
+
+
+def run_job(store: ox.Store, job: QueryJob, settings: WorkerSettings) -> tuple[str, bytes]:
+    """Run one query on `store`; return (media type, body) or raise QueryRefused."""
+    options: dict[str, Any] = {"base_iri": settings.base_uri}
+    if job.default_graphs:
+        options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+    elif settings.union_default_graph:
+        options["use_default_graph_as_union"] = True
+    if job.named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    try:
+        results = store.query(job.text, **options)
+        if isinstance(results, ox.QueryTriples):
+            return _graph_answer(results, job, settings)
+        if job.results_media is None:
+            raise QueryRefused(406, "Not Acceptable", "no acceptable SPARQL results format; offered: "
+                               + ", ".join(f.media_type.split(";")[0] for f in RESULT_FORMATS))
+        results_format = ox.QueryResultsFormat.from_media_type(job.results_media)
+        if isinstance(results, ox.QuerySolutions):
+            _check_row_limit(store, job, options, settings.result_limit)
+            results = store.query(job.text, **options)
+        return job.results_media, results.serialize(format=results_format)
+    except SyntaxError as error:
+        raise QueryRefused(400, "Bad Request", f"the query does not parse: {error}") from None
+    except (ValueError, RuntimeError, OSError) as error:
+        raise QueryRefused(400, "Bad Request", f"the query cannot be run: {error}") from None
+
+
+RESULT_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+                  ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
+
+
+def _check_row_limit(store: ox.Store, job: QueryJob, options: dict[str, Any], limit: int) -> None:
+    """Count the solutions (stopping at limit + 1) before serialising them.
+
+    pyoxigraph can serialise a result only from its iterator, so the query runs a second time for the
+    answer; the count pass stops early, and both run on the same read-only snapshot.
+    """
+    for count, _solution in enumerate(store.query(job.text, **options), start=1):
+        if count > limit:
+            raise QueryRefused(400, "Result limit exceeded",
+                               f"the query returns more than {limit} rows; add a LIMIT or narrow it")
+
+
+def _graph_answer(triples: ox.QueryTriples, job: QueryJob, settings: WorkerSettings) -> tuple[str, bytes]:
+    if job.graph_media is None:
+        raise QueryRefused(406, "Not Acceptable", "no acceptable RDF format for a graph result")
+    collected = []
+    for triple in triples:
+        collected.append(triple)
+        if len(collected) > settings.result_limit:
+            raise QueryRefused(400, "Result limit exceeded",
+                               f"the query returns more than {settings.result_limit} triples")
+    rdf_format = ox.RdfFormat.from_media_type(job.graph_media)
+    return job.graph_media, ox.serialize(collected, format=rdf_format)
+
+
+def _worker_main(conn: Any, settings: WorkerSettings, generation: Any) -> None:
+    """A worker process: answer jobs from `conn` until it closes."""
+    store, opened_at = None, -1
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            if store is None or opened_at != generation.value:
+                opened_at = generation.value
+                store = ox.Store.read_only(settings.store_path)
+            media, body = run_job(store, job, settings)
+            conn.send(("ok", media, body))
+        except QueryRefused as refused:
+            conn.send(("refused", refused.status, refused.title, refused.detail))
+        except Exception as error:  # keep the worker alive; the parent answers with the message
+            conn.send(("refused", 400, "Bad Request", f"the query cannot be run: {error}"))
+
+
+class _Worker:
+    def __init__(self, context: Any, settings: WorkerSettings, generation: Any) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, settings, generation),
+                                       daemon=True)
+        self.process.start()
+        child.close()
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes that answer public SPARQL queries with a time limit."""
+
+    def __init__(self, settings: WorkerSettings, *, size: int, timeout: float) -> None:
+        self.settings, self.size, self.timeout = settings, size, timeout
+        self._context = mp.get_context("spawn")
+        self._generation = self._context.Value("i", 0)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._started = False
+        self._lock = threading.Lock()
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if not self._started:
+                for _ in range(self.size):
+                    self._idle.put(_Worker(self._context, self.settings, self._generation))
+                self._started = True
+
+    def store_changed(self) -> None:
+        """Make every worker reopen the store before its next query (it sees a snapshot)."""
+        with self._generation.get_lock():
+            self._generation.value += 1
+
+    def run(self, job: QueryJob) -> tuple[str, bytes]:
+        self._ensure_started()
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise QueryRefused(503, "Busy", "every query worker is busy; try again shortly") from None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.timeout):
+                worker.stop()
+                worker = _Worker(self._context, self.settings, self._generation)
+                raise QueryRefused(400, "Query timeout",
+                                   f"the query ran longer than the limit of {self.timeout:g} s and "
+                                   "was stopped; narrow it or add a LIMIT")
+            answer = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            worker.stop()
+            worker = _Worker(self._context, self.settings, self._generation)
+            raise QueryRefused(400, "Bad Request", "the query ended its worker; it was not answered") \
+                from None
+        finally:
+            self._idle.put(worker)
+        if answer[0] == "ok":
+            return answer[1], answer[2]
+        raise QueryRefused(*answer[1:])
+
+    def close(self) -> None:
+        while not self._idle.empty():
+            self._idle.get_nowait().stop()

@@ -1,0 +1,45 @@
+"""The odmld web service: a Flask application factory with one blueprint per concern."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import Flask, Response, request
+
+from ..config import Config, load_config
+from ..store import Store
+from . import db, errors
+from .i18n import current_language, translator
+
+
+def create_app(config: Config | None = None, *, store: Store | None = None) -> Flask:
+    """Build the app. `store` is the already open store (from `odmld serve`); without it the app
+    opens the configured store read-only, as every worker of a production server does."""
+    app = Flask(__name__)
+    config = config or load_config()
+    app.config["ODMLD"] = config
+    app.config["ODMLD_LOADED_AT"] = datetime.now(timezone.utc).replace(microsecond=0)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    db.init_app(app, store)
+    errors.register(app)
+
+    from . import linkeddata, meta, pages, sparql
+    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp):
+        app.register_blueprint(blueprint)
+
+    @app.context_processor
+    def page_helpers() -> dict:
+        lang = current_language()
+        return {"lang": lang, "t": translator(lang), "href": pages.local_href}
+
+    @app.after_request
+    def cors(response: Response) -> Response:
+        """Every read endpoint may be used from any web page (no credentials are involved)."""
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return app

@@ -1,0 +1,54 @@
+"""Dutch and English for the HTML pages: the language choice and the interface's own words."""
+
+from __future__ import annotations
+
+from flask import request
+
+LANGUAGES = ("nl", "en")
+
+MESSAGES = {
+    "nl": {
+        "site": "Open data maturiteit", "home": "Start", "model": "Maturiteitsmodel",
+        "charter": "Open Data Charter", "organisations": "Organisaties", "sparql": "SPARQL",
+        "ontology": "Ontologie", "domains": "Maturiteitsdomeinen", "principles": "Charterprincipes",
+        "levels": "Maturiteitsniveaus", "needs": "Noodniveaus", "actions": "Acties",
+        "audience": "Doelpubliek", "definition": "Definitie", "properties": "Eigenschappen",
+        "alternates": "Ook beschikbaar als", "served_by": "Gediend door de domeinen",
+        "portrait": "Smart Portrait 2017", "yes": "ja", "no": "nee", "rank": "rang",
+        "coordinator": "Smart City-coördinator", "steering_group": "Geformaliseerde stuurgroep",
+        "ad_hoc": "Ad-hocbijeenkomsten", "clauses": "Dataclausules in contracten",
+        "architect": "Enterprise architect", "inventory": "Inventarisatie data(sets)",
+        "portal": "Open data portaal", "interview": "Interview", "classes": "Klassen",
+        "object_properties": "Eigenschappen", "query": "Vraag", "run": "Uitvoeren",
+        "examples": "Voorbeeldvragen", "intro": "odmld publiceert de open data maturiteit van lokale besturen als Linked Open Data: het Maturiteitsmodel Open Data Awareness, het Smart Flanders Open Data Charter, de Smart Portrait maturiteitscheck en de bevraging open data awareness.",
+        "language": "English", "not_found": "Niet gevonden",
+    },
+    "en": {
+        "site": "Open data maturity", "home": "Home", "model": "Maturity model",
+        "charter": "Open Data Charter", "organisations": "Organisations", "sparql": "SPARQL",
+        "ontology": "Ontology", "domains": "Maturity domains", "principles": "Charter principles",
+        "levels": "Maturity levels", "needs": "Need levels", "actions": "Actions",
+        "audience": "Target audience", "definition": "Definition", "properties": "Properties",
+        "alternates": "Also available as", "served_by": "Served by the domains",
+        "portrait": "Smart Portrait 2017", "yes": "yes", "no": "no", "rank": "rank",
+        "coordinator": "Smart City coordinator", "steering_group": "Formalised steering group",
+        "ad_hoc": "Ad hoc meetings", "clauses": "Data clauses in contracts",
+        "architect": "Enterprise architect", "inventory": "Inventory of data(sets)",
+        "portal": "Open data portal", "interview": "Interview", "classes": "Classes",
+        "object_properties": "Properties", "query": "Query", "run": "Run",
+        "examples": "Example queries", "intro": "odmld publishes the open data maturity of local governments as Linked Open Data: the Open Data Awareness maturity model, the Smart Flanders Open Data Charter, the Smart Portrait maturity check and the open data awareness survey.",
+        "language": "Nederlands", "not_found": "Not found",
+    },
+}
+
+
+def current_language() -> str:
+    """?lang= wins, then the cookie a previous switch set, then Accept-Language; Dutch by default."""
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "nl"
+
+
+def translator(lang: str):
+    return lambda key: MESSAGES[lang].get(key, key)

@@ -1,0 +1,90 @@
+"""Dereferenceable URIs: /id/ answers 303 to /doc/, /doc/ serves the description in the negotiated
+format, and /ns/ serves the ontology and the shapes (Flemish URI standard)."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+
+from .. import queries
+from .db import get_store
+from .errors import error_response
+from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
+from .pages import render_ontology_page, render_resource_page
+from .rdf_response import finish, jsonld_context, serialise
+
+bp = Blueprint("linkeddata", __name__)
+
+VOCABULARIES = {"odm": "graph/ontology/", "odm-shapes": "graph/shapes/"}
+
+
+def base_uri() -> str:
+    return current_app.config["ODMLD"].base_uri
+
+
+def not_acceptable() -> Response:
+    return error_response(406, "Not Acceptable",
+                          "this document is available as " + ", ".join(DOCUMENT_MEDIA))
+
+
+@bp.route("/id/<path:ref>")
+def thing(ref: str) -> Response:
+    """A thing is not a document: 303 See Other to the document that describes it."""
+    response = redirect(url_for("linkeddata.document", ref=ref), code=303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/doc/<path:ref>")
+def document(ref: str) -> Response:
+    ref, suffix_media = split_suffix(ref)
+    try:
+        resource = ox.NamedNode(f"{base_uri()}id/{ref}")
+    except ValueError:
+        abort(404, description=f"id/{ref} is not a valid IRI")
+    triples = list(get_store().query(queries.get("describe").text, bindings={"resource": resource}))
+    if not any(t.subject == resource for t in triples):
+        abort(404, description=f"nothing is known about {resource.value}")
+    media = suffix_media or negotiate(request)
+    if media is None:
+        return not_acceptable()
+    if media == HTML:
+        response = Response(render_resource_page(resource, triples), mimetype=HTML)
+    else:
+        response = Response(serialise(triples, media, base_uri()), mimetype=media)
+    return finish(response, media, "linkeddata.document", ref=ref)
+
+
+@bp.route("/ns/<name>")
+def vocabulary(name: str) -> Response:
+    name, suffix_media = split_suffix(name)
+    if name not in VOCABULARIES:
+        abort(404, description=f"no vocabulary called {name!r}; there are {', '.join(VOCABULARIES)}")
+    media = suffix_media or negotiate(request)
+    if media is None:
+        return not_acceptable()
+    prefix = base_uri() + VOCABULARIES[name]
+    store = get_store()
+    graphs = [g for g in store.named_graphs() if g.value.startswith(prefix)]
+    triples = list(store.query(queries.get("all-triples").text, default_graph=graphs))
+    if media == HTML:
+        turtle = serialise(triples, "text/turtle", base_uri()).decode("utf-8")
+        page = render_ontology_page(triples) if name == "odm" else render_template(
+            "shapes.html", turtle=turtle)
+        response = Response(page, mimetype=HTML)
+    else:
+        response = Response(serialise(triples, media, base_uri()), mimetype=media)
+    return finish(response, media, "linkeddata.vocabulary", name=name)
+
+
+@bp.route("/ns/odm/<version>")
+def ontology_version(version: str) -> Response:
+    """The version IRI serves the ontology (only the current version is kept)."""
+    return redirect(url_for("linkeddata.vocabulary", name="odm"), code=303)
+
+
+@bp.route("/ns/context.jsonld")
+def context() -> Response:
+    return Response(json.dumps(jsonld_context(base_uri()), indent=1), mimetype="application/ld+json")

@@ -1,0 +1,134 @@
+"""HTML pages for people: home, the maturity model, organisations, and every resource's /doc/ page.
+
+Pages are rendered on the server with autoescaped Jinja templates, in Dutch or English; all data comes
+from named queries and every page links its RDF alternates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, render_template, request
+
+from .. import queries
+from .db import get_store
+from .i18n import current_language
+
+bp = Blueprint("pages", __name__)
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
+          "http://purl.org/dc/terms/title")
+PROPERTY_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
+def odm(term: str) -> str:
+    return f"{current_app.config['ODMLD'].base_uri}ns/odm#{term}"
+
+
+def select(name: str, **bindings: Any) -> list[dict[str, Any]]:
+    """A named query's rows, with the page language bound as ?lang where the query takes it."""
+    lang = current_language()
+    values = {k: v for k, v in bindings.items()}
+    if "lang" in queries.get(name).parameters:
+        values["lang"] = ox.Literal(lang)
+    return get_store().select(queries.get(name).text, **values)
+
+
+def local_href(iri: str) -> str:
+    """A link that stays on this server for our own IRIs (their /id/ path 303s to /doc/)."""
+    base = current_app.config["ODMLD"].base_uri
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+@bp.route("/")
+def home() -> str:
+    return render_template("home.html", domains=select("domains"),
+                           organisations=select("organisations"), queries=queries.all_queries())
+
+
+@bp.route("/model")
+def model() -> str:
+    domains = select("domains")
+    principles = select("charter-principles")
+    served = {(d["notation"].value, p) for d in domains
+              for p in d.get("principles", ox.Literal("")).value.split()}
+    return render_template("model.html", domains=domains, principles=principles, served=served,
+                           maturity=select("maturity-levels"), need=select("need-levels"))
+
+
+@bp.route("/organisaties")
+def organisations() -> str:
+    return render_template("organisations.html", organisations=select("organisations"))
+
+
+def pick_label(values: list[ox.Literal], lang: str) -> str | None:
+    for wanted in (lang, "nl", "en", None):
+        for value in values:
+            if getattr(value, "language", None) == wanted:
+                return value.value
+    return values[0].value if values else None
+
+
+def render_resource_page(resource: ox.NamedNode, triples: list[ox.Triple]) -> str:
+    """The HTML of a /doc/ page: the resource's properties, plus sections for its type."""
+    lang = current_language()
+    labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    property_labels: dict[str, list[ox.Literal]] = defaultdict(list)
+    rows: dict[str, list[ox.Term]] = defaultdict(list)
+    for triple in triples:
+        if triple.subject == resource:
+            rows[triple.predicate.value].append(triple.object)
+        if isinstance(triple.object, ox.Literal) and triple.predicate.value in LABELS:
+            labels[triple.subject.value].append(triple.object)
+        if triple.predicate.value == PROPERTY_LABEL:
+            property_labels[triple.subject.value].append(triple.object)
+    properties = []
+    for predicate, objects in sorted(rows.items()):
+        shown = [object_view(o, labels, lang) for o in objects]
+        shown = [v for v in shown if v["lang"] in (None, "", lang)] or shown
+        properties.append({"iri": predicate, "href": local_href(predicate),
+                           "label": pick_label(property_labels.get(predicate, []), lang) or predicate,
+                           "values": sorted(shown, key=lambda v: v["text"])})
+    types = {o.value for o in rows.get(RDF_TYPE, [])}
+    return render_template("resource.html", iri=resource.value,
+                           title=pick_label(labels.get(resource.value, []), lang) or resource.value,
+                           properties=properties, sections=type_sections(resource, types))
+
+
+def object_view(term: ox.Term, labels: dict[str, list[ox.Literal]], lang: str) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        label = pick_label(labels.get(term.value, []), lang)
+        return {"text": label or term.value, "href": local_href(term.value), "lang": None}
+    if isinstance(term, ox.Literal):
+        return {"text": term.value, "href": None, "lang": term.language}
+    return {"text": str(term), "href": None, "lang": None}
+
+
+def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
+    """Extra sections for the kinds of resource people look at most."""
+    sections: dict[str, Any] = {}
+    if odm("MaturityDomain") in types:
+        sections["actions"] = select("domain-actions", domain=resource)
+        sections["principles"] = select("domain-principles", domain=resource)
+    if odm("CharterPrinciple") in types:
+        sections["domains"] = select("principle-domains", principle=resource)
+    if "http://www.w3.org/ns/org#Organization" in types:
+        sections["portrait"] = select("smart-portrait", organisation=resource)
+    return sections
+
+
+def render_ontology_page(triples: list[ox.Triple]) -> str:
+    terms = select("ontology-terms")
+    return render_template("ontology.html", classes=[t for t in terms if t["kind"].value == "class"],
+                           properties=[t for t in terms if t["kind"].value != "class"])
+
+
+@bp.after_app_request
+def remember_language(response: Response) -> Response:
+    chosen = request.args.get("lang")
+    if chosen in ("nl", "en"):
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+    return response

@@ -1,0 +1,68 @@
+"""Turning a described graph into a response in the negotiated format, with Linked Data headers."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import rdflib
+from flask import Response, current_app, request, url_for
+
+from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
+
+CONTEXT_PATH = "ns/context.jsonld"
+
+
+def jsonld_context(base_uri: str) -> dict:
+    """The published JSON-LD context: odmld's namespaces as prefixes."""
+    return {"@context": {
+        "odm": f"{base_uri}ns/odm#",
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "dcterms": "http://purl.org/dc/terms/",
+        "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "dqv": "http://www.w3.org/ns/dqv#",
+        "prov": "http://www.w3.org/ns/prov#",
+        "org": "http://www.w3.org/ns/org#",
+        "dcat": "http://www.w3.org/ns/dcat#",
+        "foaf": "http://xmlns.com/foaf/0.1/",
+        "qb": "http://purl.org/linked-data/cube#",
+        "sh": "http://www.w3.org/ns/shacl#",
+        "besluit": "http://data.vlaanderen.be/ns/besluit#",
+    }}
+
+
+def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
+    """Serialise with pyoxigraph; JSON-LD is compacted with rdflib against the published context."""
+    if media == ox.RdfFormat.JSON_LD.media_type:
+        graph = rdflib.Graph()
+        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        context = jsonld_context(base_uri)["@context"]
+        compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        compacted["@context"] = f"{base_uri}{CONTEXT_PATH}"
+        return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
+    prefixes = {k: v for k, v in jsonld_context(base_uri)["@context"].items()}
+    rdf = rdf_format(media)
+    if rdf in (ox.RdfFormat.TURTLE,):
+        return ox.serialize(triples, format=rdf, prefixes=prefixes)
+    return ox.serialize(triples, format=rdf)
+
+
+def alternates_header(endpoint: str, **values: str) -> str:
+    """Link header listing every representation of this document."""
+    links = []
+    for media in DOCUMENT_MEDIA:
+        url = url_for(endpoint, **values) + "." + EXTENSION_OF[media]
+        links.append(f'<{url}>; rel="alternate"; type="{media}"')
+    return ", ".join(links)
+
+
+def finish(response: Response, media: str, endpoint: str, **values: str) -> Response:
+    """Add Vary, Content-Location, Link and ETag headers, and answer 304 where the client has it."""
+    response.headers["Vary"] = "Accept, Accept-Language" if media == HTML else "Accept"
+    response.headers["Content-Location"] = url_for(endpoint, **values) + "." + EXTENSION_OF[media]
+    response.headers["Link"] = alternates_header(endpoint, **values)
+    response.add_etag()
+    response.last_modified = current_app.config["ODMLD_LOADED_AT"]
+    return response.make_conditional(request)
