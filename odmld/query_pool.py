@@ -168,7 +168,7 @@ class QueryPool:
                 worker.stop()
                 worker = _Worker(self._context, self.settings, self._generation)
                 raise QueryRefused(400, "Query timeout",
-                                   f"the query ran longer than the limit of {self.timeout:g} s and "
+                                   f"the query ran longer than the time limit of {self.timeout:g} s and "
                                    "was stopped; narrow it or add a LIMIT")
             answer = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):

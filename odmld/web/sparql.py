@@ -39,7 +39,7 @@ def endpoint() -> Response:
                               "does not open connections to other servers")
     values = request.form if request.mimetype == FORM else request.args
     job = QueryJob(text=text,
-                   results_media=negotiate(request, RESULT_MEDIA),
+                   results_media=results_media(),
                    graph_media=negotiate(request, GRAPH_MEDIA),
                    default_graphs=tuple(values.getlist("default-graph-uri")),
                    named_graphs=tuple(values.getlist("named-graph-uri")))
@@ -50,6 +50,14 @@ def endpoint() -> Response:
     response = Response(body, mimetype=media)
     response.headers["Vary"] = "Accept"
     return response
+
+
+def results_media() -> str | None:
+    """The SPARQL results format to answer in; plain JSON clients get SPARQL JSON."""
+    chosen = negotiate(request, RESULT_MEDIA)
+    if chosen is None and request.accept_mimetypes["application/json"]:
+        return RESULT_MEDIA[0]
+    return chosen
 
 
 def query_text() -> tuple[str | None, Response | None]:
