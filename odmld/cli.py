@@ -185,6 +185,10 @@ def serve(host: str | None, port: int | None, store: str | None, base_uri: str |
     target = open_for(config)
     loaded = load_into(target, default_load_paths())
     target.flush()
+    foreign = [g.value for g in target.named_graphs() if not g.value.startswith(config.base_uri)]
+    if foreign:
+        click.echo(f"warning: the store also holds {len(foreign)} graph(s) minted under another base "
+                   f"URI (e.g. {foreign[0]}); a store serves one base URI", err=True)
     click.echo(f"store {config.store}: {sum(c for _, c in loaded)} quads in {len(loaded)} graphs, "
                f"base URI {config.base_uri}")
     app = create_app(config, store=target)
