@@ -1,7 +1,5 @@
 """Every term data/ uses is declared: in the odm: ontology, or in a vocabulary the ontology imports."""
 
-from pathlib import Path
-
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 

@@ -70,9 +70,11 @@ def vocabulary(name: str) -> Response:
     graphs = [g for g in store.named_graphs() if g.value.startswith(prefix)]
     triples = list(store.query(queries.get("all-triples").text, default_graph=graphs))
     if media == HTML:
-        turtle = serialise(triples, "text/turtle", base_uri()).decode("utf-8")
-        page = render_ontology_page(triples) if name == "odm" else render_template(
-            "shapes.html", turtle=turtle)
+        if name == "odm":
+            page = render_ontology_page()
+        else:
+            turtle = serialise(triples, "text/turtle", base_uri()).decode("utf-8")
+            page = render_template("shapes.html", turtle=turtle)
         response = Response(page, mimetype=HTML)
     else:
         response = Response(serialise(triples, media, base_uri()), mimetype=media)

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, request
 from .. import queries
 from .db import get_store
 from .errors import error_response
-from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, negotiate
+from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
 
 bp = Blueprint("meta", __name__)

@@ -30,11 +30,11 @@ def odm(term: str) -> str:
 
 def select(name: str, **bindings: Any) -> list[dict[str, Any]]:
     """A named query's rows, with the page language bound as ?lang where the query takes it."""
-    lang = current_language()
-    values = {k: v for k, v in bindings.items()}
-    if "lang" in queries.get(name).parameters:
-        values["lang"] = ox.Literal(lang)
-    return get_store().select(queries.get(name).text, **values)
+    query = queries.get(name)
+    values = dict(bindings)
+    if "lang" in query.parameters:
+        values["lang"] = ox.Literal(current_language())
+    return get_store().select(query.text, **values)
 
 
 def local_href(iri: str) -> str:
@@ -120,7 +120,7 @@ def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
     return sections
 
 
-def render_ontology_page(triples: list[ox.Triple]) -> str:
+def render_ontology_page() -> str:
     terms = select("ontology-terms")
     return render_template("ontology.html", classes=[t for t in terms if t["kind"].value == "class"],
                            properties=[t for t in terms if t["kind"].value != "class"])

@@ -42,10 +42,9 @@ def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
         compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
         compacted["@context"] = f"{base_uri}{CONTEXT_PATH}"
         return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
-    prefixes = {k: v for k, v in jsonld_context(base_uri)["@context"].items()}
     rdf = rdf_format(media)
-    if rdf in (ox.RdfFormat.TURTLE,):
-        return ox.serialize(triples, format=rdf, prefixes=prefixes)
+    if rdf == ox.RdfFormat.TURTLE:
+        return ox.serialize(triples, format=rdf, prefixes=jsonld_context(base_uri)["@context"])
     return ox.serialize(triples, format=rdf)
 
 

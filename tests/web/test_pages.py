@@ -1,9 +1,5 @@
 """HTML pages for people: Dutch and English, autoescaped, linking their RDF alternates."""
 
-from pathlib import Path
-
-import pytest
-
 from odmld.loading import parse_paths
 from odmld.resources import default_load_paths
 from odmld.store import Store
