@@ -1,5 +1,6 @@
 """Smart Portrait 2017 facts (seed 002), typed in by hand from the report's tables, checked by SPARQL."""
 
+import pyoxigraph as ox
 import pytest
 
 from odmld import queries
@@ -71,3 +72,15 @@ def test_twelve_work_packages_in_order(model_store):
     titles = {int(r["notation"].value): r["title"].value for r in found}
     assert titles[1] == "Visievorming" and titles[9] == "Open data" and titles[12] == "Procestool"
     assert int(found[0]["topics"].value) == 5  # werkpakket 1 lists five topics
+
+
+def test_organisations_are_identified_by_nis_code_and_linked_to_the_registries(model_store):
+    rows = model_store.select(queries.get("organisations").text, lang=ox.Literal("nl"))
+    cities = {r["identifier"].value for r in rows if r.get("kind") and r["kind"].value == "centrumstad"}
+    assert cities == set(TABLE) - {"vgc"}
+    leuven = ox.NamedNode(model_store.base_uri + "id/organisatie/24062")
+    links = {t.object.value for t in model_store.query(queries.get("describe").text,
+                                                       bindings={"resource": leuven})
+             if t.subject == leuven}
+    assert "https://data.vlaanderen.be/id/gemeente/24062" in links
+    assert "http://www.wikidata.org/entity/Q118958" in links
