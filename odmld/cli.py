@@ -13,7 +13,7 @@ from typing import Any, Callable
 import click
 import pyoxigraph as ox
 
-from . import queries, validation
+from . import queries, tokens, validation
 from .config import SETTINGS_BY_NAME, Config, ConfigError, load_config
 from .loading import LoadError, parse_paths
 from .resources import default_load_paths
@@ -194,6 +194,48 @@ def serve(host: str | None, port: int | None, store: str | None, base_uri: str |
     app = create_app(config, store=target)
     click.echo(f"odmld is serving on http://{config.host}:{config.port}/ (Ctrl+C stops it)")
     app.run(host=config.host, port=config.port, threaded=True, use_reloader=False)
+
+
+@cli.group()
+def token() -> None:
+    """Write tokens: each bound to one organisation, shown once, stored as a hash."""
+
+
+@token.command("create")
+@click.option("--org", "organisation", required=True, help="The organisation's id (NIS code, or vgc).")
+@store_option
+@base_option
+def token_create(organisation: str, store: str | None, base_uri: str | None) -> None:
+    """Create a token for one organisation and print it (it is not shown again)."""
+    config = make_config(store=store, base_uri=base_uri)
+    known = {row["identifier"].value for row in open_for(config, read_only=True).select(
+        queries.get("organisations").text, lang=ox.Literal("nl"))}
+    if organisation not in known:
+        raise Failure(f"no organisation {organisation!r} in the store (known: {', '.join(sorted(known))})")
+    token_id, secret = tokens.create(tokens.tokens_path(config.store), organisation)
+    click.echo(f"token {token_id} for organisation {organisation} (shown once, keep it safe):")
+    click.echo(secret)
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@store_option
+def token_revoke(token_id: str, store: str | None) -> None:
+    """Revoke a token by its id (the part before the dot)."""
+    config = make_config(store=store)
+    if not tokens.revoke(tokens.tokens_path(config.store), token_id.partition(".")[0]):
+        raise Failure(f"no active token {token_id!r}", EXIT_FAILED)
+    click.echo(f"revoked {token_id.partition('.')[0]}")
+
+
+@token.command("list")
+@store_option
+def token_list(store: str | None) -> None:
+    """List tokens (ids and organisations; never the secrets)."""
+    config = make_config(store=store)
+    for entry in tokens.listing(tokens.tokens_path(config.store)):
+        state = f"revoked {entry.revoked}" if entry.revoked else "active"
+        click.echo(f"{entry.id}  {entry.organisation}  created {entry.created}  {state}")
 
 
 def main() -> None:

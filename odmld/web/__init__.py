@@ -23,8 +23,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     db.init_app(app, store)
     errors.register(app)
 
-    from . import linkeddata, meta, pages, sparql
-    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp):
+    from . import api, linkeddata, meta, pages, sparql
+    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -1,0 +1,111 @@
+"""The CSV template a city fills in a spreadsheet, read into an assessment's per-domain scores.
+
+    domain,maturity,need,evidence
+    1,opgestart,sterke nood,"Schepen steunt, nog geen budget"
+    4,2,1,
+
+`domain` is a domain's notation (1-11); `maturity` a maturity level's rank (0-3) or label; `need` a need
+level's rank (0-2) or label (Dutch or English, preferred or alternative, any case). Problems are
+collected per row so the city sees every wrong row at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from . import queries
+from .store import Store
+
+COLUMNS = ("domain", "maturity", "need", "evidence")
+DOMAINS = range(1, 12)
+
+
+class CsvUnreadable(ValueError):
+    """The text is not the template at all (no header, not CSV): HTTP 400."""
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int          # 1-based data row number, as a spreadsheet shows it (header is row 1)
+    column: str
+    value: str
+    message_nl: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    row: int
+    domain: int
+    maturity: ox.NamedNode
+    need: ox.NamedNode
+    evidence: str
+
+
+@dataclass
+class ParsedCsv:
+    scores: list[DomainScore] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def level_lookup(store: Store) -> dict[str, dict[str, ox.NamedNode]]:
+    """{"maturity": {"opgestart": iri, "1": iri, ...}, "need": {...}}, keys lower-case."""
+    lookup: dict[str, dict[str, ox.NamedNode]] = {"maturity": {}, "need": {}}
+    for row in store.select(queries.get("level-lookup").text):
+        table = lookup[row["kind"].value]
+        table[row["rank"].value] = row["level"]
+        table[row["label"].value.strip().lower()] = row["level"]
+    return lookup
+
+
+def parse_csv(text: str, lookup: dict[str, dict[str, ox.NamedNode]]) -> ParsedCsv:
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip().lower() for name in (reader.fieldnames or [])]
+    if header[:3] != list(COLUMNS[:3]):
+        raise CsvUnreadable(f"the first line must be the header {','.join(COLUMNS)}; "
+                            f"got {','.join(header) or 'nothing'}")
+    reader.fieldnames = header
+    parsed = ParsedCsv()
+    try:
+        for number, row in enumerate(reader, start=2):
+            read_row(number, row, lookup, parsed)
+    except csv.Error as error:
+        raise CsvUnreadable(f"line {reader.line_num}: {error}") from None
+    return parsed
+
+
+def read_row(number: int, row: dict[str, str | None], lookup: dict[str, dict[str, ox.NamedNode]],
+             parsed: ParsedCsv) -> None:
+    cells = {name: (row.get(name) or "").strip() for name in COLUMNS}
+    if not any(cells.values()):
+        return  # an empty line in a spreadsheet export
+    problems = len(parsed.problems)
+    domain = cells["domain"]
+    if not (domain.isdigit() and int(domain) in DOMAINS):
+        parsed.problems.append(RowProblem(number, "domain", domain,
+                                          "het domein is een nummer van 1 tot 11",
+                                          "the domain is a number from 1 to 11"))
+    maturity = lookup["maturity"].get(cells["maturity"].lower())
+    if maturity is None:
+        parsed.problems.append(RowProblem(
+            number, "maturity", cells["maturity"],
+            "maturiteit is 0-3 of niet aanwezig, opgestart, gevorderd, verworven",
+            "maturity is 0-3 or not present, started, advanced, acquired"))
+    need = lookup["need"].get(cells["need"].lower())
+    if need is None:
+        parsed.problems.append(RowProblem(
+            number, "need", cells["need"],
+            "nood is 0-2 of geen nood, redelijke nood, sterke nood",
+            "need is 0-2 or no need, reasonable need, strong need"))
+    if len(parsed.problems) == problems:
+        earlier = [s.row for s in parsed.scores if s.domain == int(domain)]
+        if earlier:
+            parsed.problems.append(RowProblem(
+                number, "domain", domain, f"domein {domain} staat al in rij {earlier[0]}",
+                f"domain {domain} is already on row {earlier[0]}"))
+        else:
+            parsed.scores.append(DomainScore(number, int(domain), maturity, need, cells["evidence"]))

@@ -1,0 +1,103 @@
+"""An assessment as RDF: one canonical shape, whatever the format it was submitted in.
+
+A submission (CSV rows, or Turtle / JSON-LD in the ontology's terms) is reduced to its parts
+(organisation, date, method, per-domain levels and evidence) and built again here, so the same assessment
+gives the same graph in every format, and every version gets an IRI odmld mints:
+`id/inschatting/{organisation id}/{date}/v{n}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from . import queries
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DCTERMS = "http://purl.org/dc/terms/"
+PROV = "http://www.w3.org/ns/prov#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
+
+
+@dataclass(frozen=True)
+class DomainPart:
+    domain: ox.NamedNode
+    maturity: ox.NamedNode
+    need: ox.NamedNode
+    evidence: ox.Literal | None
+
+
+@dataclass
+class AssessmentParts:
+    organisation: ox.NamedNode
+    date: ox.Literal
+    method: ox.NamedNode
+    domains: list[DomainPart] = field(default_factory=list)
+
+
+class SubmissionProblem(ValueError):
+    """The submission holds no single readable assessment."""
+
+
+def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
+    """Read the one assessment a Turtle / JSON-LD submission describes."""
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
+    rows = list(scratch.query(queries.get("submission-parts").text, base_iri=base_uri))
+    assessments = {row["assessment"] for row in rows}
+    if len(assessments) != 1:
+        raise SubmissionProblem(
+            f"the submission must describe exactly one odm:Assessment with organisation, date, method "
+            f"and scored domains; found {len(assessments)}")
+    first = rows[0]
+    parts = AssessmentParts(organisation=first["organisation"], date=first["date"], method=first["method"])
+    seen = set()
+    for row in rows:
+        key = (row["domain"], row["maturity"], row["need"])
+        if key not in seen:
+            seen.add(key)
+            parts.domains.append(DomainPart(row["domain"], row["maturity"], row["need"], row["evidence"]))
+    return parts
+
+
+def mint_iri(base_uri: str, organisation_id: str, date: str, version: int) -> ox.NamedNode:
+    return ox.NamedNode(f"{base_uri}id/inschatting/{organisation_id}/{date}/v{version}")
+
+
+def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> list[ox.Triple]:
+    """The canonical triples of an assessment (without version provenance)."""
+    odm = f"{base_uri}ns/odm#"
+    triples = [
+        ox.Triple(iri, RDF_TYPE, ox.NamedNode(odm + "Assessment")),
+        ox.Triple(iri, ox.NamedNode(odm + "assessedOrganisation"), parts.organisation),
+        ox.Triple(iri, ox.NamedNode(DCTERMS + "date"), parts.date),
+        ox.Triple(iri, ox.NamedNode(odm + "method"), parts.method),
+    ]
+    for part in sorted(parts.domains, key=lambda p: p.domain.value):
+        notation = part.domain.value.rsplit("/", 1)[-1]
+        node = ox.NamedNode(f"{iri.value}/domein-{notation}")
+        triples += [
+            ox.Triple(iri, ox.NamedNode(odm + "domainAssessment"), node),
+            ox.Triple(node, RDF_TYPE, ox.NamedNode(odm + "DomainAssessment")),
+            ox.Triple(node, ox.NamedNode(odm + "domain"), part.domain),
+            ox.Triple(node, ox.NamedNode(odm + "maturityLevel"), part.maturity),
+            ox.Triple(node, ox.NamedNode(odm + "needLevel"), part.need),
+        ]
+        if part.evidence is not None and part.evidence.value:
+            triples.append(ox.Triple(node, ox.NamedNode(odm + "evidence"), part.evidence))
+    return triples
+
+
+def version_triples(iri: ox.NamedNode, version: int, previous: ox.NamedNode | None,
+                    generated_at: str) -> list[ox.Triple]:
+    """Provenance of one stored version: its number, when, and which version it revises."""
+    triples = [
+        ox.Triple(iri, OWL_VERSION, ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(iri, ox.NamedNode(PROV + "generatedAtTime"),
+                  ox.Literal(generated_at, datatype=ox.NamedNode(XSD + "dateTime"))),
+    ]
+    if previous is not None:
+        triples.append(ox.Triple(iri, ox.NamedNode(PROV + "wasRevisionOf"), previous))
+    return triples

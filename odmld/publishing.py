@@ -1,0 +1,64 @@
+"""Publishing an assessment: validate, mint the next version, store it in one atomic write.
+
+Only one process writes to the store (the one that opened it read-write); within it, a lock makes
+"find the latest version, write the next" one step, so two cities (or two requests of one city)
+writing at once both land, as different versions.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from . import queries
+from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
+from .loading import ParsedFile
+from .store import Store
+from .validation import Report, validate_graph
+
+_WRITE_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Published:
+    iri: ox.NamedNode
+    version: int
+    previous: ox.NamedNode | None
+
+
+def organisation_iri(base_uri: str, organisation_id: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base_uri}id/organisatie/{organisation_id}")
+
+
+def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def validate_parts(parts: AssessmentParts, base_uri: str) -> Report:
+    """SHACL on the canonical graph of a submission, before it has a version."""
+    draft = ox.NamedNode(f"{base_uri}id/inschatting/concept")
+    return validate_graph(to_rdflib(build_triples(parts, draft, base_uri)), base_uri)
+
+
+def publish(store: Store, parts: AssessmentParts, organisation_id: str) -> Published:
+    """Store `parts` as the next version of this organisation's assessment on this date."""
+    date = parts.date.value
+    with _WRITE_LOCK:
+        versions = store.select(queries.get("assessment-versions").text,
+                                organisation=parts.organisation, date=parts.date)
+        previous = versions[0]["assessment"] if versions else None
+        version = int(versions[0]["version"].value) + 1 if versions else 1
+        iri = mint_iri(store.base_uri, organisation_id, date, version)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        triples = build_triples(parts, iri, store.base_uri) + version_triples(iri, version, previous, now)
+        graph = ox.NamedNode(f"{store.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads)])
+    return Published(iri=iri, version=version, previous=previous)

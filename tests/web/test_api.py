@@ -1,0 +1,165 @@
+"""The write API: every answer code, the three formats, versions, atomicity and concurrent writers."""
+
+import io
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from odmld import tokens
+from odmld.loading import parse_paths
+from odmld.resources import default_load_paths, folder
+from odmld.store import Store
+
+from conftest import BASE, make_app
+
+EXAMPLES = folder("data") / "examples"
+PROVENANCE = {"http://www.w3.org/2002/07/owl#versionInfo", "http://www.w3.org/ns/prov#generatedAtTime",
+              "http://www.w3.org/ns/prov#wasRevisionOf"}
+
+
+@pytest.fixture(scope="module")
+def writable(tmp_path_factory):
+    path = tmp_path_factory.mktemp("writable") / "store"
+    store = Store(path, base_uri=BASE)
+    store.replace_graphs(parse_paths(default_load_paths(), BASE))
+    app = make_app(path, store)
+    token_file = tokens.tokens_path(str(path))
+    leuven = tokens.create(token_file, "24062")[1]
+    gent = tokens.create(token_file, "44021")[1]
+    revoked_id, revoked = tokens.create(token_file, "24062")
+    tokens.revoke(token_file, revoked_id)
+    yield {"app": app, "store": store, "leuven": leuven, "gent": gent, "revoked": revoked}
+    app.extensions["odmld.pool"].close()
+
+
+def post(env, body: bytes, content_type: str, token: str | None = "leuven", query: str = "",
+         accept: str = "application/json", lang: str = "en"):
+    headers = {"Content-Type": content_type, "Accept": accept, "Accept-Language": lang}
+    if token:
+        headers["Authorization"] = f"Bearer {env.get(token, token)}"
+    return env["app"].test_client().post("/api/assessments" + query, data=body, headers=headers)
+
+
+def csv_body() -> bytes:
+    return (EXAMPLES / "assessment.csv").read_bytes()
+
+
+def dump(store: Store) -> bytes:
+    out = io.BytesIO()
+    store.dump(out, ox.RdfFormat.N_QUADS)
+    return out.getvalue()
+
+
+def canonical(store: Store, iri: str) -> set[tuple[str, str, str]]:
+    """The triples of one stored version, its own IRI replaced by X and provenance left out."""
+    graph = ox.NamedNode(iri.replace("/id/inschatting/", "/graph/inschatting/"))
+    return {(t.subject.value.replace(iri, "X"), t.predicate.value, str(t.object).replace(iri, "X"))
+            for t in store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=[graph])
+            if t.predicate.value not in PROVENANCE}
+
+
+def test_csv_turtle_and_jsonld_of_the_same_assessment_give_the_same_graph(writable):
+    made = []
+    for name, media in (("assessment.csv", "text/csv"), ("assessment.ttl", "text/turtle"),
+                        ("assessment.jsonld", "application/ld+json")):
+        query = "?date=2024-05-01&method=zelfevaluatie" if media == "text/csv" else ""
+        response = post(writable, (EXAMPLES / name).read_bytes(), media, query=query)
+        assert response.status_code == 201, response.data
+        made.append(response.headers["Location"])
+    graphs = [canonical(writable["store"], iri) for iri in made]
+    assert graphs[0] and graphs[0] == graphs[1] == graphs[2]
+    assert len([t for t in graphs[0] if t[1].endswith("#domainAssessment")]) == 11
+
+
+def test_a_new_submission_is_a_new_version_that_revises_the_previous(writable):
+    first = post(writable, csv_body(), "text/csv", query="?date=2023-01-15")
+    second = post(writable, csv_body(), "text/csv", query="?date=2023-01-15")
+    assert first.headers["Location"].endswith("/id/inschatting/24062/2023-01-15/v1")
+    assert second.headers["Location"].endswith("/id/inschatting/24062/2023-01-15/v2")
+    assert second.get_json()["previous"] == first.headers["Location"]
+    client = writable["app"].test_client()
+    for location in (first.headers["Location"], second.headers["Location"]):
+        page = client.get(location.replace(BASE, "/"), headers={"Accept": "text/turtle"},
+                          follow_redirects=True)
+        assert page.status_code == 200
+    revision = client.get("/doc/inschatting/24062/2023-01-15/v2.nt").data.decode()
+    assert "wasRevisionOf> <" + first.headers["Location"] + ">" in revision
+
+
+@pytest.mark.parametrize("token, status", [(None, 401), ("not-a-token", 401), ("abc.def", 401),
+                                           ("revoked", 401), ("gent", 403)])
+def test_authorisation(writable, token, status):
+    """The Turtle example is Leuven's: Gent's token may not publish it."""
+    before = dump(writable["store"])
+    response = post(writable, (EXAMPLES / "assessment.ttl").read_bytes(), "text/turtle", token=token)
+    assert response.status_code == status
+    assert dump(writable["store"]) == before
+
+
+def test_another_organisation_named_in_the_csv_is_403(writable):
+    response = post(writable, csv_body(), "text/csv", query="?date=2024-06-01&organisation=44021")
+    assert response.status_code == 403
+
+
+def test_unsupported_media_type_is_415(writable):
+    assert post(writable, b"<xml/>", "application/xml").status_code == 415
+
+
+def test_unparseable_input_is_400_with_the_parsers_line(writable):
+    response = post(writable, b"@prefix odm: <ns/odm#> .\n\n[] a odm:Assessment ;\n odm:x", "text/turtle")
+    assert response.status_code == 400
+    assert "line" in response.get_json()["error"]["detail"]
+    assert post(writable, b"hello,world\n1,2\n", "text/csv").status_code == 400
+
+
+def test_a_broken_csv_is_422_and_says_which_row(writable):
+    before = dump(writable["store"])
+    body = b"domain,maturity,need,evidence\n1,opgestart,sterke nood,\n12,2,1,\n3,wonderful,1,\n"
+    response = post(writable, body, "text/csv", query="?date=2024-06-01")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert [(v["row"], v["column"]) for v in error["violations"]] == [(3, "domain"), (4, "maturity")]
+    assert "row 3" in error["detail"] and "row 4" in error["detail"]
+    assert dump(writable["store"]) == before
+
+
+def test_shacl_violations_are_422_with_the_report_in_the_asked_language(writable):
+    before = dump(writable["store"])
+    turtle = (EXAMPLES / "assessment.ttl").read_bytes().replace(
+        b'    dcterms:date "2024-05-01"^^xsd:date ;\n', b"")
+    dutch = post(writable, turtle, "text/turtle", lang="nl")
+    assert dutch.status_code == 422
+    assert "precies één datum" in dutch.get_json()["error"]["detail"]
+    english = post(writable, turtle, "text/turtle", lang="en")
+    assert "exactly one date" in english.get_json()["error"]["detail"]
+    as_turtle = post(writable, turtle, "text/turtle", accept="text/turtle")
+    assert as_turtle.status_code == 422 and b"sh:ValidationReport" in as_turtle.data
+    wrong_level = csv_body().replace(b"3,gevorderd,redelijke nood", b"3,sterke nood,redelijke nood")
+    assert post(writable, wrong_level, "text/csv", query="?date=2024-06-01").status_code == 422
+    assert dump(writable["store"]) == before
+
+
+def test_above_the_size_limit_is_413(writable):
+    response = post(writable, b"domain,maturity,need,evidence\n" + b"1,1,1," + b"x" * (2 * 1024 * 1024),
+                    "text/csv", query="?date=2024-06-01")
+    assert response.status_code == 413
+
+
+def test_concurrent_submissions_all_land(writable):
+    results = []
+
+    def submit(n: int) -> None:
+        results.append(post(writable, csv_body(), "text/csv", query="?date=2022-12-31").status_code)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [201] * 6
+    versions = writable["store"].select(
+        "SELECT ?v WHERE { ?a <http://www.w3.org/2002/07/owl#versionInfo> ?v ; "
+        "<http://purl.org/dc/terms/date> \"2022-12-31\"^^<http://www.w3.org/2001/XMLSchema#date> }")
+    assert sorted(int(r["v"].value) for r in versions) == [1, 2, 3, 4, 5, 6]
