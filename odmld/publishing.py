@@ -24,6 +24,14 @@ from .validation import Report, validate_graph
 _WRITE_LOCK = threading.Lock()
 
 
+class NotFound(LookupError):
+    pass
+
+
+class AlreadyWithdrawn(ValueError):
+    pass
+
+
 @dataclass(frozen=True)
 class Published:
     iri: ox.NamedNode
@@ -62,3 +70,23 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str) -> Publi
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads)])
     return Published(iri=iri, version=version, previous=previous)
+
+
+def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
+    """Mark a version withdrawn: it stays, as a tombstone with its reason and time."""
+    graph = ox.NamedNode(iri.value.replace("/id/inschatting/", "/graph/inschatting/", 1))
+    odm = f"{store.base_uri}ns/odm#"
+    with _WRITE_LOCK:
+        triples = list(store.query(queries.get("all-triples").text, default_graph=[graph]))
+        if not any(t.subject == iri for t in triples):
+            raise NotFound(iri.value)
+        if any(t.subject == iri and t.predicate.value == odm + "withdrawalReason" for t in triples):
+            raise AlreadyWithdrawn(iri.value)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        triples += [
+            ox.Triple(iri, ox.NamedNode(odm + "withdrawalReason"), ox.Literal(reason)),
+            ox.Triple(iri, ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime"),
+                      ox.Literal(now, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))),
+        ]
+        quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
+        store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads)])

@@ -31,6 +31,7 @@ class Store:
                  union_default_graph: bool = True) -> None:
         self.path = Path(path)
         self.base_uri = base_uri
+        self.read_only = read_only
         self.union_default_graph = union_default_graph
         try:
             if read_only:

@@ -17,7 +17,8 @@ from .. import tokens
 from ..assessment_csv import CsvUnreadable, level_lookup, parse_csv
 from ..assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
 from ..loading import syntax_message
-from ..publishing import organisation_iri, publish, to_rdflib, validate_parts
+from ..publishing import (AlreadyWithdrawn, NotFound, organisation_iri, publish, to_rdflib,
+                          validate_parts, withdraw)
 from ..validation import Report, validate_graph
 from .db import get_pool, get_store
 from .errors import error_response
@@ -35,6 +36,14 @@ def token_organisation() -> str | None:
         return None
     return tokens.organisation_of(tokens.tokens_path(current_app.config["ODMLD"].store),
                                   presented.strip())
+
+
+@bp.before_request
+def refuse_writes_on_a_read_only_server() -> Response | None:
+    if get_store().read_only:
+        return error_response(405, "Method Not Allowed", "this server is read-only (a production "
+                              "worker); publish through the writer started with `odmld serve`")
+    return None
 
 
 @bp.route("/api/assessments", methods=["POST"])
@@ -69,6 +78,29 @@ def submit() -> Response:
     response.status_code = 201
     response.headers["Location"] = published.iri.value
     return response
+
+
+@bp.route("/api/assessments/<path:ref>", methods=["DELETE"])
+def withdraw_version(ref: str) -> Response:
+    """Withdraw one version (`{organisation}/{date}/v{n}`); it stays as a tombstone with the reason."""
+    organisation_id = token_organisation()
+    if organisation_id is None:
+        return error_response(401, "Unauthorized", "send a valid write token as 'Authorization: Bearer <token>'",
+                              {"WWW-Authenticate": 'Bearer realm="odmld"'})
+    if ref.split("/", 1)[0] != organisation_id:
+        return error_response(403, "Forbidden", f"this token writes for organisation {organisation_id} only")
+    reason = (request.values.get("reason") or "").strip()
+    if not reason:
+        return error_response(400, "Bad Request", "say why with a 'reason' parameter")
+    try:
+        iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")
+        withdraw(get_store(), iri, reason[:2000])
+    except AlreadyWithdrawn:
+        return error_response(409, "Conflict", f"{ref} is already withdrawn")
+    except (NotFound, ValueError):
+        return error_response(404, "Not Found", f"no assessment version {ref}")
+    get_pool().store_changed()
+    return jsonify(withdrawn=iri.value, reason=reason[:2000])
 
 
 def parts_from_csv(token_organisation_id: str) -> AssessmentParts | Response:

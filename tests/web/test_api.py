@@ -2,7 +2,6 @@
 
 import io
 import threading
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -163,3 +162,26 @@ def test_concurrent_submissions_all_land(writable):
         "SELECT ?v WHERE { ?a <http://www.w3.org/2002/07/owl#versionInfo> ?v ; "
         "<http://purl.org/dc/terms/date> \"2022-12-31\"^^<http://www.w3.org/2001/XMLSchema#date> }")
     assert sorted(int(r["v"].value) for r in versions) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_read_only_server_refuses_writes_with_405(client):
+    response = client.post("/api/assessments", data=b"x", headers={"Content-Type": "text/csv"})
+    assert response.status_code == 405
+
+
+def test_delete_withdraws_a_version_which_stays_as_a_tombstone(writable):
+    made = post(writable, csv_body(), "text/csv", query="?date=2021-03-03").headers["Location"]
+    ref = made.split("/id/inschatting/", 1)[1]
+    client = writable["app"].test_client()
+    auth = {"Authorization": f"Bearer {writable['leuven']}", "Accept": "application/json"}
+    assert client.delete(f"/api/assessments/{ref}", headers=auth).status_code == 400  # no reason
+    other = {**auth, "Authorization": f"Bearer {writable['gent']}"}
+    assert client.delete(f"/api/assessments/{ref}?reason=x", headers=other).status_code == 403
+    assert client.delete(f"/api/assessments/{ref}?reason=x").status_code == 401
+    assert client.delete("/api/assessments/24062/1999-01-01/v1?reason=x", headers=auth).status_code == 404
+    gone = client.delete(f"/api/assessments/{ref}?reason=Dubbel+ingediend", headers=auth)
+    assert gone.status_code == 200
+    assert client.delete(f"/api/assessments/{ref}?reason=again", headers=auth).status_code == 409
+    tombstone = client.get(f"/doc/inschatting/{ref}.nt").data.decode()
+    assert '"Dubbel ingediend"' in tombstone and "invalidatedAtTime" in tombstone
+    assert "domainAssessment" in tombstone
