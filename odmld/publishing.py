@@ -18,6 +18,7 @@ import rdflib
 from . import queries
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
 from .loading import ParsedFile
+from .scoring import score_triples
 from .store import Store
 from .validation import Report, validate_graph
 
@@ -65,7 +66,8 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str) -> Publi
         version = int(versions[0]["version"].value) + 1 if versions else 1
         iri = mint_iri(store.base_uri, organisation_id, date, version)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        triples = build_triples(parts, iri, store.base_uri) + version_triples(iri, version, previous, now)
+        triples = (build_triples(parts, iri, store.base_uri) + score_triples(store, parts, iri)
+                   + version_triples(iri, version, previous, now))
         graph = ox.NamedNode(f"{store.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads)])

@@ -22,6 +22,11 @@ MESSAGES = {
         "object_properties": "Eigenschappen", "query": "Vraag", "run": "Uitvoeren",
         "examples": "Voorbeeldvragen", "intro": "odmld publiceert de open data maturiteit van lokale besturen als Linked Open Data: het Maturiteitsmodel Open Data Awareness, het Smart Flanders Open Data Charter, de Smart Portrait maturiteitscheck en de bevraging open data awareness.",
         "language": "English", "not_found": "Niet gevonden",
+        "maturity": "maturiteit", "need": "nood", "radar_title": "Maturiteit en nood per domein",
+        "plan": "Remediëringsplan", "gap": "kloof", "priority": "prioriteit", "totals": "Totalen",
+        "history": "Geschiedenis", "latest": "Laatste inschatting", "version": "versie",
+        "withdrawn": "ingetrokken", "no_changes": "geen wijzigingen", "first_version": "eerste inschatting",
+        "evidence": "onderbouwing", "priority_rule": "Prioriteit = kloof tot 'verworven' × (rang van de nood + 1), van 0 tot 9.",
     },
     "en": {
         "site": "Open data maturity", "home": "Home", "model": "Maturity model",
@@ -38,6 +43,11 @@ MESSAGES = {
         "object_properties": "Properties", "query": "Query", "run": "Run",
         "examples": "Example queries", "intro": "odmld publishes the open data maturity of local governments as Linked Open Data: the Open Data Awareness maturity model, the Smart Flanders Open Data Charter, the Smart Portrait maturity check and the open data awareness survey.",
         "language": "Nederlands", "not_found": "Not found",
+        "maturity": "maturity", "need": "need", "radar_title": "Maturity and need per domain",
+        "plan": "Remediation plan", "gap": "gap", "priority": "priority", "totals": "Totals",
+        "history": "History", "latest": "Latest assessment", "version": "version",
+        "withdrawn": "withdrawn", "no_changes": "no changes", "first_version": "first assessment",
+        "evidence": "evidence", "priority_rule": "Priority = gap to 'acquired' × (need rank + 1), from 0 to 9.",
     },
 }
 

@@ -14,7 +14,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import queries
 from .db import get_store
-from .i18n import current_language
+from .charts import Axis, radar_svg
+from .i18n import current_language, translator
 
 bp = Blueprint("pages", __name__)
 
@@ -117,7 +118,41 @@ def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
         sections["domains"] = select("principle-domains", principle=resource)
     if "http://www.w3.org/ns/org#Organization" in types:
         sections["portrait"] = select("smart-portrait", organisation=resource)
+        sections["history"] = history(resource)
+        current = next((h for h in sections["history"] if "withdrawn" not in h["row"]), None)
+        if current is not None:
+            sections["latest"] = assessment_sections(current["row"]["assessment"])
+    if odm("Assessment") in types:
+        sections["assessment"] = assessment_sections(resource)
     return sections
+
+
+def assessment_sections(assessment: ox.NamedNode) -> dict[str, Any]:
+    """An assessment's plan (with each domain's actions), totals and radar chart."""
+    plan = select("assessment-plan", assessment=assessment)
+    t = translator(current_language())
+    axes = sorted((Axis(r["notation"].value, r["label"].value, int(r["maturity_rank"].value),
+                        int(r["need_rank"].value)) for r in plan), key=lambda a: int(a.notation))
+    return {"iri": assessment.value, "plan": plan, "totals": select("assessment-totals", assessment=assessment),
+            "actions": {r["domain"].value: select("domain-actions", domain=r["domain"])
+                        for r in plan if int(r["gap"].value) > 0},
+            "radar": radar_svg(axes, t("radar_title"), (t("maturity"), t("need")))}
+
+
+def history(organisation: ox.NamedNode) -> list[dict[str, Any]]:
+    """Every version, newest first, with what changed since the version before it."""
+    versions = select("organisation-assessments", organisation=organisation)
+    levels = {v["assessment"].value: {r["notation"].value: (r["maturity"].value, r["need"].value)
+                                      for r in select("assessment-plan", assessment=v["assessment"])}
+              for v in versions}
+    entries = []
+    for newer, older in zip(versions, versions[1:] + [None]):
+        now = levels[newer["assessment"].value]
+        before = levels[older["assessment"].value] if older else {}
+        changes = [f"{n}: {before[n][0]} → {now[n][0]}, {before[n][1]} → {now[n][1]}"
+                   for n in sorted(now, key=int) if n in before and before[n] != now[n]]
+        entries.append({"row": newer, "changes": changes, "first": older is None})
+    return entries
 
 
 def render_ontology_page() -> str:

@@ -1,6 +1,7 @@
 """The write API: every answer code, the three formats, versions, atomicity and concurrent writers."""
 
 import io
+from decimal import Decimal
 import threading
 
 import pyoxigraph as ox
@@ -185,3 +186,49 @@ def test_delete_withdraws_a_version_which_stays_as_a_tombstone(writable):
     tombstone = client.get(f"/doc/inschatting/{ref}.nt").data.decode()
     assert '"Dubbel ingediend"' in tombstone and "invalidatedAtTime" in tombstone
     assert "domainAssessment" in tombstone
+
+
+def test_the_plan_is_linked_data_ordered_by_priority(writable):
+    made = post(writable, csv_body(), "text/csv", query="?date=2020-02-02").headers["Location"]
+    rows = writable["store"].select(
+        "PREFIX odm: <http://odmld.test/ns/odm#> "
+        "SELECT ?a ?notation ?gap ?priority ?order WHERE { ?plan odm:planFor ?a ; odm:planItem ?i . "
+        "?i odm:domain/<http://www.w3.org/2004/02/skos/core#notation> ?notation ; odm:gap ?gap ; "
+        "odm:priority ?priority ; odm:order ?order } ORDER BY ?order",
+        a=ox.NamedNode(made))
+    plan = [(r["notation"].value, int(r["gap"].value), int(r["priority"].value)) for r in rows]
+    # example: domain 1 opgestart/sterke nood -> gap 2, priority 2 x 3 = 6; 5 niet aanwezig/sterke -> 9
+    assert plan[0] == ("5", 3, 9)
+    assert ("1", 2, 6) in plan and ("11", 1, 1) in plan
+    assert [p[2] for p in plan] == sorted((p[2] for p in plan), reverse=True)
+    totals = {r["metric"].value.rsplit("/", 1)[-1]: r["value"].value for r in writable["store"].select(
+        "PREFIX dqv: <http://www.w3.org/ns/dqv#> SELECT ?a ?metric ?value WHERE { "
+        "?m dqv:computedOn ?a ; dqv:isMeasurementOf ?metric ; dqv:value ?value }", a=ox.NamedNode(made))}
+    # levels in the example: 0 x3 (5, 8, 10), 1 x5 (1, 2, 6, 7, 9), 2 x3 (3, 4, 11)
+    assert (totals["domeinen-niet-aanwezig"], totals["domeinen-opgestart"],
+            totals["domeinen-gevorderd"], totals["domeinen-verworven"]) == ("3", "5", "3", "0")
+    assert Decimal(totals["gemiddelde-maturiteit"]) == 1  # (0*3 + 1*5 + 2*3) / 11 = 11 / 11
+    # domains 3, 4, 11 at gevorderd serve principles 20, 7, 8, 9, 10, 16, 12, 15 -> 8 / 20
+    assert Decimal(totals["aandeel-principes-gevorderd"]) == Decimal("0.4")
+
+
+def test_the_organisation_page_shows_radar_plan_and_history(writable):
+    client = writable["app"].test_client()
+    page = client.get("/doc/organisatie/24062.html", headers={"Accept-Language": "nl"}).data.decode()
+    assert "<svg" in page and 'role="img"' in page and "Maturiteit en nood per domein" in page
+    assert "Remediëringsplan" in page and "Geschiedenis" in page
+    assert "Smart Portrait 2017" in page
+    assessment = client.get("/doc/inschatting/24062/2020-02-02/v1.html").data.decode()
+    plan = assessment[assessment.index('<ol class="plan">'):]
+    assert plan.index("5. Inspiratie &amp; concept") < plan.index("1. Sponsoring")
+    assert "Schepen steunt, nog geen budget" in assessment
+
+
+def test_evidence_with_html_is_escaped_everywhere(writable):
+    body = b'domain,maturity,need,evidence\n1,1,1,"<script>alert(1)</script>"\n'
+    made = post(writable, body, "text/csv", query="?date=2019-09-09")
+    assert made.status_code == 201
+    client = writable["app"].test_client()
+    page = client.get("/doc/inschatting/24062/2019-09-09/v1.html").data.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
+    assert "<script>" not in client.get("/doc/organisatie/24062.html").data.decode()

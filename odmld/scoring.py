@@ -1,0 +1,105 @@
+"""Scores and a remediation plan for an assessment, as linked data published beside it.
+
+Per domain: the maturity and need ranks as DQV measurements of the domain's metrics, the gap to
+'verworven' (3 - maturity rank) and a priority = gap x (need rank + 1), 0..9. The plan orders the
+domains by priority (ties in domain order) and lists each domain's actions. Totals: average maturity,
+the number of domains at each level, and the share of the 20 charter principles served by a domain at
+'gevorderd' or better.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from . import queries
+from .assessment_graph import AssessmentParts
+from .store import Store
+
+TOP_RANK = 3
+PRINCIPLES = 20
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DQV = "http://www.w3.org/ns/dqv#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LEVEL_SLUGS = ("niet-aanwezig", "opgestart", "gevorderd", "verworven")
+
+
+def priority(gap: int, need_rank: int) -> int:
+    return gap * (need_rank + 1)
+
+
+def integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def decimal(value: Decimal) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def model_inputs(store: Store) -> tuple[dict[str, int], dict[str, tuple[str, set, set]]]:
+    """Ranks of every level, and per domain IRI: (notation, principles, actions)."""
+    ranks = {row["level"].value: int(row["rank"].value)
+             for row in store.select(queries.get("level-lookup").text)}
+    domains: dict[str, tuple[str, set, set]] = {}
+    for row in store.select(queries.get("domain-plan-inputs").text):
+        notation, principles, actions = domains.setdefault(
+            row["domain"].value, (row["notation"].value, set(), set()))
+        if "principle" in row:
+            principles.add(row["principle"].value)
+        if "action" in row:
+            actions.add(row["action"].value)
+    return ranks, domains
+
+
+def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode) -> list[ox.Triple]:
+    ranks, domains = model_inputs(store)
+    base, odm = store.base_uri, f"{store.base_uri}ns/odm#"
+    triples: list[ox.Triple] = []
+
+    def measurement(name: str, value: ox.Literal) -> None:
+        """A dqv:QualityMeasurement of the metric `id/metriek/{name}` on this assessment."""
+        node = ox.NamedNode(f"{iri.value}/meting/{name}")
+        triples.extend([ox.Triple(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
+                        ox.Triple(node, ox.NamedNode(DQV + "computedOn"), iri),
+                        ox.Triple(node, ox.NamedNode(DQV + "isMeasurementOf"),
+                                  ox.NamedNode(f"{base}id/metriek/{name}")),
+                        ox.Triple(node, ox.NamedNode(DQV + "value"), value)])
+
+    items = []
+    for part in parts.domains:
+        notation, _principles, _actions = domains[part.domain.value]
+        maturity, need = ranks[part.maturity.value], ranks[part.need.value]
+        measurement(f"maturiteit-{notation}", integer(maturity))
+        measurement(f"nood-{notation}", integer(need))
+        gap = TOP_RANK - maturity
+        items.append((-priority(gap, need), int(notation), part, gap, priority(gap, need)))
+
+    plan = ox.NamedNode(f"{iri.value}/plan")
+    triples += [ox.Triple(plan, RDF_TYPE, ox.NamedNode(odm + "RemediationPlan")),
+                ox.Triple(plan, ox.NamedNode(odm + "planFor"), iri)]
+    for order, (_key, notation, part, gap, value) in enumerate(sorted(items, key=lambda i: i[:2]), 1):
+        item = ox.NamedNode(f"{plan.value}/domein-{notation}")
+        triples += [ox.Triple(plan, ox.NamedNode(odm + "planItem"), item),
+                    ox.Triple(item, RDF_TYPE, ox.NamedNode(odm + "PlanItem")),
+                    ox.Triple(item, ox.NamedNode(odm + "domain"), part.domain),
+                    ox.Triple(item, ox.NamedNode(odm + "gap"), integer(gap)),
+                    ox.Triple(item, ox.NamedNode(odm + "priority"), integer(value)),
+                    ox.Triple(item, ox.NamedNode(odm + "order"), integer(order))]
+        if gap > 0:
+            triples += [ox.Triple(item, ox.NamedNode(odm + "recommendedAction"), ox.NamedNode(action))
+                        for action in sorted(domains[part.domain.value][2])]
+
+    scored = [ranks[p.maturity.value] for p in parts.domains]
+    if scored:
+        average = (Decimal(sum(scored)) / len(scored)).quantize(Decimal("0.01"))
+        measurement("gemiddelde-maturiteit", decimal(average))
+    for rank, slug in enumerate(LEVEL_SLUGS):
+        measurement(f"domeinen-{slug}", integer(scored.count(rank)))
+    served = set()
+    for part in parts.domains:
+        if ranks[part.maturity.value] >= 2:
+            served |= domains[part.domain.value][1]
+    share = (Decimal(len(served)) / PRINCIPLES).quantize(Decimal("0.01"))
+    measurement("aandeel-principes-gevorderd", decimal(share))
+    return triples
