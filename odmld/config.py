@@ -84,6 +84,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows (or triples) a public SPARQL query may return."),
     Setting("sparql_workers", 2, _positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
+    Setting("secret_key", None, str,
+            "Key that signs the form's session cookie; unset, a random key per process."),
     Setting("union_default_graph", True, _bool,
             "Queries see the union of all named graphs as their default graph."),
 )
@@ -105,6 +107,7 @@ class Config:
     query_timeout: float
     result_limit: int
     sparql_workers: int
+    secret_key: str | None
     union_default_graph: bool
     extra: Mapping[str, Any] = field(default_factory=dict)
 

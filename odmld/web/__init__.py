@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timezone
 
 from flask import Flask, Response, request
@@ -20,11 +21,15 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app.config["ODMLD"] = config
     app.config["ODMLD_LOADED_AT"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    # signs the session cookie that keeps the form's write token; a random key (the default) means
+    # sessions end when the process does
+    app.secret_key = config.secret_key or secrets.token_hex(32)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     db.init_app(app, store)
     errors.register(app)
 
-    from . import api, linkeddata, meta, pages, sparql
-    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp):
+    from . import api, form, linkeddata, meta, pages, sparql
+    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -26,6 +26,10 @@ MESSAGES = {
         "plan": "Remediëringsplan", "gap": "kloof", "priority": "prioriteit", "totals": "Totalen",
         "history": "Geschiedenis", "latest": "Laatste inschatting", "version": "versie",
         "withdrawn": "ingetrokken", "no_changes": "geen wijzigingen", "first_version": "eerste inschatting",
+        "form_title": "Zelfevaluatie open data maturiteit", "form_about": "De inschatting",
+        "form_intro": "Schat per domein de maturiteit en de nood van uw bestuur in; een leeg domein wordt niet gescoord.",
+        "token": "Schrijfsleutel (eenmaal per sessie)", "date": "Datum", "method": "Methode",
+        "publish": "Publiceren", "bad_token": "Deze schrijfsleutel is onbekend, fout of ingetrokken.",
         "evidence": "onderbouwing", "priority_rule": "Prioriteit = kloof tot 'verworven' × (rang van de nood + 1), van 0 tot 9.",
     },
     "en": {
@@ -47,6 +51,10 @@ MESSAGES = {
         "plan": "Remediation plan", "gap": "gap", "priority": "priority", "totals": "Totals",
         "history": "History", "latest": "Latest assessment", "version": "version",
         "withdrawn": "withdrawn", "no_changes": "no changes", "first_version": "first assessment",
+        "form_title": "Open data maturity self-assessment", "form_about": "The assessment",
+        "form_intro": "Assess your government's maturity and need per domain; an empty domain is not scored.",
+        "token": "Write token (once per session)", "date": "Date", "method": "Method",
+        "publish": "Publish", "bad_token": "This write token is unknown, wrong or revoked.",
         "evidence": "evidence", "priority_rule": "Priority = gap to 'acquired' × (need rank + 1), from 0 to 9.",
     },
 }

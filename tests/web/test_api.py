@@ -232,3 +232,34 @@ def test_evidence_with_html_is_escaped_everywhere(writable):
     page = client.get("/doc/inschatting/24062/2019-09-09/v1.html").data.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
     assert "<script>" not in client.get("/doc/organisatie/24062.html").data.decode()
+
+
+def filled_form(**overrides) -> dict:
+    values = {"date": "2018-08-08", "method": "zelfevaluatie"}
+    for n in range(1, 12):
+        values[f"maturity-{n}"], values[f"need-{n}"] = str(n % 4), str(n % 3)
+    values.update(overrides)
+    return values
+
+
+def test_the_form_end_to_end_submit_see_errors_fix_see_result(writable):
+    client = writable["app"].test_client()
+    empty = client.get("/zelfevaluatie?lang=nl").data.decode()
+    assert empty.count("<fieldset id=\"domein-") == 11 and "<script" not in empty
+    assert "leermomenten" not in empty and "De technische en juridische kennis" in empty
+
+    wrong_token = client.post("/zelfevaluatie", data=filled_form(token="nope.nope"))
+    assert wrong_token.status_code == 401 and "schrijfsleutel" in wrong_token.data.decode().lower()
+
+    broken = client.post("/zelfevaluatie", data=filled_form(token=writable["leuven"], **{"need-4": ""}))
+    assert broken.status_code == 422
+    page = broken.data.decode()
+    fieldset = page[page.index('<fieldset id="domein-4"'):page.index('<fieldset id="domein-5"')]
+    assert 'class="invalid"' in fieldset and "nood is 0-2" in fieldset
+    assert 'value="2018-08-08"' in page  # what the city typed is kept
+
+    fixed = client.post("/zelfevaluatie", data=filled_form())  # the token is remembered
+    assert fixed.status_code == 303
+    result = client.get(fixed.headers["Location"], headers={"Accept": "text/html"},
+                        follow_redirects=True).data.decode()
+    assert "Remediëringsplan" in result and "<svg" in result

@@ -1,0 +1,97 @@
+"""The self-assessment form (the seeds' "online bevragingstool"): HTML only, no JavaScript needed.
+
+It posts to the same code path as the write API (odmld.submission), as the CSV template: one row per
+domain the city filled in. The write token is asked once and kept in the (signed, HttpOnly) session
+cookie. Problems are shown next to the field they concern; on success the browser goes to the new
+assessment's page, which shows its plan.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, current_app, redirect, render_template, request, session
+
+from .. import submission, tokens
+from .db import get_pool, get_store
+from .i18n import current_language, translator
+from .pages import local_href, select
+
+bp = Blueprint("form", __name__)
+
+METHODS = ("zelfevaluatie", "bevraging", "interview")
+
+
+@bp.route("/zelfevaluatie", methods=["GET"])
+def show() -> str:
+    return page(values={}, errors={}, general=[])
+
+
+@bp.route("/zelfevaluatie", methods=["POST"])
+def send() -> Response | str:
+    form = request.form
+    presented = (form.get("token") or session.get("token") or "").strip()
+    organisation_id = tokens.organisation_of(tokens_file(), presented) if presented else None
+    if organisation_id is None:
+        session.pop("token", None)
+        return page(form, {}, [message("bad_token")]), 401
+    session["token"] = presented
+    rows, order = csv_rows(form)
+    outcome = submission.submit(get_store(), organisation_id, "text/csv", rows.encode("utf-8"),
+                                {"date": form.get("date", ""), "method": form.get("method", "")},
+                                current_language())
+    if outcome.published is not None:
+        get_pool().store_changed()
+        return redirect(local_href(outcome.published.iri.value), code=303)
+    errors, general = place_problems(outcome, order)
+    return page(form, errors, general), outcome.status
+
+
+def csv_rows(form: Any) -> tuple[str, list[str]]:
+    """The filled-in domains as the CSV template, and which domain each data row is."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["domain", "maturity", "need", "evidence"])
+    order = []
+    for number in range(1, 12):
+        maturity, need = form.get(f"maturity-{number}", ""), form.get(f"need-{number}", "")
+        evidence = form.get(f"evidence-{number}", "")
+        if maturity or need or evidence.strip():
+            writer.writerow([number, maturity, need, evidence])
+            order.append(str(number))
+    return out.getvalue(), order
+
+
+def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Problems per domain number (from the CSV row or the SHACL focus), the rest for the whole form."""
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in outcome.problems:
+        domain = None
+        if "row" in problem and 2 <= problem["row"] < len(order) + 2:
+            domain = order[problem["row"] - 2]
+        domain = domain or problem.get("domain")
+        if domain:
+            errors.setdefault(domain, []).append(problem["message"])
+        else:
+            general.append(problem["message"])
+    if not outcome.problems:
+        general.append(outcome.detail)
+    return errors, general
+
+
+def tokens_file():
+    return tokens.tokens_path(current_app.config["ODMLD"].store)
+
+
+def message(key: str) -> str:
+    return translator(current_language())(key)
+
+
+def page(values: Any, errors: dict[str, list[str]], general: list[str]) -> str:
+    return render_template("form.html", domains=select("assessment-form"),
+                           maturity=select("maturity-levels"), need=select("need-levels"),
+                           methods=METHODS, values=values, errors=errors, general=general,
+                           has_token="token" in session)
