@@ -208,13 +208,17 @@ def token() -> None:
 def token_create(organisation: str, store: str | None, base_uri: str | None) -> None:
     """Create a token for one organisation and print it (it is not shown again)."""
     config = make_config(store=store, base_uri=base_uri)
-    known = {row["identifier"].value for row in open_for(config, read_only=True).select(
-        queries.get("organisations").text, lang=ox.Literal("nl"))}
-    if organisation not in known:
-        raise Failure(f"no organisation {organisation!r} in the store (known: {', '.join(sorted(known))})")
+    require_organisation(open_for(config, read_only=True), organisation)
     token_id, secret = tokens.create(tokens.tokens_path(config.store), organisation)
     click.echo(f"token {token_id} for organisation {organisation} (shown once, keep it safe):")
     click.echo(secret)
+
+
+def require_organisation(target: Store, organisation: str) -> None:
+    known = {row["identifier"].value for row in target.select(
+        queries.get("organisations").text, lang=ox.Literal("nl"))}
+    if organisation not in known:
+        raise Failure(f"no organisation {organisation!r} in the store (known: {', '.join(sorted(known))})")
 
 
 @token.command("revoke")
@@ -236,6 +240,47 @@ def token_list(store: str | None) -> None:
     for entry in tokens.listing(tokens.tokens_path(config.store)):
         state = f"revoked {entry.revoked}" if entry.revoked else "active"
         click.echo(f"{entry.id}  {entry.organisation}  created {entry.created}  {state}")
+
+
+@cli.command("import-survey")
+@click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "organisation", required=True, help="The organisation's id (NIS code, or vgc).")
+@click.option("--date", "date", required=True, help="The date of the survey, YYYY-MM-DD.")
+@store_option
+@base_option
+def import_survey(responses: Path, organisation: str, date: str, store: str | None,
+                  base_uri: str | None) -> None:
+    """Aggregate individual survey responses and publish them as an assessment with method survey."""
+    from datetime import date as calendar_date
+
+    from . import survey_import
+    from .publishing import organisation_iri, publish, validate_parts
+
+    config = make_config(store=store, base_uri=base_uri)
+    try:
+        calendar_date.fromisoformat(date)
+    except ValueError:
+        raise Failure(f"--date must be YYYY-MM-DD, got {date!r}") from None
+    target = open_for(config)
+    require_organisation(target, organisation)
+    try:
+        text = responses.read_text(encoding="utf-8")
+        aggregate = survey_import.read_responses(text, survey_import.answer_scales(target))
+    except (UnicodeDecodeError, survey_import.SurveyInputError) as error:
+        raise Failure(f"{responses}: {error}") from None
+    dataset = ox.NamedNode(f"{config.base_uri}id/bevraging/{organisation}/{date}")
+    graph = ox.NamedNode(f"{config.base_uri}graph/bevraging/{organisation}/{date}")
+    quads, suppressed = survey_import.statistics_quads(target, aggregate, dataset, graph)
+    parts = survey_import.survey_parts(target, aggregate, organisation_iri(config.base_uri, organisation), date)
+    report = validate_parts(parts, config.base_uri)
+    if not report.conforms:
+        raise Failure(validation.format_report(report, config.lang), EXIT_FAILED)
+    published = publish(target, parts, organisation, derived_from=quads)
+    click.echo(f"{sum(aggregate.respondents.values())} responses; statistics {dataset.value}")
+    if suppressed:
+        click.echo(f"not published per profile (fewer than {survey_import.MINIMUM_GROUP}): "
+                   + ", ".join(suppressed))
+    click.echo(f"assessment {published.iri.value} (version {published.version})")
 
 
 def main() -> None:

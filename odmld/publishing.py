@@ -56,8 +56,13 @@ def validate_parts(parts: AssessmentParts, base_uri: str) -> Report:
     return validate_graph(to_rdflib(build_triples(parts, draft, base_uri)), base_uri)
 
 
-def publish(store: Store, parts: AssessmentParts, organisation_id: str) -> Published:
-    """Store `parts` as the next version of this organisation's assessment on this date."""
+def publish(store: Store, parts: AssessmentParts, organisation_id: str,
+            derived_from: list[ox.Quad] | None = None) -> Published:
+    """Store `parts` as the next version of this organisation's assessment on this date.
+
+    `derived_from` are the quads of a dataset the assessment was derived from (survey statistics):
+    they are written in the same atomic step, and the assessment says prov:wasDerivedFrom it.
+    """
     date = parts.date.value
     with _WRITE_LOCK:
         versions = store.select(queries.get("assessment-versions").text,
@@ -69,8 +74,15 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str) -> Publi
         triples = (build_triples(parts, iri, store.base_uri) + score_triples(store, parts, iri)
                    + version_triples(iri, version, previous, now))
         graph = ox.NamedNode(f"{store.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
+        files = []
+        if derived_from:
+            source = derived_from[0].subject
+            triples.append(ox.Triple(iri, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source))
+            files.append(ParsedFile(path=Path(source.value), graph=derived_from[0].graph_name,
+                                    quads=derived_from))
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-        store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads)])
+        files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
+        store.replace_graphs(files)
     return Published(iri=iri, version=version, previous=previous)
 
 
