@@ -78,6 +78,23 @@ def parse_csv(text: str, lookup: dict[str, dict[str, ox.NamedNode]]) -> ParsedCs
     return parsed
 
 
+LEVEL_HELP = {
+    "maturity": ("maturiteit is 0-3 of niet aanwezig, opgestart, gevorderd, verworven",
+                 "maturity is 0-3 or not present, started, advanced, acquired"),
+    "need": ("nood is 0-2 of geen nood, redelijke nood, sterke nood",
+             "need is 0-2 or no need, reasonable need, strong need"),
+}
+
+
+def level(number: int, column: str, value: str, lookup: dict[str, dict[str, ox.NamedNode]],
+          parsed: ParsedCsv) -> ox.NamedNode | None:
+    """The level a cell names (rank or label), or None with a problem recorded for its row."""
+    found = lookup[column].get(value.lower())
+    if found is None:
+        parsed.problems.append(RowProblem(number, column, value, *LEVEL_HELP[column]))
+    return found
+
+
 def read_row(number: int, row: dict[str, str | None], lookup: dict[str, dict[str, ox.NamedNode]],
              parsed: ParsedCsv) -> None:
     cells = {name: (row.get(name) or "").strip() for name in COLUMNS}
@@ -89,18 +106,8 @@ def read_row(number: int, row: dict[str, str | None], lookup: dict[str, dict[str
         parsed.problems.append(RowProblem(number, "domain", domain,
                                           "het domein is een nummer van 1 tot 11",
                                           "the domain is a number from 1 to 11"))
-    maturity = lookup["maturity"].get(cells["maturity"].lower())
-    if maturity is None:
-        parsed.problems.append(RowProblem(
-            number, "maturity", cells["maturity"],
-            "maturiteit is 0-3 of niet aanwezig, opgestart, gevorderd, verworven",
-            "maturity is 0-3 or not present, started, advanced, acquired"))
-    need = lookup["need"].get(cells["need"].lower())
-    if need is None:
-        parsed.problems.append(RowProblem(
-            number, "need", cells["need"],
-            "nood is 0-2 of geen nood, redelijke nood, sterke nood",
-            "need is 0-2 or no need, reasonable need, strong need"))
+    maturity = level(number, "maturity", cells["maturity"], lookup, parsed)
+    need = level(number, "need", cells["need"], lookup, parsed)
     if len(parsed.problems) == problems:
         earlier = [s.row for s in parsed.scores if s.domain == int(domain)]
         if earlier:
