@@ -34,7 +34,7 @@ def test_a_principle_page_lists_the_domains_that_serve_it(client):
 
 def test_an_organisation_page_shows_its_smart_portrait(client):
     page = client.get("/doc/organisatie/12025.html").data.decode()
-    assert "Stad Mechelen" in page and "applicatieschema" in page
+    assert "Stad Mechelen" in page and "Applicatie schema" in page
     assert "2017-10-23" in page and "Smart Portrait 2017" in page
 
 
