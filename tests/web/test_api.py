@@ -2,6 +2,7 @@
 
 import io
 from decimal import Decimal
+from urllib.parse import quote
 import threading
 
 import pyoxigraph as ox
@@ -263,3 +264,13 @@ def test_the_form_end_to_end_submit_see_errors_fix_see_result(writable):
     result = client.get(fixed.headers["Location"], headers={"Accept": "text/html"},
                         follow_redirects=True).data.decode()
     assert "Remediëringsplan" in result and "<svg" in result
+
+
+def test_the_sparql_endpoint_sees_a_new_version_at_once(writable):
+    client = writable["app"].test_client()
+    ask = ("ASK { <http://odmld.test/id/inschatting/24062/2017-07-07/v1> "
+           "a <http://odmld.test/ns/odm#Assessment> }")
+    url = "/sparql?query=" + quote(ask)
+    assert client.get(url, headers={"Accept": "application/json"}).get_json()["boolean"] is False
+    assert post(writable, csv_body(), "text/csv", query="?date=2017-07-07").status_code == 201
+    assert client.get(url, headers={"Accept": "application/json"}).get_json()["boolean"] is True
