@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from .. import queries
+from ..catalog import catalogue
 from .db import get_store
 from .errors import error_response
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
@@ -45,6 +46,8 @@ def document(ref: str) -> Response:
     except ValueError:
         abort(404, description=f"id/{ref} is not a valid IRI")
     triples = list(get_store().query(queries.get("describe").text, bindings={"resource": resource}))
+    if not triples and ref.startswith("catalogus/"):
+        triples = catalogue_description(resource)
     if not any(t.subject == resource for t in triples):
         abort(404, description=f"nothing is known about {resource.value}")
     media = suffix_media or negotiate(request)
@@ -55,6 +58,12 @@ def document(ref: str) -> Response:
     else:
         response = Response(serialise(triples, media, base_uri()), mimetype=media)
     return finish(response, media, "linkeddata.document", ref=ref)
+
+
+def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:
+    """Distributions, records and assessment datasets are computed with the catalogue, not stored."""
+    triples, _pages = catalogue(get_store())
+    return [t for t in triples if t.subject == resource]
 
 
 @bp.route("/ns/<name>")

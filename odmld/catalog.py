@@ -1,0 +1,159 @@
+"""The DCAT-AP Vlaanderen catalogue: the static description in data/catalog.ttl, plus what is computed.
+
+Computed here: one dcat:Distribution per serialisation of every dataset (a download of its named graph),
+one dcat:Dataset per published assessment version (publisher: the assessed organisation), and a
+dcat:CatalogRecord per dataset with a stable identifier, which is what the Flemish harvester keys on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import queries
+from .store import Store
+
+DCAT = "http://www.w3.org/ns/dcat#"
+DCT = "http://purl.org/dc/terms/"
+FOAF = "http://xmlns.com/foaf/0.1/"
+MDCAT = "https://data.vlaanderen.be/ns/metadata-dcat#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
+VLOPENDATA = ox.NamedNode("https://metadata.vlaanderen.be/id/GDI-Vlaanderen-Trefwoorden/VLOPENDATA")
+PUBLIC = ox.NamedNode("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+# suffix -> (media type, EU file type)
+SERIALISATIONS = {"ttl": ("text/turtle", "RDF_TURTLE"), "nt": ("application/n-triples", "RDF_N_TRIPLES"),
+                  "rdf": ("application/rdf+xml", "RDF_XML"), "jsonld": ("application/ld+json", "JSON_LD")}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One dataset of the catalogue and the named graph its distributions download."""
+    dataset: ox.NamedNode
+    identifier: str
+    graph_path: str   # under {base}graph/
+
+
+def t(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode) -> ox.Triple:
+    return ox.Triple(s, ox.NamedNode(p), o)
+
+
+def lit(value: str, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+
+def static_part(store: Store) -> list[ox.Triple]:
+    graph = ox.NamedNode(f"{store.base_uri}graph/data/catalog")
+    return list(store.query(queries.get("all-triples").text, default_graph=[graph]))
+
+
+def entries(store: Store, static: list[ox.Triple]) -> list[Entry]:
+    """The bundled datasets (from data/catalog.ttl) and one per assessment version, in a stable order."""
+    base = store.base_uri
+    found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
+                   f"data/{triple.subject.value.rsplit('/', 1)[-1]}")
+             for triple in static
+             if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"]
+    found.sort(key=lambda entry: entry.identifier)
+    for row in store.select(queries.get("catalog-assessments").text):
+        ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
+        found.append(Entry(ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}"),
+                           "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}"))
+    return found
+
+
+def assessment_triples(store: Store) -> list[ox.Triple]:
+    """The dcat:Dataset of every assessment version, described from the assessment itself."""
+    base, triples = store.base_uri, []
+    for row in store.select(queries.get("catalog-assessments").text):
+        ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
+        dataset = ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}")
+        date, version, name = row["date"].value, row["version"].value, row["name"].value
+        generated = lit(row["generated"].value, datatype=XSD + "dateTime")
+        organisation = row["organisation"]
+        triples += [
+            t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Dataset")),
+            t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Resource")),
+            t(dataset, DCT + "title", lit(f"Open data maturiteit {name}, {date} (versie {version})", "nl")),
+            t(dataset, DCT + "title", lit(f"Open data maturity of {name}, {date} (version {version})", "en")),
+            t(dataset, DCT + "description", lit(
+                f"Maturiteitsinschatting van {name} op {date}, versie {version}: maturiteit en nood per "
+                "domein, scores en remediëringsplan.", "nl")),
+            t(dataset, DCT + "description", lit(
+                f"Maturity assessment of {name} on {date}, version {version}: maturity and need per "
+                "domain, scores and remediation plan.", "en")),
+            t(dataset, DCT + "identifier", lit("odmld-inschatting-" + ref.replace("/", "-"))),
+            t(dataset, DCT + "publisher", organisation),
+            t(organisation, RDF_TYPE.value, ox.NamedNode(DCT + "Agent")),
+            t(organisation, FOAF + "name", lit(name, "nl")),
+            t(dataset, DCAT + "contactPoint", ox.NamedNode(f"{base}id/catalogus/contact")),
+            t(dataset, DCT + "license", CC_BY),
+            t(dataset, MDCAT + "statuut", VLOPENDATA),
+            t(dataset, DCT + "accessRights", PUBLIC),
+            t(dataset, DCAT + "theme", ox.NamedNode("https://vocab.belgif.be/auth/datatheme/GOVE")),
+            t(dataset, DCT + "issued", generated),
+            t(dataset, DCT + "modified", generated),
+            t(dataset, FOAF + "primaryTopic", row["assessment"]),
+            t(ox.NamedNode(f"{base}id/catalogus/odmld"), DCAT + "dataset", dataset),
+            t(ox.NamedNode(f"{base}id/catalogus/sparql"), DCAT + "servesDataset", dataset),
+        ]
+    return triples
+
+
+def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
+    triples = []
+    for suffix, (media, file_type) in SERIALISATIONS.items():
+        distribution = ox.NamedNode(f"{entry.dataset.value}/distributie/{suffix}")
+        url = ox.NamedNode(f"{base}graph/{entry.graph_path}.{suffix}")
+        triples += [
+            t(entry.dataset, DCAT + "distribution", distribution),
+            t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
+            t(distribution, DCT + "identifier", lit(f"{entry.identifier}-{suffix}")),
+            t(distribution, DCT + "title", lit(f"{entry.identifier} ({file_type})", "nl")),
+            t(distribution, DCT + "license", CC_BY),
+            t(distribution, DCAT + "accessURL", url),
+            t(distribution, DCAT + "downloadURL", url),
+            t(distribution, DCAT + "mediaType",
+              ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
+            t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
+            t(distribution, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql")),
+        ]
+    return triples
+
+
+def record_triples(base: str, entry: Entry, modified: ox.Literal) -> list[ox.Triple]:
+    record = ox.NamedNode(f"{entry.dataset.value}/record")
+    return [t(ox.NamedNode(f"{base}id/catalogus/odmld"), DCAT + "record", record),
+            t(record, RDF_TYPE.value, ox.NamedNode(DCAT + "CatalogRecord")),
+            t(record, DCT + "identifier", lit(entry.identifier)),
+            t(record, FOAF + "primaryTopic", entry.dataset),
+            t(record, DCT + "modified", modified)]
+
+
+def catalogue(store: Store, page: int | None = None, page_size: int = 50) -> tuple[list[ox.Triple], int]:
+    """The catalogue's triples (all datasets, or one page of them) and the number of pages."""
+    static = static_part(store)
+    all_entries = entries(store, static)
+    pages = max(1, -(-len(all_entries) // page_size))
+    chosen = all_entries if page is None else all_entries[(page - 1) * page_size:page * page_size]
+    chosen_ids = {entry.dataset for entry in chosen}
+    every_id = {entry.dataset for entry in all_entries}
+    modified = {triple.subject: triple.object for triple in static
+                if triple.predicate.value == DCT + "modified"}
+    triples = [triple for triple in static + assessment_triples(store)
+               if not (triple.predicate.value in (DCAT + "dataset", DCAT + "servesDataset")
+                       and triple.object not in chosen_ids)
+               and not (triple.subject in every_id and triple.subject not in chosen_ids)]
+    for triple in triples:
+        if triple.predicate.value == DCT + "modified":
+            modified.setdefault(triple.subject, triple.object)
+    for entry in chosen:
+        triples += distribution_triples(store.base_uri, entry)
+        triples += record_triples(store.base_uri, entry, modified[entry.dataset])
+    return triples, pages
+

@@ -1,0 +1,95 @@
+"""The harvestable catalogue (/catalog, paged with Hydra; /catalog/volledig, whole) and graph downloads."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request
+
+from .. import queries
+from ..catalog import catalogue
+from .db import get_store
+from .formats import HTML, negotiate, split_suffix
+from .linkeddata import not_acceptable
+from .rdf_response import serialise
+
+bp = Blueprint("catalog", __name__)
+
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+
+
+def base_uri() -> str:
+    return current_app.config["ODMLD"].base_uri
+
+
+@bp.route("/catalog")
+@bp.route("/catalog.<suffix>")
+def paged(suffix: str | None = None) -> Response:
+    """One page of the catalogue, with a hydra:PartialCollectionView to walk the others."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(400, description="page is a whole number from 1")
+    triples, pages = catalogue(get_store(), int(page), current_app.config["ODMLD"].catalog_page_size)
+    if int(page) > pages:
+        abort(404, description=f"the catalogue has {pages} page(s)")
+    triples += hydra_view(int(page), pages, suffix)
+    return respond(triples, suffix, "catalog.paged", page=page)
+
+
+@bp.route("/catalog/volledig")
+@bp.route("/catalog/volledig.<suffix>")
+def whole(suffix: str | None = None) -> Response:
+    """The whole catalogue in one document, for harvesters that do not follow paging."""
+    triples, _pages = catalogue(get_store())
+    return respond(triples, suffix, "catalog.whole")
+
+
+def hydra_view(page: int, pages: int, suffix: str | None) -> list[ox.Triple]:
+    base = base_uri()
+    path = f"{base}catalog" + (f".{suffix}" if suffix else "")
+    view = ox.NamedNode(f"{path}?page={page}")
+
+    def link(relation: str, target: int) -> ox.Triple:
+        return ox.Triple(view, ox.NamedNode(HYDRA + relation), ox.NamedNode(f"{path}?page={target}"))
+
+    triples = [ox.Triple(ox.NamedNode(f"{base}id/catalogus/odmld"), ox.NamedNode(HYDRA + "view"), view),
+               ox.Triple(view, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                         ox.NamedNode(HYDRA + "PartialCollectionView")),
+               link("first", 1), link("last", pages)]
+    if page > 1:
+        triples.append(link("previous", page - 1))
+    if page < pages:
+        triples.append(link("next", page + 1))
+    return triples
+
+
+def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str, **values: str) -> Response:
+    media = (split_suffix(f"x.{suffix}")[1] if suffix else None) or negotiate(request)
+    if suffix and split_suffix(f"x.{suffix}")[1] is None:
+        abort(404, description=f"no catalogue format .{suffix}")
+    if media is None:
+        return not_acceptable()
+    if media == HTML:
+        titles = sorted({(t.subject.value, t.object.value) for t in triples
+                         if t.predicate.value == "http://purl.org/dc/terms/title"
+                         and isinstance(t.object, ox.Literal) and t.object.language == "nl"
+                         and "/catalogus/" in t.subject.value and "/distributie/" not in t.subject.value})
+        return Response(render_template("catalog.html", titles=titles), mimetype=HTML)
+    return Response(serialise(triples, media, base_uri()), mimetype=media)
+
+
+@bp.route("/graph/<path:name>")
+def graph(name: str) -> Response:
+    """A named graph to download, in the format its suffix (or Accept) names."""
+    name, media = split_suffix(name)
+    media = media or negotiate(request)
+    if media is None or media == HTML:
+        return not_acceptable()
+    store = get_store()
+    graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
+    if graph_name not in set(store.named_graphs()):
+        abort(404, description=f"no graph {name}")
+    triples = list(store.query(queries.get("all-triples").text, default_graph=[graph_name]))
+    response = Response(serialise(triples, media, base_uri()), mimetype=media)
+    response.headers["Vary"] = "Accept"
+    response.add_etag()
+    return response.make_conditional(request)

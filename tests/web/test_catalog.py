@@ -1,0 +1,90 @@
+"""The catalogue validates against the official DCAT-AP Vlaanderen shapes and a harvester can walk it."""
+
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+
+from odmld import tokens
+from odmld.loading import parse_paths
+from odmld.resources import default_load_paths, folder
+from odmld.store import Store
+
+from conftest import BASE, make_app
+
+OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "standards" / "dcat-ap-vl" / "dcatapvl.jsonld"
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A store with the model and three published assessment versions, served with 4 datasets a page."""
+    path = tmp_path_factory.mktemp("catalog") / "store"
+    store = Store(path, base_uri=BASE)
+    store.replace_graphs(parse_paths(default_load_paths(), BASE))
+    app = make_app(path, store, catalog_page_size=4)
+    token = tokens.create(tokens.tokens_path(str(path)), "24062")[1]
+    body = (folder("data") / "examples" / "assessment.csv").read_bytes()
+    client = app.test_client()
+    for date in ("2023-01-01", "2024-01-01", "2024-01-01"):
+        response = client.post(f"/api/assessments?date={date}", data=body, headers={
+            "Content-Type": "text/csv", "Authorization": f"Bearer {token}"})
+        assert response.status_code == 201
+    yield client
+    app.extensions["odmld.pool"].close()
+
+
+def graph_of(client, path: str, fmt: str = "turtle", accept: str = "text/turtle") -> rdflib.Graph:
+    response = client.get(path, headers={"Accept": accept})
+    assert response.status_code == 200, response.data
+    return rdflib.Graph().parse(data=response.data, format=fmt)
+
+
+def test_the_whole_catalogue_conforms_to_the_official_dcat_ap_vl_shapes(published):
+    catalogue = graph_of(published, "/catalog/volledig.rdf", "xml", "application/rdf+xml")
+    shapes = rdflib.Graph().parse(OFFICIAL, format="json-ld")
+    conforms, report, text = pyshacl.validate(catalogue, shacl_graph=shapes, inference="none",
+                                              allow_warnings=True)
+    assert conforms, text
+    datasets = set(catalogue.subjects(rdflib.RDF.type, DCAT.Dataset))
+    assert len(datasets) == 9 + 3
+    for dataset in datasets:
+        formats = {str(o) for d in catalogue.objects(dataset, DCAT.distribution)
+                   for o in catalogue.objects(d, DCAT.mediaType)}
+        assert len(formats) == 4
+
+
+def test_a_harvester_walks_every_page_and_finds_every_dataset_once(published):
+    whole = graph_of(published, "/catalog/volledig.ttl")
+    expected = set(whole.subjects(rdflib.RDF.type, DCAT.Dataset))
+    seen, page, pages = [], "/catalog.ttl?page=1", 0
+    while page:
+        graph = graph_of(published, page)
+        pages += 1
+        seen += list(graph.subjects(rdflib.RDF.type, DCAT.Dataset))
+        for dataset in graph.subjects(rdflib.RDF.type, DCAT.Dataset):
+            assert list(graph.objects(dataset, DCAT.distribution))
+        following = list(graph.objects(None, HYDRA.next))
+        page = str(following[0]).replace(BASE, "/") if following else None
+    assert pages == 3 and len(seen) == len(set(seen)) and set(seen) == expected
+
+
+def test_records_have_stable_identifiers_and_distributions_download(published):
+    whole = graph_of(published, "/catalog/volledig.ttl")
+    records = list(whole.subjects(rdflib.RDF.type, DCAT.CatalogRecord))
+    identifiers = {str(whole.value(r, rdflib.DCTERMS.identifier)) for r in records}
+    assert len(identifiers) == len(records) == 12
+    assert identifiers == {str(whole.value(r, rdflib.DCTERMS.identifier)) for r in
+                           graph_of(published, "/catalog/volledig.ttl").subjects(rdflib.RDF.type, DCAT.CatalogRecord)}
+    for url in {str(o) for o in whole.objects(None, DCAT.downloadURL)}:
+        response = published.get(url.replace(BASE, "/"))
+        assert response.status_code == 200, url
+
+
+def test_catalogue_resources_dereference(published):
+    whole = graph_of(published, "/catalog/volledig.ttl")
+    distribution = next(iter(whole.subjects(rdflib.RDF.type, DCAT.Distribution)))
+    graph = graph_of(published, str(distribution).replace(BASE, "/").replace("/id/", "/doc/"))
+    assert (distribution, rdflib.RDF.type, DCAT.Distribution) in graph
