@@ -12,12 +12,14 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import queries
+from .stars import rate
 from .store import Store
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 MDCAT = "https://data.vlaanderen.be/ns/metadata-dcat#"
+DQV = "http://www.w3.org/ns/dqv#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
@@ -123,7 +125,20 @@ def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
             t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
             t(distribution, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql")),
         ]
+        triples += star_triples(base, distribution, media)
     return triples
+
+
+def star_triples(base: str, distribution: ox.NamedNode, media: str) -> list[ox.Triple]:
+    """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
+    (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
+    rating = rate(media, CC_BY.value, links_to_other_data=True)
+    measurement = ox.NamedNode(f"{distribution.value}/sterren")
+    return [t(distribution, DQV + "hasQualityMeasurement", measurement),
+            t(measurement, RDF_TYPE.value, ox.NamedNode(DQV + "QualityMeasurement")),
+            t(measurement, DQV + "isMeasurementOf", ox.NamedNode(f"{base}id/metriek/vijf-sterren")),
+            t(measurement, DQV + "computedOn", distribution),
+            t(measurement, DQV + "value", lit(str(rating.stars), datatype=XSD + "integer"))]
 
 
 def record_triples(base: str, entry: Entry, modified: ox.Literal) -> list[ox.Triple]:

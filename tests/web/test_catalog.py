@@ -50,10 +50,15 @@ def test_the_whole_catalogue_conforms_to_the_official_dcat_ap_vl_shapes(publishe
     assert conforms, text
     datasets = set(catalogue.subjects(rdflib.RDF.type, DCAT.Dataset))
     assert len(datasets) == 9 + 3
+    dqv = rdflib.Namespace("http://www.w3.org/ns/dqv#")
     for dataset in datasets:
-        formats = {str(o) for d in catalogue.objects(dataset, DCAT.distribution)
-                   for o in catalogue.objects(d, DCAT.mediaType)}
+        distributions = list(catalogue.objects(dataset, DCAT.distribution))
+        formats = {str(o) for d in distributions for o in catalogue.objects(d, DCAT.mediaType)}
         assert len(formats) == 4
+        for distribution in distributions:  # every distribution states 5 stars
+            stars = [int(catalogue.value(m, dqv.value))
+                     for m in catalogue.objects(distribution, dqv.hasQualityMeasurement)]
+            assert stars == [5]
 
 
 def test_a_harvester_walks_every_page_and_finds_every_dataset_once(published):
