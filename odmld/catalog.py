@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import queries
+from .dumps import Dump, graph_dump, store_dump
 from .stars import rate
 from .store import Store
 
@@ -20,6 +21,7 @@ DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 MDCAT = "https://data.vlaanderen.be/ns/metadata-dcat#"
 DQV = "http://www.w3.org/ns/dqv#"
+SPDX = "http://spdx.org/rdf/terms#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
@@ -60,7 +62,8 @@ def entries(store: Store, static: list[ox.Triple]) -> list[Entry]:
     found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
                    f"data/{triple.subject.value.rsplit('/', 1)[-1]}")
              for triple in static
-             if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"]
+             if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"
+             and triple.subject.value != f"{base}id/catalogus/volledig"]
     found.sort(key=lambda entry: entry.identifier)
     for row in store.select(queries.get("catalog-assessments").text):
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
@@ -129,6 +132,31 @@ def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
     return triples
 
 
+def dump_triples(base: str, dataset: ox.NamedNode, identifier: str, url: str, media: str,
+                 file_type: str, dump: Dump) -> list[ox.Triple]:
+    """A gzipped dump as a distribution, with its SHA-256 checksum and byte size."""
+    distribution = ox.NamedNode(f"{dataset.value}/distributie/dump")
+    checksum = ox.NamedNode(f"{distribution.value}/checksum")
+    return [
+        t(dataset, DCAT + "distribution", distribution),
+        t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
+        t(distribution, DCT + "identifier", lit(f"{identifier}-dump")),
+        t(distribution, DCT + "title", lit(f"{identifier} (gzip)", "nl")),
+        t(distribution, DCT + "license", CC_BY),
+        t(distribution, DCAT + "accessURL", ox.NamedNode(url)),
+        t(distribution, DCAT + "downloadURL", ox.NamedNode(url)),
+        t(distribution, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
+        t(distribution, DCAT + "compressFormat",
+          ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip")),
+        t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
+        t(distribution, DCAT + "byteSize", lit(str(dump.size), datatype=XSD + "nonNegativeInteger")),
+        t(distribution, SPDX + "checksum", checksum),
+        t(checksum, RDF_TYPE.value, ox.NamedNode(SPDX + "Checksum")),
+        t(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
+        t(checksum, SPDX + "checksumValue", lit(dump.sha256, datatype=XSD + "hexBinary")),
+    ] + star_triples(base, distribution, media)
+
+
 def star_triples(base: str, distribution: ox.NamedNode, media: str) -> list[ox.Triple]:
     """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
     (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
@@ -158,17 +186,31 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50) -> tup
     chosen = all_entries if page is None else all_entries[(page - 1) * page_size:page * page_size]
     chosen_ids = {entry.dataset for entry in chosen}
     every_id = {entry.dataset for entry in all_entries}
+    whole_dataset = ox.NamedNode(f"{store.base_uri}id/catalogus/volledig")
+    if page in (None, 1):
+        chosen_ids.add(whole_dataset)
     modified = {triple.subject: triple.object for triple in static
                 if triple.predicate.value == DCT + "modified"}
     triples = [triple for triple in static + assessment_triples(store)
                if not (triple.predicate.value in (DCAT + "dataset", DCAT + "servesDataset")
                        and triple.object not in chosen_ids)
-               and not (triple.subject in every_id and triple.subject not in chosen_ids)]
+               and not (triple.subject in every_id and triple.subject not in chosen_ids)
+               and not (page not in (None, 1) and triple.subject == whole_dataset)
+               and not (page not in (None, 1) and triple.object == whole_dataset)]
     for triple in triples:
         if triple.predicate.value == DCT + "modified":
             modified.setdefault(triple.subject, triple.object)
+    base = store.base_uri
     for entry in chosen:
-        triples += distribution_triples(store.base_uri, entry)
-        triples += record_triples(store.base_uri, entry, modified[entry.dataset])
+        triples += distribution_triples(base, entry)
+        triples += dump_triples(base, entry.dataset, entry.identifier, f"{base}dump/{entry.graph_path}.ttl.gz",
+                                "text/turtle", "RDF_TURTLE",
+                                graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
+        triples += record_triples(base, entry, modified[entry.dataset])
+    whole = ox.NamedNode(f"{base}id/catalogus/volledig")
+    if page in (None, 1):
+        triples += dump_triples(base, whole, "odmld-volledig", f"{base}dump/odmld.nq.gz",
+                                "application/n-quads", "RDF_N_QUADS", store_dump(store))
+        triples += record_triples(base, Entry(whole, "odmld-volledig", ""), modified[whole])
     return triples, pages
 

@@ -32,6 +32,7 @@ class Store:
         self.path = Path(path)
         self.base_uri = base_uri
         self.read_only = read_only
+        self.generation = 0  # counts writes through this handle, so caches know when to refresh
         self.union_default_graph = union_default_graph
         try:
             if read_only:
@@ -124,6 +125,7 @@ class Store:
                  for target, staging in staging_of.items()]
         # Graph names are validated pyoxigraph terms serialised by pyoxigraph itself, not user text.
         self._store.update(" ;\n".join(moves))
+        self.generation += 1
         return sorted(counts.items(), key=lambda item: str(item[0]))
 
     def drop_staging_graphs(self) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from .. import queries
 from ..catalog import catalogue
+from ..dumps import Dump, graph_dump, store_dump
 from .db import get_store
 from .formats import HTML, negotiate, split_suffix
 from .linkeddata import not_acceptable
@@ -92,4 +93,29 @@ def graph(name: str) -> Response:
     response = Response(serialise(triples, media, base_uri()), mimetype=media)
     response.headers["Vary"] = "Accept"
     response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.route("/dump/odmld.nq.gz")
+def whole_dump() -> Response:
+    """The whole store, every named graph kept, as gzipped N-Quads."""
+    return dump_response(store_dump(get_store()), "application/n-quads", "odmld.nq.gz")
+
+
+@bp.route("/dump/<path:name>.ttl.gz")
+def graph_dump_file(name: str) -> Response:
+    """One named graph as gzipped Turtle."""
+    store = get_store()
+    graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
+    if graph_name not in set(store.named_graphs()):
+        abort(404, description=f"no graph {name}")
+    return dump_response(graph_dump(store, graph_name), "text/turtle", name.replace("/", "-") + ".ttl.gz")
+
+
+def dump_response(dump: Dump, media: str, filename: str) -> Response:
+    response = Response(dump.data, mimetype=media)
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Digest"] = f"sha-256={dump.sha256}"
+    response.set_etag(dump.sha256)
     return response.make_conditional(request)
