@@ -84,7 +84,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows (or triples) a public SPARQL query may return."),
     Setting("sparql_workers", 2, _positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
-    Setting("catalog_page_size", 50, _positive_int, "Datasets per page of the paged catalogue (/catalog)."),
+    Setting("page_size", 50, _positive_int,
+            "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
     Setting("secret_key", None, str,
             "Key that signs the form's session cookie; unset, a random key per process."),
     Setting("union_default_graph", True, _bool,
@@ -108,7 +109,7 @@ class Config:
     query_timeout: float
     result_limit: int
     sparql_workers: int
-    catalog_page_size: int
+    page_size: int
     secret_key: str | None
     union_default_graph: bool
     extra: Mapping[str, Any] = field(default_factory=dict)

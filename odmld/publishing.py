@@ -70,7 +70,8 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
         previous = versions[0]["assessment"] if versions else None
         version = int(versions[0]["version"].value) + 1 if versions else 1
         iri = mint_iri(store.base_uri, organisation_id, date, version)
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        # microseconds, so the change feed's order by publication time is stable
+        now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
         triples = (build_triples(parts, iri, store.base_uri) + score_triples(store, parts, iri)
                    + version_triples(iri, version, previous, now))
         graph = ox.NamedNode(f"{store.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")

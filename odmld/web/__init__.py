@@ -28,8 +28,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     db.init_app(app, store)
     errors.register(app)
 
-    from . import api, catalog, form, linkeddata, meta, pages, sparql
-    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp):
+    from . import api, catalog, feed, form, linkeddata, meta, pages, sparql
+    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp, feed.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -29,7 +29,7 @@ def paged(suffix: str | None = None) -> Response:
     page = request.args.get("page", "1")
     if not page.isdigit() or int(page) < 1:
         abort(400, description="page is a whole number from 1")
-    triples, pages = catalogue(get_store(), int(page), current_app.config["ODMLD"].catalog_page_size)
+    triples, pages = catalogue(get_store(), int(page), current_app.config["ODMLD"].page_size)
     if int(page) > pages:
         abort(404, description=f"the catalogue has {pages} page(s)")
     triples += hydra_view(int(page), pages, suffix)

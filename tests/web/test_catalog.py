@@ -24,7 +24,7 @@ def published(tmp_path_factory):
     path = tmp_path_factory.mktemp("catalog") / "store"
     store = Store(path, base_uri=BASE)
     store.replace_graphs(parse_paths(default_load_paths(), BASE))
-    app = make_app(path, store, catalog_page_size=4)
+    app = make_app(path, store, page_size=4)
     token = tokens.create(tokens.tokens_path(str(path)), "24062")[1]
     body = (folder("data") / "examples" / "assessment.csv").read_bytes()
     client = app.test_client()
@@ -124,3 +124,30 @@ def test_dumps_are_listed_with_checksum_and_size_and_reload_isomorphic(published
             names = {str(g.identifier) for g in dataset.graphs() if len(g)}
             assert BASE + "graph/data/maturity-model" in names
             assert BASE + "graph/inschatting/24062/2024-01-01/v2" in names
+
+
+def test_the_change_feed_gives_every_version_exactly_once(published):
+    ldes = rdflib.Namespace("https://w3id.org/ldes#")
+    tree = rdflib.Namespace("https://w3id.org/tree#")
+    token = tokens.create(tokens.tokens_path(published.application.config["ODMLD"].store), "24062")[1]
+    body = (folder("data") / "examples" / "assessment.csv").read_bytes()
+    for _ in range(6):  # 3 + 6 versions = 3 pages of 4
+        assert published.post("/api/assessments?date=2025-01-01", data=body, headers={
+            "Content-Type": "text/csv", "Authorization": f"Bearer {token}"}).status_code == 201
+    members, page, pages = [], "/feed?page=1", []
+    while page:
+        response = published.get(page, headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+        graph = rdflib.Graph().parse(data=response.data, format="turtle")
+        stream = next(graph.subjects(rdflib.RDF.type, ldes.EventStream))
+        members += list(graph.objects(stream, tree.member))
+        for member in graph.objects(stream, tree.member):
+            assert (member, rdflib.URIRef("http://www.w3.org/ns/prov#generatedAtTime"), None) in graph
+        pages.append(response.headers["Cache-Control"])
+        following = [graph.value(r, tree.node) for r in graph.objects(None, tree.relation)]
+        page = str(following[0]).replace(BASE, "/") if following else None
+    expected = {rdflib.URIRef(BASE + f"id/inschatting/24062/{ref}")
+                for ref in ("2023-01-01/v1", "2024-01-01/v1", "2024-01-01/v2")}
+    assert len(members) == len(set(members)) == 9 and set(members) >= expected
+    assert len(pages) == 3
+    assert all("immutable" in c for c in pages[:-1]) and "immutable" not in pages[-1]
