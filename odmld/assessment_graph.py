@@ -18,6 +18,7 @@ RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
+DCAT = "http://www.w3.org/ns/dcat#"
 OWL_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 
 
@@ -29,12 +30,23 @@ class DomainPart:
     evidence: ox.Literal | None
 
 
+@dataclass(frozen=True)
+class ListedDataset:
+    """An open dataset the city lists: what the 5-star rules read."""
+    title: ox.Literal
+    url: ox.NamedNode
+    media: str
+    licence: str | None
+    links: bool
+
+
 @dataclass
 class AssessmentParts:
     organisation: ox.NamedNode
     date: ox.Literal
     method: ox.NamedNode
     domains: list[DomainPart] = field(default_factory=list)
+    datasets: list[ListedDataset] = field(default_factory=list)
 
 
 class SubmissionProblem(ValueError):
@@ -59,6 +71,13 @@ def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
         if key not in seen:
             seen.add(key)
             parts.domains.append(DomainPart(row["domain"], row["maturity"], row["need"], row["evidence"]))
+    for row in scratch.query(queries.get("submission-datasets").text, base_iri=base_uri):
+        if not isinstance(row["url"], ox.NamedNode):
+            raise SubmissionProblem("a listed dataset's dcat:landingPage must be a URL")
+        parts.datasets.append(ListedDataset(
+            title=row["title"], url=row["url"], media=row["media"].value,
+            licence=row["licence"].value if row["licence"] is not None else None,
+            links=row["links"] is not None and row["links"].value == "true"))
     return parts
 
 
@@ -87,6 +106,19 @@ def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> l
         ]
         if part.evidence is not None and part.evidence.value:
             triples.append(ox.Triple(node, ox.NamedNode(odm + "evidence"), part.evidence))
+    for number, listed in enumerate(sorted(parts.datasets, key=lambda d: d.url.value), start=1):
+        node = ox.NamedNode(f"{iri.value}/dataset-{number}")
+        triples += [
+            ox.Triple(iri, ox.NamedNode(odm + "listedDataset"), node),
+            ox.Triple(node, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
+            ox.Triple(node, ox.NamedNode(DCTERMS + "title"), listed.title),
+            ox.Triple(node, ox.NamedNode(DCAT + "landingPage"), listed.url),
+            ox.Triple(node, ox.NamedNode(DCAT + "mediaType"), ox.Literal(listed.media)),
+            ox.Triple(node, ox.NamedNode(odm + "linksToOtherData"),
+                      ox.Literal("true" if listed.links else "false", datatype=ox.NamedNode(XSD + "boolean"))),
+        ]
+        if listed.licence:
+            triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "license"), ox.NamedNode(listed.licence)))
     return triples
 
 

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from . import queries
 from .assessment_graph import AssessmentParts
+from .stars import rate
 from .store import Store
 
 TOP_RANK = 3
@@ -22,6 +23,7 @@ PRINCIPLES = 20
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DQV = "http://www.w3.org/ns/dqv#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 LEVEL_SLUGS = ("niet-aanwezig", "opgestart", "gevorderd", "verworven")
 
 
@@ -102,4 +104,37 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode) -> li
             served |= domains[part.domain.value][1]
     share = (Decimal(len(served)) / PRINCIPLES).quantize(Decimal("0.01"))
     measurement("aandeel-principes-gevorderd", decimal(share))
+    triples += dataset_ratings(parts, iri, base, measurement)
+    return triples
+
+
+def dataset_ratings(parts: AssessmentParts, iri: ox.NamedNode, base: str, measurement) -> list[ox.Triple]:
+    """Each listed dataset's stars with a check per star (met, or why not), and the city's totals."""
+    odm, triples, counts = f"{base}ns/odm#", [], [0] * 6
+    for number, listed in enumerate(sorted(parts.datasets, key=lambda d: d.url.value), start=1):
+        dataset = ox.NamedNode(f"{iri.value}/dataset-{number}")
+        rating = rate(listed.media, listed.licence, listed.links)
+        counts[rating.stars] += 1
+        node = ox.NamedNode(f"{dataset.value}/sterren")
+        triples += [ox.Triple(dataset, ox.NamedNode(DQV + "hasQualityMeasurement"), node),
+                    ox.Triple(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
+                    ox.Triple(node, ox.NamedNode(DQV + "computedOn"), dataset),
+                    ox.Triple(node, ox.NamedNode(DQV + "isMeasurementOf"),
+                              ox.NamedNode(f"{base}id/metriek/vijf-sterren")),
+                    ox.Triple(node, ox.NamedNode(DQV + "value"), integer(rating.stars))]
+        for check in rating.checks:
+            star = ox.NamedNode(f"{dataset.value}/ster-{check.number}")
+            triples += [ox.Triple(dataset, ox.NamedNode(odm + "starCheck"), star),
+                        ox.Triple(star, RDF_TYPE, ox.NamedNode(odm + "StarCheck")),
+                        ox.Triple(star, ox.NamedNode(odm + "star"), ox.NamedNode(f"{base}id/ster/{check.number}")),
+                        ox.Triple(star, ox.NamedNode(odm + "met"), ox.Literal(
+                            "true" if check.met else "false", datatype=ox.NamedNode(XSD + "boolean")))]
+            if not check.met:
+                triples += [ox.Triple(star, COMMENT, ox.Literal(check.reason_nl, language="nl")),
+                            ox.Triple(star, COMMENT, ox.Literal(check.reason_en, language="en"))]
+    if parts.datasets:
+        for stars, count in enumerate(counts):
+            measurement(f"datasets-{stars}-sterren", integer(count))
+        at_least_three = Decimal(sum(counts[3:])) / len(parts.datasets)
+        measurement("aandeel-datasets-3-sterren", decimal(at_least_three.quantize(Decimal("0.01"))))
     return triples

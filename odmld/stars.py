@@ -56,6 +56,8 @@ class Rating:
 def media_type_of(format_or_media: str) -> str:
     """A media type from a media type, a file extension or a file name."""
     value = format_or_media.strip().lower().split(";")[0]
+    value = value.removeprefix("https://www.iana.org/assignments/media-types/")
+    value = value.removeprefix("http://www.iana.org/assignments/media-types/")
     if "/" in value and not value.startswith("http"):
         return value
     return EXTENSIONS.get(value.rsplit(".", 1)[-1], value)

@@ -134,6 +134,7 @@ def assessment_sections(assessment: ox.NamedNode) -> dict[str, Any]:
     axes = sorted((Axis(r["notation"].value, r["label"].value, int(r["maturity_rank"].value),
                         int(r["need_rank"].value)) for r in plan), key=lambda a: int(a.notation))
     return {"iri": assessment.value, "plan": plan, "totals": select("assessment-totals", assessment=assessment),
+            "datasets": select("assessment-datasets", assessment=assessment),
             "actions": {r["domain"].value: select("domain-actions", domain=r["domain"])
                         for r in plan if int(r["gap"].value) > 0},
             "radar": radar_svg(axes, t("radar_title"), (t("maturity"), t("need")))}

@@ -274,3 +274,44 @@ def test_the_sparql_endpoint_sees_a_new_version_at_once(writable):
     assert client.get(url, headers={"Accept": "application/json"}).get_json()["boolean"] is False
     assert post(writable, csv_body(), "text/csv", query="?date=2017-07-07").status_code == 201
     assert client.get(url, headers={"Accept": "application/json"}).get_json()["boolean"] is True
+
+
+LISTED = b"""
+@prefix odm: <ns/odm#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+[] a odm:Assessment ; odm:assessedOrganisation <id/organisatie/24062> ;
+   dcterms:date "2016-06-06"^^xsd:date ; odm:method <id/methode/zelfevaluatie> ;
+   odm:domainAssessment [ a odm:DomainAssessment ; odm:domain <id/maturiteitsdomein/1> ;
+       odm:maturityLevel <id/maturiteitsniveau/opgestart> ; odm:needLevel <id/noodniveau/geen-nood> ] ;
+   odm:listedDataset
+     [ dcterms:title "Jaarverslag" ; dcat:landingPage <https://leuven.example/jaarverslag.pdf> ;
+       dcat:mediaType "application/pdf" ; dcterms:license <https://creativecommons.org/licenses/by/4.0/> ] ,
+     [ dcterms:title "Parkings" ; dcat:landingPage <https://leuven.example/parkings.csv> ;
+       dcat:mediaType "text/csv" ; dcterms:license <https://creativecommons.org/licenses/by/4.0/> ] ,
+     [ dcterms:title "Besluiten" ; dcat:landingPage <https://leuven.example/besluiten.ttl> ;
+       dcat:mediaType "text/turtle" ; dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+       odm:linksToOtherData true ] ,
+     [ dcterms:title "Zonder licentie" ; dcat:landingPage <https://leuven.example/x.xlsx> ;
+       dcat:mediaType "xlsx" ] .
+"""
+
+
+def test_listed_datasets_are_rated_with_reasons_and_totals(writable):
+    made = post(writable, LISTED, "text/turtle")
+    assert made.status_code == 201, made.data
+    iri = ox.NamedNode(made.headers["Location"])
+    stars = {r["title"].value: int(r["stars"].value) for r in writable["store"].select(
+        "PREFIX dqv: <http://www.w3.org/ns/dqv#> PREFIX odm: <http://odmld.test/ns/odm#> "
+        "SELECT ?a ?title ?stars WHERE { ?a odm:listedDataset ?d . ?d <http://purl.org/dc/terms/title> ?title ;"
+        " dqv:hasQualityMeasurement/dqv:value ?stars }", a=iri)}
+    assert stars == {"Jaarverslag": 1, "Parkings": 3, "Besluiten": 5, "Zonder licentie": 0}
+    doc = "/doc/" + made.headers["Location"][len(BASE + "id/"):] + ".html"
+    page = writable["app"].test_client().get(doc, headers={"Accept-Language": "en"}).data.decode()
+    assert "The organisation&#39;s open datasets" in page
+    assert "no open licence" in page and "not RDF" in page
+    assert "★★★★★" in page
+    totals = {r["metric"].value.rsplit("/", 1)[-1]: r["value"].value for r in writable["store"].select(
+        "PREFIX dqv: <http://www.w3.org/ns/dqv#> SELECT ?a ?metric ?value WHERE { "
+        "?m dqv:computedOn ?a ; dqv:isMeasurementOf ?metric ; dqv:value ?value }", a=iri)}
+    assert totals["datasets-5-sterren"] == "1" and totals["datasets-0-sterren"] == "1"
+    assert Decimal(totals["aandeel-datasets-3-sterren"]) == Decimal("0.5")
