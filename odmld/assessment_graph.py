@@ -47,6 +47,7 @@ class AssessmentParts:
     method: ox.NamedNode
     domains: list[DomainPart] = field(default_factory=list)
     datasets: list[ListedDataset] = field(default_factory=list)
+    licence: ox.NamedNode | None = None   # the city's choice for its assessment
 
 
 class SubmissionProblem(ValueError):
@@ -64,7 +65,8 @@ def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
             f"the submission must describe exactly one odm:Assessment with organisation, date, method "
             f"and scored domains; found {len(assessments)}")
     first = rows[0]
-    parts = AssessmentParts(organisation=first["organisation"], date=first["date"], method=first["method"])
+    parts = AssessmentParts(organisation=first["organisation"], date=first["date"], method=first["method"],
+                            licence=first["licence"] if isinstance(first["licence"], ox.NamedNode) else None)
     seen = set()
     for row in rows:
         key = (row["domain"], row["maturity"], row["need"])
@@ -94,6 +96,8 @@ def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> l
         ox.Triple(iri, ox.NamedNode(DCTERMS + "date"), parts.date),
         ox.Triple(iri, ox.NamedNode(odm + "method"), parts.method),
     ]
+    if parts.licence is not None:
+        triples.append(ox.Triple(iri, ox.NamedNode(DCTERMS + "license"), parts.licence))
     for part in sorted(parts.domains, key=lambda p: p.domain.value):
         notation = part.domain.value.rsplit("/", 1)[-1]
         node = ox.NamedNode(f"{iri.value}/domein-{notation}")

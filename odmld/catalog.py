@@ -39,6 +39,7 @@ class Entry:
     dataset: ox.NamedNode
     identifier: str
     graph_path: str   # under {base}graph/
+    licence: ox.NamedNode
 
 
 def t(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode) -> ox.Triple:
@@ -56,11 +57,11 @@ def static_part(store: Store) -> list[ox.Triple]:
     return list(store.query(queries.get("all-triples").text, default_graph=[graph]))
 
 
-def entries(store: Store, static: list[ox.Triple]) -> list[Entry]:
+def entries(store: Store, static: list[ox.Triple], default: ox.NamedNode) -> list[Entry]:
     """The bundled datasets (from data/catalog.ttl) and one per assessment version, in a stable order."""
     base = store.base_uri
     found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
-                   f"data/{triple.subject.value.rsplit('/', 1)[-1]}")
+                   f"data/{triple.subject.value.rsplit('/', 1)[-1]}", default)
              for triple in static
              if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"
              and triple.subject.value != f"{base}id/catalogus/volledig"]
@@ -68,11 +69,12 @@ def entries(store: Store, static: list[ox.Triple]) -> list[Entry]:
     for row in store.select(queries.get("catalog-assessments").text):
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
         found.append(Entry(ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}"),
-                           "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}"))
+                           "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}",
+                           row["licence"] if "licence" in row else default))
     return found
 
 
-def assessment_triples(store: Store) -> list[ox.Triple]:
+def assessment_triples(store: Store, default: ox.NamedNode) -> list[ox.Triple]:
     """The dcat:Dataset of every assessment version, described from the assessment itself."""
     base, triples = store.base_uri, []
     for row in store.select(queries.get("catalog-assessments").text):
@@ -81,7 +83,9 @@ def assessment_triples(store: Store) -> list[ox.Triple]:
         date, version, name = row["date"].value, row["version"].value, row["name"].value
         generated = lit(row["generated"].value, datatype=XSD + "dateTime")
         organisation = row["organisation"]
+        licence = row["licence"] if "licence" in row else default
         triples += [
+            t(licence, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")),
             t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Dataset")),
             t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Resource")),
             t(dataset, DCT + "title", lit(f"Open data maturiteit {name}, {date} (versie {version})", "nl")),
@@ -97,7 +101,7 @@ def assessment_triples(store: Store) -> list[ox.Triple]:
             t(organisation, RDF_TYPE.value, ox.NamedNode(DCT + "Agent")),
             t(organisation, FOAF + "name", lit(name, "nl")),
             t(dataset, DCAT + "contactPoint", ox.NamedNode(f"{base}id/catalogus/contact")),
-            t(dataset, DCT + "license", CC_BY),
+            t(dataset, DCT + "license", licence),
             t(dataset, MDCAT + "statuut", VLOPENDATA),
             t(dataset, DCT + "accessRights", PUBLIC),
             t(dataset, DCAT + "theme", ox.NamedNode("https://vocab.belgif.be/auth/datatheme/GOVE")),
@@ -120,7 +124,7 @@ def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
             t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
             t(distribution, DCT + "identifier", lit(f"{entry.identifier}-{suffix}")),
             t(distribution, DCT + "title", lit(f"{entry.identifier} ({file_type})", "nl")),
-            t(distribution, DCT + "license", CC_BY),
+            t(distribution, DCT + "license", entry.licence),
             t(distribution, DCAT + "accessURL", url),
             t(distribution, DCAT + "downloadURL", url),
             t(distribution, DCAT + "mediaType",
@@ -128,13 +132,14 @@ def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
             t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
             t(distribution, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql")),
         ]
-        triples += star_triples(base, distribution, media)
+        triples += star_triples(base, distribution, media, entry.licence)
     return triples
 
 
-def dump_triples(base: str, dataset: ox.NamedNode, identifier: str, url: str, media: str,
-                 file_type: str, dump: Dump) -> list[ox.Triple]:
+def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
+                 dump: Dump) -> list[ox.Triple]:
     """A gzipped dump as a distribution, with its SHA-256 checksum and byte size."""
+    dataset, identifier = entry.dataset, entry.identifier
     distribution = ox.NamedNode(f"{dataset.value}/distributie/dump")
     checksum = ox.NamedNode(f"{distribution.value}/checksum")
     return [
@@ -142,7 +147,7 @@ def dump_triples(base: str, dataset: ox.NamedNode, identifier: str, url: str, me
         t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
         t(distribution, DCT + "identifier", lit(f"{identifier}-dump")),
         t(distribution, DCT + "title", lit(f"{identifier} (gzip)", "nl")),
-        t(distribution, DCT + "license", CC_BY),
+        t(distribution, DCT + "license", entry.licence),
         t(distribution, DCAT + "accessURL", ox.NamedNode(url)),
         t(distribution, DCAT + "downloadURL", ox.NamedNode(url)),
         t(distribution, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
@@ -154,13 +159,14 @@ def dump_triples(base: str, dataset: ox.NamedNode, identifier: str, url: str, me
         t(checksum, RDF_TYPE.value, ox.NamedNode(SPDX + "Checksum")),
         t(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
         t(checksum, SPDX + "checksumValue", lit(dump.sha256, datatype=XSD + "hexBinary")),
-    ] + star_triples(base, distribution, media)
+    ] + star_triples(base, distribution, media, entry.licence)
 
 
-def star_triples(base: str, distribution: ox.NamedNode, media: str) -> list[ox.Triple]:
+def star_triples(base: str, distribution: ox.NamedNode, media: str,
+                 licence: ox.NamedNode) -> list[ox.Triple]:
     """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
     (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
-    rating = rate(media, CC_BY.value, links_to_other_data=True)
+    rating = rate(media, licence.value, links_to_other_data=True)
     measurement = ox.NamedNode(f"{distribution.value}/sterren")
     return [t(distribution, DQV + "hasQualityMeasurement", measurement),
             t(measurement, RDF_TYPE.value, ox.NamedNode(DQV + "QualityMeasurement")),
@@ -178,10 +184,19 @@ def record_triples(base: str, entry: Entry, modified: ox.Literal) -> list[ox.Tri
             t(record, DCT + "modified", modified)]
 
 
-def catalogue(store: Store, page: int | None = None, page_size: int = 50) -> tuple[list[ox.Triple], int]:
-    """The catalogue's triples (all datasets, or one page of them) and the number of pages."""
-    static = static_part(store)
-    all_entries = entries(store, static)
+def catalogue(store: Store, page: int | None = None, page_size: int = 50,
+              licence: str = CC_BY.value) -> tuple[list[ox.Triple], int]:
+    """The catalogue's triples (all datasets, or one page of them) and the number of pages.
+
+    `licence` is the deployment's licence for the model's datasets (ODMLD_LICENCE); an assessment
+    carries the licence its city chose, or that one.
+    """
+    default = ox.NamedNode(licence)
+    static = [t(x.subject, x.predicate.value, default)
+              if x.predicate.value == DCT + "license" and x.object == CC_BY else x
+              for x in static_part(store)]
+    static.append(t(default, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")))
+    all_entries = entries(store, static, default)
     pages = max(1, -(-len(all_entries) // page_size))
     chosen = all_entries if page is None else all_entries[(page - 1) * page_size:page * page_size]
     chosen_ids = {entry.dataset for entry in chosen}
@@ -191,7 +206,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50) -> tup
         chosen_ids.add(whole_dataset)
     modified = {triple.subject: triple.object for triple in static
                 if triple.predicate.value == DCT + "modified"}
-    triples = [triple for triple in static + assessment_triples(store)
+    triples = [triple for triple in static + assessment_triples(store, default)
                if not (triple.predicate.value in (DCAT + "dataset", DCAT + "servesDataset")
                        and triple.object not in chosen_ids)
                and not (triple.subject in every_id and triple.subject not in chosen_ids)
@@ -203,14 +218,14 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50) -> tup
     base = store.base_uri
     for entry in chosen:
         triples += distribution_triples(base, entry)
-        triples += dump_triples(base, entry.dataset, entry.identifier, f"{base}dump/{entry.graph_path}.ttl.gz",
-                                "text/turtle", "RDF_TURTLE",
-                                graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
+        triples += dump_triples(base, entry, f"{base}dump/{entry.graph_path}.ttl.gz", "text/turtle",
+                                "RDF_TURTLE", graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
         triples += record_triples(base, entry, modified[entry.dataset])
     whole = ox.NamedNode(f"{base}id/catalogus/volledig")
     if page in (None, 1):
-        triples += dump_triples(base, whole, "odmld-volledig", f"{base}dump/odmld.nq.gz",
-                                "application/n-quads", "RDF_N_QUADS", store_dump(store))
-        triples += record_triples(base, Entry(whole, "odmld-volledig", ""), modified[whole])
+        whole_entry = Entry(whole, "odmld-volledig", "", default)
+        triples += dump_triples(base, whole_entry, f"{base}dump/odmld.nq.gz", "application/n-quads",
+                                "RDF_N_QUADS", store_dump(store))
+        triples += record_triples(base, whole_entry, modified[whole])
     return triples, pages
 

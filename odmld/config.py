@@ -52,6 +52,13 @@ def _base_uri(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _iri(value: str) -> str:
+    value = value.strip()
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"expected an http(s) IRI, got {value!r}")
+    return value
+
+
 def _lang(value: str) -> str:
     if value not in {"nl", "en"}:
         raise ValueError(f"expected nl or en, got {value!r}")
@@ -86,6 +93,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
     Setting("page_size", 50, _positive_int,
             "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
+    Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,
+            "Licence of the model's datasets, and of an assessment whose city names none."),
     Setting("secret_key", None, str,
             "Key that signs the form's session cookie; unset, a random key per process."),
     Setting("union_default_graph", True, _bool,
@@ -110,6 +119,7 @@ class Config:
     result_limit: int
     sparql_workers: int
     page_size: int
+    licence: str
     secret_key: str | None
     union_default_graph: bool
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -69,7 +69,11 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
     base = store.base_uri
     organisation = values.get("organisation") or values.get("org") or organisation_id
     method = values.get("method") or "zelfevaluatie"
+    licence = (values.get("licence") or values.get("license") or "").strip()
+    if licence and not licence.startswith(("http://", "https://")):
+        return Outcome(422, "Unprocessable Content", f"licence must be the licence's URL, got {licence!r}")
     return AssessmentParts(
+        licence=ox.NamedNode(licence) if licence else None,
         organisation=organisation_iri(base, organisation if organisation.isalnum() else "-"),
         date=ox.Literal(values.get("date", ""), datatype=XSD_DATE),
         method=ox.NamedNode(f"{base}id/methode/{method if method.isalnum() else '-'}"),

@@ -29,7 +29,8 @@ def paged(suffix: str | None = None) -> Response:
     page = request.args.get("page", "1")
     if not page.isdigit() or int(page) < 1:
         abort(400, description="page is a whole number from 1")
-    triples, pages = catalogue(get_store(), int(page), current_app.config["ODMLD"].page_size)
+    config = current_app.config["ODMLD"]
+    triples, pages = catalogue(get_store(), int(page), config.page_size, config.licence)
     if int(page) > pages:
         abort(404, description=f"the catalogue has {pages} page(s)")
     triples += hydra_view(int(page), pages, suffix)
@@ -40,7 +41,7 @@ def paged(suffix: str | None = None) -> Response:
 @bp.route("/catalog/volledig.<suffix>")
 def whole(suffix: str | None = None) -> Response:
     """The whole catalogue in one document, for harvesters that do not follow paging."""
-    triples, _pages = catalogue(get_store())
+    triples, _pages = catalogue(get_store(), licence=current_app.config["ODMLD"].licence)
     return respond(triples, suffix, "catalog.whole")
 
 

@@ -62,7 +62,7 @@ def document(ref: str) -> Response:
 
 def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:
     """Distributions, records and assessment datasets are computed with the catalogue, not stored."""
-    triples, _pages = catalogue(get_store())
+    triples, _pages = catalogue(get_store(), licence=current_app.config["ODMLD"].licence)
     return [t for t in triples if t.subject == resource]
 
 

@@ -315,3 +315,24 @@ def test_listed_datasets_are_rated_with_reasons_and_totals(writable):
         "?m dqv:computedOn ?a ; dqv:isMeasurementOf ?metric ; dqv:value ?value }", a=iri)}
     assert totals["datasets-5-sterren"] == "1" and totals["datasets-0-sterren"] == "1"
     assert Decimal(totals["aandeel-datasets-3-sterren"]) == Decimal("0.5")
+
+
+def test_the_city_chooses_its_assessments_licence(writable):
+    import rdflib
+    cc0 = "https://creativecommons.org/publicdomain/zero/1.0/"
+    made = post(writable, csv_body(), "text/csv", query=f"?date=2015-05-05&licence={quote(cc0)}")
+    assert made.status_code == 201
+    closed = post(writable, csv_body(), "text/csv",
+                  query="?date=2015-05-06&licence=" + quote("https://leuven.example/all-rights-reserved"))
+    assert closed.status_code == 201
+    bad = post(writable, csv_body(), "text/csv", query="?date=2015-05-07&licence=mine")
+    assert bad.status_code == 422
+    catalogue = rdflib.Graph().parse(data=writable["app"].test_client().get(
+        "/catalog/volledig.ttl").data, format="turtle")
+    dataset = rdflib.URIRef(BASE + "id/catalogus/inschatting/24062/2015-05-05/v1")
+    assert str(catalogue.value(dataset, rdflib.DCTERMS.license)) == cc0
+    dqv = rdflib.Namespace("http://www.w3.org/ns/dqv#")
+    closed_dataset = rdflib.URIRef(BASE + "id/catalogus/inschatting/24062/2015-05-06/v1")
+    stars = {int(catalogue.value(m, dqv.value)) for d in catalogue.objects(closed_dataset, rdflib.DCAT.distribution)
+             for m in catalogue.objects(d, dqv.hasQualityMeasurement)}
+    assert stars == {0}  # no open licence, no stars
