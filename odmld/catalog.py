@@ -162,11 +162,28 @@ def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
     ] + star_triples(base, distribution, media, entry.licence)
 
 
+def csv_triples(base: str, entry: Entry) -> list[ox.Triple]:
+    """An assessment also as the CSV template a city fills in (domain, maturity, need, evidence)."""
+    distribution = ox.NamedNode(f"{entry.dataset.value}/distributie/csv")
+    url = ox.NamedNode(f"{base}csv/{entry.graph_path}.csv")
+    return [
+        t(entry.dataset, DCAT + "distribution", distribution),
+        t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
+        t(distribution, DCT + "identifier", lit(f"{entry.identifier}-csv")),
+        t(distribution, DCT + "title", lit(f"{entry.identifier} (CSV)", "nl")),
+        t(distribution, DCT + "license", entry.licence),
+        t(distribution, DCAT + "accessURL", url),
+        t(distribution, DCAT + "downloadURL", url),
+        t(distribution, DCAT + "mediaType", ox.NamedNode("https://www.iana.org/assignments/media-types/text/csv")),
+        t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + "CSV")),
+    ] + star_triples(base, distribution, "text/csv", entry.licence, linked=False)
+
+
 def star_triples(base: str, distribution: ox.NamedNode, media: str,
-                 licence: ox.NamedNode) -> list[ox.Triple]:
+                 licence: ox.NamedNode, linked: bool = True) -> list[ox.Triple]:
     """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
     (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
-    rating = rate(media, licence.value, links_to_other_data=True)
+    rating = rate(media, licence.value, links_to_other_data=linked)
     measurement = ox.NamedNode(f"{distribution.value}/sterren")
     return [t(distribution, DQV + "hasQualityMeasurement", measurement),
             t(measurement, RDF_TYPE.value, ox.NamedNode(DQV + "QualityMeasurement")),
@@ -218,6 +235,8 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
     base = store.base_uri
     for entry in chosen:
         triples += distribution_triples(base, entry)
+        if entry.graph_path.startswith("inschatting/"):
+            triples += csv_triples(base, entry)
         triples += dump_triples(base, entry, f"{base}dump/{entry.graph_path}.ttl.gz", "text/turtle",
                                 "RDF_TURTLE", graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
         triples += record_triples(base, entry, modified[entry.dataset])

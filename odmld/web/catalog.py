@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
@@ -120,3 +123,23 @@ def dump_response(dump: Dump, media: str, filename: str) -> Response:
     response.headers["Digest"] = f"sha-256={dump.sha256}"
     response.set_etag(dump.sha256)
     return response.make_conditional(request)
+
+
+@bp.route("/csv/inschatting/<path:ref>.csv")
+def assessment_csv(ref: str) -> Response:
+    """An assessment version as the CSV template: domain, maturity rank, need rank, evidence."""
+    try:
+        assessment = ox.NamedNode(f"{base_uri()}id/inschatting/{ref}")
+    except ValueError:
+        abort(404, description=f"no assessment version {ref}")
+    rows = get_store().select(queries.get("assessment-plan").text, assessment=assessment,
+                              lang=ox.Literal("nl"))
+    if not rows:
+        abort(404, description=f"no assessment version {ref}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["domain", "maturity", "need", "evidence"])
+    for row in sorted(rows, key=lambda r: int(r["notation"].value)):
+        writer.writerow([row["notation"].value, row["maturity_rank"].value, row["need_rank"].value,
+                         row["evidence"].value if "evidence" in row else ""])
+    return Response(out.getvalue(), mimetype="text/csv")
