@@ -15,6 +15,7 @@ from . import queries
 from .dumps import Dump, graph_dump, store_dump
 from .stars import rate
 from .store import Store
+from .terms import triple as t
 
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
@@ -40,10 +41,6 @@ class Entry:
     identifier: str
     graph_path: str   # under {base}graph/
     licence: ox.NamedNode
-
-
-def t(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.Literal | ox.BlankNode) -> ox.Triple:
-    return ox.Triple(s, ox.NamedNode(p), o)
 
 
 def lit(value: str, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
@@ -114,69 +111,55 @@ def assessment_triples(store: Store, default: ox.NamedNode) -> list[ox.Triple]:
     return triples
 
 
+def distribution(base: str, entry: Entry, key: str, url: str, media: str, file_type: str,
+                 linked: bool = True) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """One dcat:Distribution of `entry` (identifier `{entry}-{key}`) with what DCAT-AP VL asks and its
+    5-star rating."""
+    node = ox.NamedNode(f"{entry.dataset.value}/distributie/{key}")
+    download = ox.NamedNode(url)
+    return node, [
+        t(entry.dataset, DCAT + "distribution", node),
+        t(node, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
+        t(node, DCT + "identifier", lit(f"{entry.identifier}-{key}")),
+        t(node, DCT + "title", lit(f"{entry.identifier} ({file_type})", "nl")),
+        t(node, DCT + "license", entry.licence),
+        t(node, DCAT + "accessURL", download),
+        t(node, DCAT + "downloadURL", download),
+        t(node, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
+        t(node, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
+    ] + star_triples(base, node, media, entry.licence, linked)
+
+
 def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
+    """One distribution per RDF serialisation: a download of the dataset's named graph."""
     triples = []
     for suffix, (media, file_type) in SERIALISATIONS.items():
-        distribution = ox.NamedNode(f"{entry.dataset.value}/distributie/{suffix}")
-        url = ox.NamedNode(f"{base}graph/{entry.graph_path}.{suffix}")
-        triples += [
-            t(entry.dataset, DCAT + "distribution", distribution),
-            t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
-            t(distribution, DCT + "identifier", lit(f"{entry.identifier}-{suffix}")),
-            t(distribution, DCT + "title", lit(f"{entry.identifier} ({file_type})", "nl")),
-            t(distribution, DCT + "license", entry.licence),
-            t(distribution, DCAT + "accessURL", url),
-            t(distribution, DCAT + "downloadURL", url),
-            t(distribution, DCAT + "mediaType",
-              ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
-            t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
-            t(distribution, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql")),
-        ]
-        triples += star_triples(base, distribution, media, entry.licence)
+        node, described = distribution(base, entry, suffix, f"{base}graph/{entry.graph_path}.{suffix}",
+                                       media, file_type)
+        triples += described + [t(node, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql"))]
     return triples
 
 
 def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
                  dump: Dump) -> list[ox.Triple]:
     """A gzipped dump as a distribution, with its SHA-256 checksum and byte size."""
-    dataset, identifier = entry.dataset, entry.identifier
-    distribution = ox.NamedNode(f"{dataset.value}/distributie/dump")
-    checksum = ox.NamedNode(f"{distribution.value}/checksum")
-    return [
-        t(dataset, DCAT + "distribution", distribution),
-        t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
-        t(distribution, DCT + "identifier", lit(f"{identifier}-dump")),
-        t(distribution, DCT + "title", lit(f"{identifier} (gzip)", "nl")),
-        t(distribution, DCT + "license", entry.licence),
-        t(distribution, DCAT + "accessURL", ox.NamedNode(url)),
-        t(distribution, DCAT + "downloadURL", ox.NamedNode(url)),
-        t(distribution, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
-        t(distribution, DCAT + "compressFormat",
+    node, triples = distribution(base, entry, "dump", url, media, file_type)
+    checksum = ox.NamedNode(f"{node.value}/checksum")
+    return triples + [
+        t(node, DCAT + "compressFormat",
           ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip")),
-        t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
-        t(distribution, DCAT + "byteSize", lit(str(dump.size), datatype=XSD + "nonNegativeInteger")),
-        t(distribution, SPDX + "checksum", checksum),
+        t(node, DCAT + "byteSize", lit(str(dump.size), datatype=XSD + "nonNegativeInteger")),
+        t(node, SPDX + "checksum", checksum),
         t(checksum, RDF_TYPE.value, ox.NamedNode(SPDX + "Checksum")),
         t(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
         t(checksum, SPDX + "checksumValue", lit(dump.sha256, datatype=XSD + "hexBinary")),
-    ] + star_triples(base, distribution, media, entry.licence)
+    ]
 
 
 def csv_triples(base: str, entry: Entry) -> list[ox.Triple]:
     """An assessment also as the CSV template a city fills in (domain, maturity, need, evidence)."""
-    distribution = ox.NamedNode(f"{entry.dataset.value}/distributie/csv")
-    url = ox.NamedNode(f"{base}csv/{entry.graph_path}.csv")
-    return [
-        t(entry.dataset, DCAT + "distribution", distribution),
-        t(distribution, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
-        t(distribution, DCT + "identifier", lit(f"{entry.identifier}-csv")),
-        t(distribution, DCT + "title", lit(f"{entry.identifier} (CSV)", "nl")),
-        t(distribution, DCT + "license", entry.licence),
-        t(distribution, DCAT + "accessURL", url),
-        t(distribution, DCAT + "downloadURL", url),
-        t(distribution, DCAT + "mediaType", ox.NamedNode("https://www.iana.org/assignments/media-types/text/csv")),
-        t(distribution, DCT + "format", ox.NamedNode(FILE_TYPE + "CSV")),
-    ] + star_triples(base, distribution, "text/csv", entry.licence, linked=False)
+    return distribution(base, entry, "csv", f"{base}csv/{entry.graph_path}.csv", "text/csv", "CSV",
+                        linked=False)[1]
 
 
 def star_triples(base: str, distribution: ox.NamedNode, media: str,

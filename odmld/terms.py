@@ -27,3 +27,9 @@ def parse_parameter(text: str, base_uri: str) -> tuple[str, ox.NamedNode | ox.Li
     if marker:
         return name, ox.Literal(lexical, datatype=ox.NamedNode(XSD + datatype))
     return name, ox.Literal(value)
+
+
+def triple(subject: ox.NamedNode | ox.BlankNode, predicate: str,
+           obj: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:
+    """A triple from terms and a predicate IRI, for code that builds RDF."""
+    return ox.Triple(subject, ox.NamedNode(predicate), obj)

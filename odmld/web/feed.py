@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import queries
+from ..terms import triple
 from .db import get_store
 from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
@@ -23,10 +24,6 @@ LDES = "https://w3id.org/ldes#"
 TREE = "https://w3id.org/tree#"
 PROV_GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def triple(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:
-    return ox.Triple(s, ox.NamedNode(p), o)
 
 
 @bp.route("/feed")

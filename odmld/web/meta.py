@@ -6,6 +6,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from .. import queries
+from ..terms import triple
 from .db import get_store
 from .errors import error_response
 from .formats import GRAPH_MEDIA, negotiate
@@ -18,10 +19,6 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 FORMATS = "http://www.w3.org/ns/formats/"
-
-
-def triple(s: ox.NamedNode | ox.BlankNode, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:
-    return ox.Triple(s, ox.NamedNode(p), o)
 
 
 def base() -> str:
