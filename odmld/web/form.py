@@ -31,6 +31,8 @@ def show() -> str:
 
 @bp.route("/zelfevaluatie", methods=["POST"])
 def send() -> Response | str:
+    if get_store().read_only:
+        return page(request.form, {}, [message("read_only")]), 405
     form = request.form
     presented = (form.get("token") or session.get("token") or "").strip()
     organisation_id = tokens.organisation_of(tokens_file(), presented) if presented else None

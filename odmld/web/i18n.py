@@ -33,6 +33,7 @@ MESSAGES = {
         "form_intro": "Schat per domein de maturiteit en de nood van uw bestuur in; een leeg domein wordt niet gescoord.",
         "token": "Schrijfsleutel (eenmaal per sessie)", "date": "Datum", "method": "Methode",
         "publish": "Publiceren", "bad_token": "Deze schrijfsleutel is onbekend, fout of ingetrokken.",
+        "read_only": "Deze server is alleen-lezen; publiceer via de server die met `odmld serve` draait.",
         "evidence": "onderbouwing", "priority_rule": "Prioriteit = kloof tot 'verworven' × (rang van de nood + 1), van 0 tot 9.",
     },
     "en": {
@@ -61,6 +62,7 @@ MESSAGES = {
         "form_intro": "Assess your government's maturity and need per domain; an empty domain is not scored.",
         "token": "Write token (once per session)", "date": "Date", "method": "Method",
         "publish": "Publish", "bad_token": "This write token is unknown, wrong or revoked.",
+        "read_only": "This server is read-only; publish through the server started with `odmld serve`.",
         "evidence": "evidence", "priority_rule": "Priority = gap to 'acquired' × (need rank + 1), from 0 to 9.",
     },
 }

@@ -336,3 +336,9 @@ def test_the_city_chooses_its_assessments_licence(writable):
     stars = {int(catalogue.value(m, dqv.value)) for d in catalogue.objects(closed_dataset, rdflib.DCAT.distribution)
              for m in catalogue.objects(d, dqv.hasQualityMeasurement)}
     assert stars == {0}  # no open licence, no stars
+
+
+def test_a_read_only_server_refuses_the_form_too(client):
+    response = client.post("/zelfevaluatie", data={"token": "x.y", "date": "2020-01-01"},
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 405 and b"read-only" in response.data
