@@ -1,0 +1,43 @@
+"""The README's first command: `odmld serve` loads the model and serves it at the address it prints."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import rdflib
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_odmld_serve_loads_the_model_and_every_iri_dereferences_on_it(tmp_path):
+    port = free_port()
+    env = {**os.environ, "ODMLD_STORE": str(tmp_path / "store")}
+    env.pop("ODMLD_BASE_URI", None)
+    server = subprocess.Popen([sys.executable, "-m", "odmld.cli", "serve", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(base, timeout=2) as response:
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline, "odmld serve did not start"
+                time.sleep(0.3)
+        graph = rdflib.Graph().parse(base + "id/maturiteitsdomein/4")  # follows the 303
+        assert (rdflib.URIRef(base + "id/maturiteitsdomein/4"), rdflib.SKOS.notation, rdflib.Literal("4")) \
+            in graph
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert f"serving on {base}" in output
