@@ -83,8 +83,25 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
                                     quads=derived_from))
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
+        candidates = [(row["date"].value, int(row["version"].value), row["assessment"])
+                      for row in store.select(queries.get("organisation-versions").text,
+                                              organisation=parts.organisation)]
+        files.append(latest_file(store.base_uri, organisation_id, parts.organisation,
+                                 candidates + [(date, version, iri)]))
         store.replace_graphs(files)
     return Published(iri=iri, version=version, previous=previous)
+
+
+def latest_file(base: str, organisation_id: str, organisation: ox.NamedNode,
+                candidates: list[tuple[str, int, ox.NamedNode]]) -> ParsedFile:
+    """The organisation's odm:latestAssessment (newest date, then version), in a graph of its own,
+    written in the same atomic step as the version that changes it."""
+    graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}")
+    quads = []
+    if candidates:
+        latest = max(candidates, key=lambda c: (c[0], c[1]))[2]
+        quads.append(ox.Quad(organisation, ox.NamedNode(f"{base}ns/odm#latestAssessment"), latest, graph))
+    return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
 
 
 def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
@@ -104,4 +121,12 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
                       ox.Literal(now, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))),
         ]
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-        store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads)])
+        organisation = next(t.object for t in triples if t.subject == iri
+                            and t.predicate.value == odm + "assessedOrganisation")
+        organisation_id = organisation.value.rsplit("/", 1)[-1]
+        candidates = [(row["date"].value, int(row["version"].value), row["assessment"])
+                      for row in store.select(queries.get("organisation-versions").text,
+                                              organisation=organisation)
+                      if row["assessment"] != iri]
+        store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
+                              latest_file(store.base_uri, organisation_id, organisation, candidates)])

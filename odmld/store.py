@@ -121,7 +121,9 @@ class Store:
                 staged.append(ox.Quad(quad.subject, quad.predicate, quad.object,
                                       staging_of[quad.graph_name]))
         self._store.extend(staged)
-        moves = [f"MOVE SILENT GRAPH {staging} TO {_graph_ref(target)}"
+        # A target with nothing staged is emptied: MOVE from a graph that does not exist does nothing.
+        moves = [f"MOVE SILENT GRAPH {staging} TO {_graph_ref(target)}" if counts[target]
+                 else f"DROP SILENT {_graph_ref(target) if isinstance(target, ox.DefaultGraph) else f'GRAPH {target}'}"
                  for target, staging in staging_of.items()]
         # Graph names are validated pyoxigraph terms serialised by pyoxigraph itself, not user text.
         self._store.update(" ;\n".join(moves))

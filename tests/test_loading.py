@@ -83,3 +83,11 @@ def test_staging_graphs_left_by_a_crash_are_removed_on_the_next_load(store, tmp_
 def test_bundled_files_are_named_after_their_folder():
     from odmld.resources import folder
     assert graph_name(folder("data") / "charter.ttl", BASE).value == BASE + "graph/data/charter"
+
+
+def test_an_empty_file_empties_its_graph(store, tmp_path):
+    a = write(tmp_path, "a.ttl", "<id/x/1> <ns/p> 1 .\n")
+    store.replace_graphs(parse_paths([a], BASE))
+    write(tmp_path, "a.ttl", "# nothing any more\n")
+    store.replace_graphs(parse_paths([a], BASE))
+    assert len(store) == 0
