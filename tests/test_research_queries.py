@@ -1,0 +1,129 @@
+"""The research query library on fixture data published through the real publishing code."""
+
+from decimal import Decimal
+
+import pyoxigraph as ox
+import pytest
+
+from odmld import queries
+from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
+from odmld.loading import parse_paths
+from odmld.publishing import organisation_iri, publish, withdraw
+from odmld.resources import default_load_paths
+from odmld.store import Store
+
+BASE = "http://odmld.test/"
+LEVELS = ["niet-aanwezig", "opgestart", "gevorderd", "verworven"]
+NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def parts(org: str, date: str, maturity: int, need: int, datasets=()) -> AssessmentParts:
+    return AssessmentParts(
+        organisation=organisation_iri(BASE, org),
+        date=ox.Literal(date, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+        method=ox.NamedNode(BASE + "id/methode/zelfevaluatie"),
+        domains=[DomainPart(ox.NamedNode(f"{BASE}id/maturiteitsdomein/{n}"),
+                            ox.NamedNode(f"{BASE}id/maturiteitsniveau/{LEVELS[maturity]}"),
+                            ox.NamedNode(f"{BASE}id/noodniveau/{NEEDS[need]}"), None) for n in range(1, 12)],
+        datasets=list(datasets))
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """Leuven 2020 (0) -> 2022 v1 (1) -> 2022 v2 (2); Gent 2021 (3), its 2023 version withdrawn;
+    VVSG 2022 (1). Leuven's latest lists a CSV (3 stars) and a PDF (1 star)."""
+    target = Store(tmp_path_factory.mktemp("research") / "store", base_uri=BASE)
+    target.replace_graphs(parse_paths(default_load_paths(), BASE))
+    publish(target, parts("24062", "2020-01-01", 0, 2), "24062")
+    publish(target, parts("24062", "2022-01-01", 1, 1), "24062")
+    listed = [ListedDataset(ox.Literal("Parkings"), ox.NamedNode("https://l.example/p.csv"), "text/csv", CC_BY, False),
+              ListedDataset(ox.Literal("Verslag"), ox.NamedNode("https://l.example/v.pdf"), "pdf", CC_BY, False)]
+    publish(target, parts("24062", "2022-01-01", 2, 1, listed), "24062")
+    publish(target, parts("44021", "2021-06-01", 3, 0), "44021")
+    withdrawn = publish(target, parts("44021", "2023-01-01", 0, 2), "44021")
+    withdraw(target, withdrawn.iri, "test")
+    publish(target, parts("vvsg", "2022-03-03", 1, 2), "vvsg")
+    return target
+
+
+def rows(store, name, **bindings):
+    return store.select(queries.get(name).text, **bindings)
+
+
+def number(term) -> Decimal:
+    return Decimal(term.value)
+
+
+def test_latest_maturity(store):
+    found = rows(store, "latest-maturity")
+    assert len(found) == 33
+    leuven = {(r["date"].value, r["version"].value, r["maturity"].value) for r in found
+              if r["name"].value == "Stad Leuven"}
+    assert leuven == {("2022-01-01", "2", "2")}
+
+
+def test_ranking(store):
+    assert [(r["name"].value, number(r["average"])) for r in rows(store, "ranking")] == [
+        ("Stad Gent", 3), ("Stad Leuven", 2), ("Vereniging van Vlaamse Steden en Gemeenten", 1)]
+
+
+def test_maturity_trend_of_one_organisation(store):
+    found = rows(store, "maturity-trend", organisation=organisation_iri(BASE, "24062"))
+    assert [(r["date"].value, r["version"].value, number(r["average"])) for r in found] == [
+        ("2020-01-01", "1", 0), ("2022-01-01", "2", 2)]
+
+
+def test_gap_versus_need(store):
+    found = rows(store, "gap-versus-need")
+    assert len(found) == 11
+    for row in found:  # gaps 1 (Leuven), 0 (Gent), 2 (VVSG); needs 1, 0, 2
+        assert int(row["organisations"].value) == 3
+        assert number(row["average_gap"]) == 1 and number(row["average_need"]) == 1
+
+
+def test_centrumsteden_versus_rest(store):
+    found = {r["kind"].value: (int(r["organisations"].value), number(r["average"]))
+             for r in rows(store, "centrumsteden-versus-rest")}
+    assert found == {"centrumstad": (2, Decimal("2.5")), "other": (1, 1)}
+
+
+def test_least_served_principles(store):
+    found = rows(store, "least-served-principles")
+    assert [(r["notation"].value, int(r["organisations"].value)) for r in found[:3]] == [
+        ("3", 0), ("13", 0), ("14", 0)]
+    assert all(int(r["organisations"].value) == 2 for r in found[3:])  # Leuven (2) and Gent (3)
+
+
+def test_portrait_versus_maturity(store):
+    found = rows(store, "portrait-versus-maturity")
+    assert [(r["name"].value, r["steering_group"].value, number(r["average"])) for r in found] == [
+        ("Stad Gent", "true", 3), ("Stad Leuven", "true", 2)]
+
+
+def test_share_of_datasets_at_three_stars(store):
+    found = rows(store, "datasets-three-stars")
+    assert [(r["name"].value, number(r["share"])) for r in found] == [("Stad Leuven", Decimal("0.5"))]
+
+
+def test_most_improved(store):
+    found = rows(store, "most-improved")
+    assert [(r["name"].value, number(r["improvement"])) for r in found] == [
+        ("Stad Leuven", 2), ("Stad Gent", 0), ("Vereniging van Vlaamse Steden en Gemeenten", 0)]
+
+
+def test_domain_ranking(store):
+    found = rows(store, "domain-ranking", domain=ox.NamedNode(BASE + "id/maturiteitsdomein/4"))
+    assert [(r["name"].value, int(r["maturity"].value)) for r in found] == [
+        ("Stad Gent", 3), ("Stad Leuven", 2), ("Vereniging van Vlaamse Steden en Gemeenten", 1)]
+
+
+def test_top_priorities(store):
+    found = rows(store, "top-priorities")
+    assert [(r["notation"].value, int(r["organisations"].value)) for r in found] == [("1", 2)]
+
+
+def test_survey_results_by_profile(store):
+    found = rows(store, "survey-findings-by-profile", kind=ox.Literal("kennis"))
+    assert {r["group"].value: number(r["percentage"]) for r in found} == {
+        "algemeen": 80, "administratief": 60, "beleid": 89, "technisch": 90, "aankoop": 95}
