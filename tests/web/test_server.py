@@ -53,3 +53,31 @@ def test_a_browser_gets_html_with_its_language(server):
         page = response.read().decode()
     assert response.headers["Content-Type"].startswith("text/html")
     assert "<h1>Knowledge</h1>" in page
+
+
+def test_the_python_client_runs_a_library_query_with_parameters(server):
+    from odmld.client import iri, run
+
+    rows = run("domain-principles", server + "sparql", base_uri="http://odmld.test/",
+               domain=iri("id/maturiteitsdomein/4"))
+    assert [row["notation"] for row in rows] == ["7", "8", "9", "10", "16"]
+    assert all(isinstance(row["principle"], str) for row in rows)
+    levels = run("maturity-levels", server + "sparql", base_uri="http://odmld.test/")
+    assert [row["rank"] for row in levels] == [0, 1, 2, 3]  # xsd:integer -> int
+
+
+def run_cli(*args: str):
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-m", "odmld.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_odmld_query_on_an_endpoint(server):
+    result = run_cli("query", "domain-principles", "--endpoint", server + "sparql",
+                     "--base-uri", "http://odmld.test/", "--param", "domain=<id/maturiteitsdomein/9>",
+                     "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert [line.split(",")[2] for line in result.stdout.splitlines()[1:]] == ["1", "2", "6", "11", "18"]
+    down = run_cli("query", "store-summary", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert down.returncode == 1 and "Traceback" not in down.stderr
