@@ -28,8 +28,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     db.init_app(app, store)
     errors.register(app)
 
-    from . import api, catalog, feed, form, linkeddata, meta, pages, sparql
-    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp, feed.bp):
+    from . import api, catalog, compare, feed, form, linkeddata, meta, pages, sparql
+    for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp, feed.bp,
+                      compare.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

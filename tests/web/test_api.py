@@ -342,3 +342,23 @@ def test_a_read_only_server_refuses_the_form_too(client):
     response = client.post("/zelfevaluatie", data={"token": "x.y", "date": "2020-01-01"},
                            headers={"Accept-Language": "en"})
     assert response.status_code == 405 and b"read-only" in response.data
+
+
+def test_the_comparison_page_heat_map_radars_bars_and_csv(writable):
+    gent = post(writable, csv_body(), "text/csv", token="gent", query="?date=2024-02-02")
+    leuven = post(writable, csv_body(), "text/csv", query="?date=2023-03-03")
+    assert gent.status_code == leuven.status_code == 201
+    client = writable["app"].test_client()
+    page = client.get("/vergelijk?org=24062&org=44021", headers={"Accept-Language": "en"}).data.decode()
+    assert page.count("<figcaption>") == 2
+    assert page.count('role="img"') == 1 + 2 + 11  # heat map, a radar each, a bar chart per domain
+    assert page.count("<rect x=\"236") == 2 and "City of Gent" in page and "City of Leuven" in page
+    assert "/sparql?query=" in page
+    rows = client.get("/vergelijk/data.csv?org=24062&org=44021").data.decode().splitlines()
+    assert rows[0].startswith("organisation,assessment,date,domain") and len(rows) == 1 + 22
+    before = client.get("/vergelijk/data.csv?org=24062&org=44021&date=2024-01-01").data.decode()
+    assert "44021" not in before and "24062" in before  # Gent's only assessment is later
+    assert client.get("/vergelijk?org=../x").status_code == 400
+    ranking = client.get("/domein/4/ranking").data.decode()
+    assert "Stad Gent" in ranking and "Stad Leuven" in ranking
+    assert client.get("/domein/12/ranking").status_code == 404

@@ -1,0 +1,97 @@
+"""Comparing organisations: a heat map (organisations x domains), a radar per organisation and a bar chart
+per domain, as server-rendered SVG with titles, each with a link to its query and a CSV of its data;
+and a page per domain ranking the organisations."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from .. import queries
+from .charts import Axis, radar_svg
+from .i18n import current_language, translator
+from .pages import select
+
+bp = Blueprint("compare", __name__)
+COLOURS = ("#d7301f", "#fc8d59", "#91bfdb", "#4575b4")  # niet aanwezig .. verworven
+
+
+def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[str, Any]]:
+    """Per chosen organisation: its newest version on or before `date` (newest of all without one)."""
+    base = current_app.config["ODMLD"].base_uri
+    chosen = []
+    for identifier in identifiers[:20]:
+        if not identifier.isalnum():
+            abort(400, description=f"{identifier!r} is not an organisation id")
+        organisation = ox.NamedNode(f"{base}id/organisatie/{identifier}")
+        versions = [v for v in select("organisation-versions", organisation=organisation)
+                    if date is None or v["date"].value <= date]
+        if versions:
+            chosen.append({"id": identifier, "assessment": versions[0]["assessment"],
+                           "date": versions[0]["date"].value,
+                           "plan": select("assessment-plan", assessment=versions[0]["assessment"])})
+    return chosen
+
+
+def names() -> dict[str, str]:
+    return {r["identifier"].value: r["name"].value for r in select("organisations")}
+
+
+@bp.route("/vergelijk")
+def compare() -> str:
+    identifiers = request.args.getlist("org")
+    date = request.args.get("date") or None
+    t = translator(current_language())
+    label = names()
+    chosen = chosen_assessments(identifiers, date)
+    domains = select("domains")
+    matrix = {(c["id"], r["notation"].value): int(r["maturity_rank"].value) for c in chosen for r in c["plan"]}
+    radars = [(label.get(c["id"], c["id"]), radar_svg(
+        sorted((Axis(r["notation"].value, r["label"].value, int(r["maturity_rank"].value),
+                     int(r["need_rank"].value)) for r in c["plan"]), key=lambda a: int(a.notation)),
+        f"{t('radar_title')}: {label.get(c['id'], c['id'])}", (t("maturity"), t("need")))) for c in chosen]
+    query_link = url_for("sparql.endpoint", query=queries.get("latest-maturity").text)
+    csv_link = url_for("compare.data", **{"org": identifiers}) + ("&" + urlencode({"date": date}) if date else "")
+    return render_template("compare.html", organisations=select("organisations"), chosen=chosen,
+                           domains=domains, matrix=matrix, colours=COLOURS, label=label,
+                           radars=radars, query_link=query_link, csv_link=csv_link,
+                           selected=set(identifiers), date=date or "",
+                           bars=[bar_chart(d, chosen, matrix, label) for d in domains])
+
+
+def bar_chart(domain: dict, chosen: list[dict], matrix: dict, label: dict[str, str]) -> Markup:
+    notation = domain["notation"].value
+    rows = [(label.get(c["id"], c["id"]), matrix.get((c["id"], notation))) for c in chosen]
+    return Markup(render_template("bars.svg", title=f"{notation}. {domain['label'].value}", rows=rows,
+                                  colours=COLOURS, height=24 * len(rows) + 30))
+
+
+@bp.route("/vergelijk/data.csv")
+def data() -> Response:
+    chosen = chosen_assessments(request.args.getlist("org"), request.args.get("date") or None)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["organisation", "assessment", "date", "domain", "maturity", "need", "gap", "priority"])
+    for c in chosen:
+        for r in sorted(c["plan"], key=lambda r: int(r["notation"].value)):
+            writer.writerow([c["id"], c["assessment"].value, c["date"], r["notation"].value,
+                             r["maturity_rank"].value, r["need_rank"].value, r["gap"].value, r["priority"].value])
+    return Response(out.getvalue(), mimetype="text/csv")
+
+
+@bp.route("/domein/<int:notation>/ranking")
+def domain_ranking(notation: int) -> str:
+    if not 1 <= notation <= 11:
+        abort(404, description="domains are numbered 1 to 11")
+    base = current_app.config["ODMLD"].base_uri
+    domain = ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")
+    rows = select("domain-ranking", domain=domain)
+    title = next((d["label"].value for d in select("domains") if d["notation"].value == str(notation)), "")
+    return render_template("domain_ranking.html", rows=rows, title=f"{notation}. {title}", domain=domain,
+                           query_link=url_for("sparql.endpoint", query=queries.get("domain-ranking").text))
