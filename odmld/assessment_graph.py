@@ -83,6 +83,11 @@ def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
     return parts
 
 
+def ordered_datasets(parts: AssessmentParts) -> list[tuple[int, ListedDataset]]:
+    """The listed datasets numbered as their nodes are minted (`{assessment}/dataset-{n}`)."""
+    return list(enumerate(sorted(parts.datasets, key=lambda d: d.url.value), start=1))
+
+
 def mint_iri(base_uri: str, organisation_id: str, date: str, version: int) -> ox.NamedNode:
     return ox.NamedNode(f"{base_uri}id/inschatting/{organisation_id}/{date}/v{version}")
 
@@ -110,7 +115,7 @@ def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> l
         ]
         if part.evidence is not None and part.evidence.value:
             triples.append(ox.Triple(node, ox.NamedNode(odm + "evidence"), part.evidence))
-    for number, listed in enumerate(sorted(parts.datasets, key=lambda d: d.url.value), start=1):
+    for number, listed in ordered_datasets(parts):
         node = ox.NamedNode(f"{iri.value}/dataset-{number}")
         triples += [
             ox.Triple(iri, ox.NamedNode(odm + "listedDataset"), node),

@@ -54,16 +54,15 @@ def static_part(store: Store) -> list[ox.Triple]:
     return list(store.query(queries.get("all-triples").text, default_graph=[graph]))
 
 
-def entries(store: Store, static: list[ox.Triple], default: ox.NamedNode) -> list[Entry]:
+def entries(base: str, static: list[ox.Triple], assessments: list[dict], default: ox.NamedNode) -> list[Entry]:
     """The bundled datasets (from data/catalog.ttl) and one per assessment version, in a stable order."""
-    base = store.base_uri
     found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
                    f"data/{triple.subject.value.rsplit('/', 1)[-1]}", default)
              for triple in static
              if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"
              and triple.subject.value != f"{base}id/catalogus/volledig"]
     found.sort(key=lambda entry: entry.identifier)
-    for row in store.select(queries.get("catalog-assessments").text):
+    for row in assessments:
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
         found.append(Entry(ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}"),
                            "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}",
@@ -71,10 +70,10 @@ def entries(store: Store, static: list[ox.Triple], default: ox.NamedNode) -> lis
     return found
 
 
-def assessment_triples(store: Store, default: ox.NamedNode) -> list[ox.Triple]:
+def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode) -> list[ox.Triple]:
     """The dcat:Dataset of every assessment version, described from the assessment itself."""
-    base, triples = store.base_uri, []
-    for row in store.select(queries.get("catalog-assessments").text):
+    triples = []
+    for row in assessments:
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
         dataset = ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}")
         date, version, name = row["date"].value, row["version"].value, row["name"].value
@@ -196,7 +195,8 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
               if x.predicate.value == DCT + "license" and x.object == CC_BY else x
               for x in static_part(store)]
     static.append(t(default, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")))
-    all_entries = entries(store, static, default)
+    assessments = store.select(queries.get("catalog-assessments").text)  # read once, used twice
+    all_entries = entries(store.base_uri, static, assessments, default)
     pages = max(1, -(-len(all_entries) // page_size))
     chosen = all_entries if page is None else all_entries[(page - 1) * page_size:page * page_size]
     chosen_ids = {entry.dataset for entry in chosen}
@@ -206,7 +206,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
         chosen_ids.add(whole_dataset)
     modified = {triple.subject: triple.object for triple in static
                 if triple.predicate.value == DCT + "modified"}
-    triples = [triple for triple in static + assessment_triples(store, default)
+    triples = [triple for triple in static + assessment_triples(store.base_uri, assessments, default)
                if not (triple.predicate.value in (DCAT + "dataset", DCAT + "servesDataset")
                        and triple.object not in chosen_ids)
                and not (triple.subject in every_id and triple.subject not in chosen_ids)

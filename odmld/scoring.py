@@ -14,7 +14,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from . import queries
-from .assessment_graph import AssessmentParts
+from .assessment_graph import AssessmentParts, ordered_datasets
 from .stars import rate
 from .store import Store
 
@@ -111,7 +111,7 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode) -> li
 def dataset_ratings(parts: AssessmentParts, iri: ox.NamedNode, base: str, measurement) -> list[ox.Triple]:
     """Each listed dataset's stars with a check per star (met, or why not), and the city's totals."""
     odm, triples, counts = f"{base}ns/odm#", [], [0] * 6
-    for number, listed in enumerate(sorted(parts.datasets, key=lambda d: d.url.value), start=1):
+    for number, listed in ordered_datasets(parts):
         dataset = ox.NamedNode(f"{iri.value}/dataset-{number}")
         rating = rate(listed.media, listed.licence, listed.links)
         counts[rating.stars] += 1

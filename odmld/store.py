@@ -123,7 +123,7 @@ class Store:
         self._store.extend(staged)
         # A target with nothing staged is emptied: MOVE from a graph that does not exist does nothing.
         moves = [f"MOVE SILENT GRAPH {staging} TO {_graph_ref(target)}" if counts[target]
-                 else f"DROP SILENT {_graph_ref(target) if isinstance(target, ox.DefaultGraph) else f'GRAPH {target}'}"
+                 else f"DROP SILENT {_drop_ref(target)}"
                  for target, staging in staging_of.items()]
         # Graph names are validated pyoxigraph terms serialised by pyoxigraph itself, not user text.
         self._store.update(" ;\n".join(moves))
@@ -142,6 +142,11 @@ class Store:
 
 def _graph_ref(graph: GraphName) -> str:
     return "DEFAULT" if isinstance(graph, ox.DefaultGraph) else str(graph)
+
+
+def _drop_ref(graph: GraphName) -> str:
+    """DROP names a graph as `DEFAULT` or `GRAPH <iri>` (MOVE's target takes `DEFAULT` or `<iri>`)."""
+    return "DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph}"
 
 
 def open_store(config: Any, *, read_only: bool = False) -> Store:

@@ -121,15 +121,16 @@ def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
         sections["history"] = history(resource)
         current = next((h for h in sections["history"] if "withdrawn" not in h["row"]), None)
         if current is not None:
-            sections["latest"] = assessment_sections(current["row"]["assessment"])
+            sections["latest"] = assessment_sections(current["row"]["assessment"], current["plan"])
     if odm("Assessment") in types:
         sections["assessment"] = assessment_sections(resource)
     return sections
 
 
-def assessment_sections(assessment: ox.NamedNode) -> dict[str, Any]:
-    """An assessment's plan (with each domain's actions), totals and radar chart."""
-    plan = select("assessment-plan", assessment=assessment)
+def assessment_sections(assessment: ox.NamedNode, plan: list[dict] | None = None) -> dict[str, Any]:
+    """An assessment's plan (with each domain's actions), totals and radar chart; `plan` when the
+    caller already read it."""
+    plan = select("assessment-plan", assessment=assessment) if plan is None else plan
     t = translator(current_language())
     axes = sorted((Axis(r["notation"].value, r["label"].value, int(r["maturity_rank"].value),
                         int(r["need_rank"].value)) for r in plan), key=lambda a: int(a.notation))
@@ -143,16 +144,17 @@ def assessment_sections(assessment: ox.NamedNode) -> dict[str, Any]:
 def history(organisation: ox.NamedNode) -> list[dict[str, Any]]:
     """Every version, newest first, with what changed since the version before it."""
     versions = select("organisation-assessments", organisation=organisation)
-    levels = {v["assessment"].value: {r["notation"].value: (r["maturity"].value, r["need"].value)
-                                      for r in select("assessment-plan", assessment=v["assessment"])}
-              for v in versions}
+    plans = {v["assessment"].value: select("assessment-plan", assessment=v["assessment"]) for v in versions}
+    levels = {iri: {r["notation"].value: (r["maturity"].value, r["need"].value) for r in plan}
+              for iri, plan in plans.items()}
     entries = []
     for newer, older in zip(versions, versions[1:] + [None]):
         now = levels[newer["assessment"].value]
         before = levels[older["assessment"].value] if older else {}
         changes = [f"{n}: {before[n][0]} → {now[n][0]}, {before[n][1]} → {now[n][1]}"
                    for n in sorted(now, key=int) if n in before and before[n] != now[n]]
-        entries.append({"row": newer, "changes": changes, "first": older is None})
+        entries.append({"row": newer, "changes": changes, "first": older is None,
+                        "plan": plans[newer["assessment"].value]})
     return entries
 
 
