@@ -43,7 +43,7 @@ def setting_option(name: str, *flags: str, **kwargs: Any) -> Callable:
                         help=f"{setting.help} [env: {setting.env}]", **kwargs)
 
 
-store_option = setting_option("store", "--store", metavar="PATH")
+store_option = setting_option("store", "--store", metavar="PATH|URL")
 base_option = setting_option("base_uri", "--base-uri", metavar="URI")
 
 
@@ -241,7 +241,7 @@ def token_create(organisation: str, store: str | None, base_uri: str | None) -> 
     """Create a token for one organisation and print it (it is not shown again)."""
     config = make_config(store=store, base_uri=base_uri)
     require_organisation(open_for(config, read_only=True), organisation)
-    token_id, secret = tokens.create(tokens.tokens_path(config.store), organisation)
+    token_id, secret = tokens.create(Path(config.tokens), organisation)
     click.echo(f"token {token_id} for organisation {organisation} (shown once, keep it safe):")
     click.echo(secret)
 
@@ -259,7 +259,7 @@ def require_organisation(target: Store, organisation: str) -> None:
 def token_revoke(token_id: str, store: str | None) -> None:
     """Revoke a token by its id (the part before the dot)."""
     config = make_config(store=store)
-    if not tokens.revoke(tokens.tokens_path(config.store), token_id.partition(".")[0]):
+    if not tokens.revoke(Path(config.tokens), token_id.partition(".")[0]):
         raise Failure(f"no active token {token_id!r}", EXIT_FAILED)
     click.echo(f"revoked {token_id.partition('.')[0]}")
 
@@ -269,7 +269,7 @@ def token_revoke(token_id: str, store: str | None) -> None:
 def token_list(store: str | None) -> None:
     """List tokens (ids and organisations; never the secrets)."""
     config = make_config(store=store)
-    for entry in tokens.listing(tokens.tokens_path(config.store)):
+    for entry in tokens.listing(Path(config.tokens)):
         state = f"revoked {entry.revoked}" if entry.revoked else "active"
         click.echo(f"{entry.id}  {entry.organisation}  created {entry.created}  {state}")
 
@@ -316,7 +316,19 @@ def import_survey(responses: Path, organisation: str, date: str, store: str | No
 
 
 def main() -> None:
-    cli(prog_name="odmld")
+    """The console script. A store that fails mid-command (a remote one can, at any request) ends it
+    with its message and exit 1, never a traceback."""
+    try:
+        cli(prog_name="odmld", standalone_mode=False)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("Aborted!", err=True)
+        sys.exit(EXIT_FAILED)
+    except StoreError as error:
+        click.echo(f"odmld: error: {error}", err=True)
+        sys.exit(EXIT_FAILED)
 
 
 if __name__ == "__main__":

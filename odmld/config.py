@@ -22,6 +22,13 @@ def default_store_path() -> str:
     return str(Path(data_home) / "odmld" / "store")
 
 
+def default_tokens_path(store: str) -> str:
+    """Beside an embedded store; in the per-user data folder when the store is a server."""
+    if store.startswith(("http://", "https://")):
+        return str(Path(default_store_path()).parent / "tokens.sqlite3")
+    return f"{store.rstrip('/')}-tokens.sqlite3"
+
+
 def _bool(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in {"1", "true", "yes", "on"}:
@@ -79,7 +86,20 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("store", None, str,
-            "Path of the embedded Oxigraph store (default: `$XDG_DATA_HOME/odmld/store`)."),
+            "Path of the embedded Oxigraph store (default: `$XDG_DATA_HOME/odmld/store`), or the query URL "
+            "of a SPARQL 1.1 server (Query, Update, Graph Store Protocol) that queries the union of its "
+            "named graphs by default."),
+    Setting("store_update", None, _iri,
+            "Update URL of a remote store; default: from the query URL (`/query` -> `/update`, "
+            "`/sparql` -> `/update`, else the same URL)."),
+    Setting("store_graphs", None, _iri,
+            "Graph Store Protocol URL of a remote store; default: from the query URL (`/query` -> "
+            "`/store`, `/sparql` -> `/data`, else the same URL)."),
+    Setting("store_timeout", 60.0, _positive_float,
+            "Seconds odmld waits for a remote store to answer one of its own requests."),
+    Setting("tokens", None, str,
+            "Path of the write-token database; default: beside an embedded store "
+            "(`{store}-tokens.sqlite3`), or `$XDG_DATA_HOME/odmld/tokens.sqlite3` with a remote one."),
     Setting("base_uri", None, _base_uri,
             "Base of every URI odmld mints; default: the server's own address, `http://HOST:PORT/`."),
     Setting("host", "127.0.0.1", str, "Address the web server listens on."),
@@ -111,6 +131,10 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class Config:
     store: str
+    store_update: str | None
+    store_graphs: str | None
+    store_timeout: float
+    tokens: str
     base_uri: str
     host: str
     port: int
@@ -150,6 +174,8 @@ def load_config(overrides: Mapping[str, Any] | None = None,
         values[setting.name] = value
     if values["store"] is None:
         values["store"] = default_store_path()
+    if values["tokens"] is None:
+        values["tokens"] = default_tokens_path(values["store"])
     if values["base_uri"] is None:
         values["base_uri"] = f"http://{_display_host(values['host'])}:{values['port']}/"
     return Config(**values)

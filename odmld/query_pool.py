@@ -13,9 +13,12 @@ import multiprocessing as mp
 import queue
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
+
+from .remote_store import RemoteTimeout, parse_answer
+from .store import StoreError
 
 
 class QueryRefused(Exception):
@@ -52,17 +55,26 @@ def run_job(store: ox.Store, job: QueryJob, settings: WorkerSettings) -> tuple[s
         options["use_default_graph_as_union"] = True
     if job.named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return answer(lambda: store.query(job.text, **options), job, settings.result_limit)
+
+
+def answer(run: Callable[[], Any], job: QueryJob, result_limit: int) -> tuple[str, bytes]:
+    """Serialise what `run()` returns as the client asked, within the result limit.
+
+    `run` gives a fresh result each call: pyoxigraph serialises a result only from its iterator, so
+    a SELECT is run once to count its rows (stopping at the limit) and again for the answer.
+    """
     try:
-        results = store.query(job.text, **options)
-        if isinstance(results, ox.QueryTriples):
-            return _graph_answer(results, job, settings)
+        results = run()
+        if not isinstance(results, (ox.QuerySolutions, ox.QueryBoolean)):
+            return _graph_answer(results, job, result_limit)
         if job.results_media is None:
             raise QueryRefused(406, "Not Acceptable", "no acceptable SPARQL results format; offered: "
                                + ", ".join(f.media_type.split(";")[0] for f in RESULT_FORMATS))
         results_format = ox.QueryResultsFormat.from_media_type(job.results_media)
         if isinstance(results, ox.QuerySolutions):
-            _check_row_limit(store, job, options, settings.result_limit)
-            results = store.query(job.text, **options)
+            _check_row_limit(results, result_limit)
+            results = run()
         return job.results_media, results.serialize(format=results_format)
     except SyntaxError as error:
         raise QueryRefused(400, "Bad Request", f"the query does not parse: {error}") from None
@@ -74,27 +86,21 @@ RESULT_FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
                   ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)
 
 
-def _check_row_limit(store: ox.Store, job: QueryJob, options: dict[str, Any], limit: int) -> None:
-    """Count the solutions (stopping at limit + 1) before serialising them.
-
-    pyoxigraph can serialise a result only from its iterator, so the query runs a second time for the
-    answer; the count pass stops early, and both run on the same read-only snapshot.
-    """
-    for count, _solution in enumerate(store.query(job.text, **options), start=1):
+def _check_row_limit(solutions: ox.QuerySolutions, limit: int) -> None:
+    for count, _solution in enumerate(solutions, start=1):
         if count > limit:
             raise QueryRefused(400, "Result limit exceeded",
                                f"the query returns more than {limit} rows; add a LIMIT or narrow it")
 
 
-def _graph_answer(triples: ox.QueryTriples, job: QueryJob, settings: WorkerSettings) -> tuple[str, bytes]:
+def _graph_answer(triples: Iterable[ox.Triple], job: QueryJob, limit: int) -> tuple[str, bytes]:
     if job.graph_media is None:
         raise QueryRefused(406, "Not Acceptable", "no acceptable RDF format for a graph result")
     collected = []
     for triple in triples:
         collected.append(triple)
-        if len(collected) > settings.result_limit:
-            raise QueryRefused(400, "Result limit exceeded",
-                               f"the query returns more than {settings.result_limit} triples")
+        if len(collected) > limit:
+            raise QueryRefused(400, "Result limit exceeded", f"the query returns more than {limit} triples")
     rdf_format = ox.RdfFormat.from_media_type(job.graph_media)
     return job.graph_media, ox.serialize(collected, format=rdf_format)
 
@@ -185,3 +191,36 @@ class QueryPool:
     def close(self) -> None:
         while not self._idle.empty():
             self._idle.get_nowait().stop()
+
+
+class ForwardingQueries:
+    """Public SPARQL queries for a remote store: sent to the server, with the time limit as the wait.
+
+    No worker processes: the server runs the query. When odmld stops waiting the server may go on, so
+    give the server its own limit as well (`oxigraph serve --timeout-s`).
+    """
+
+    def __init__(self, store: Any, *, result_limit: int, timeout: float) -> None:
+        self.store, self.result_limit, self.timeout = store, result_limit, timeout
+
+    def run(self, job: QueryJob) -> tuple[str, bytes]:
+        try:
+            media, body = self.store.fetch(
+                job.text, default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
+                named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None, timeout=self.timeout)
+        except SyntaxError as error:
+            raise QueryRefused(400, "Bad Request", f"the query does not parse (so says the store): {error}") from None
+        except ValueError as error:
+            raise QueryRefused(400, "Bad Request", f"the query cannot be run: {error}") from None
+        except RemoteTimeout:
+            raise QueryRefused(400, "Query timeout", f"the query ran longer than the time limit of "
+                               f"{self.timeout:g} s; narrow it or add a LIMIT") from None
+        except StoreError as error:
+            raise QueryRefused(503, "Store unavailable", str(error)) from None
+        return answer(lambda: parse_answer(media, body), job, self.result_limit)
+
+    def store_changed(self) -> None:
+        """Nothing to do: the server always answers from its current state."""
+
+    def close(self) -> None:
+        """Nothing to close."""

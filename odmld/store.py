@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import IO, Any, Iterable, Mapping
+from typing import IO, TYPE_CHECKING, Any, Iterable, Mapping
 
 import pyoxigraph as ox
 
 from .loading import ParsedFile
+
+if TYPE_CHECKING:
+    from .remote_store import RemoteStore
 
 STAGING_PREFIX = "urn:odmld:staging:"
 
@@ -69,17 +72,7 @@ class Store:
 
     def select(self, text: str, **bindings: Term) -> list[dict[str, Term]]:
         """A SELECT query's solutions as dictionaries of the bound variables."""
-        solutions = self.query(text, bindings=bindings)
-        names = [variable.value for variable in solutions.variables]
-        rows = []
-        for solution in solutions:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = value
-            rows.append(row)
-        return rows
+        return rows_of(self.query(text, bindings=bindings))
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted(self._store.named_graphs(), key=str)
@@ -140,6 +133,13 @@ class Store:
         self._store.flush()
 
 
+def rows_of(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
+    """Solutions as dictionaries of their bound variables."""
+    names = [variable.value for variable in solutions.variables]
+    return [{name: solution[name] for name in names if solution[name] is not None}
+            for solution in solutions]
+
+
 def _graph_ref(graph: GraphName) -> str:
     return "DEFAULT" if isinstance(graph, ox.DefaultGraph) else str(graph)
 
@@ -149,7 +149,16 @@ def _drop_ref(graph: GraphName) -> str:
     return "DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph}"
 
 
-def open_store(config: Any, *, read_only: bool = False) -> Store:
-    """Open the store that `config` names (see odmld.config)."""
+def is_remote(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def open_store(config: Any, *, read_only: bool = False) -> "Store | RemoteStore":
+    """Open the store that `config` names: a folder (embedded Oxigraph) or a SPARQL server's URL."""
+    if is_remote(config.store):
+        from .remote_store import RemoteStore
+        return RemoteStore(config.store, base_uri=config.base_uri, read_only=read_only,
+                           update_url=config.store_update, graph_store_url=config.store_graphs,
+                           timeout=config.store_timeout)
     return Store(config.store, base_uri=config.base_uri, read_only=read_only,
                  union_default_graph=config.union_default_graph)

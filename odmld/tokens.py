@@ -27,10 +27,6 @@ class Token:
     revoked: str | None
 
 
-def tokens_path(store_path: str) -> Path:
-    return Path(f"{store_path.rstrip('/')}-tokens.sqlite3")
-
-
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 

@@ -1,4 +1,4 @@
-"""The CLI as a user runs it: a subprocess against a real on-disk store."""
+"""The CLI as a user runs it: a subprocess against a real store (on disk, or an oxigraph server)."""
 
 import csv
 import io
@@ -23,8 +23,8 @@ def as_dataset(nquads: str) -> dict[str, rdflib.Graph]:
     return {str(graph.identifier): graph for graph in dataset.graphs() if len(graph)}
 
 
-def test_load_dump_reload_dump_is_lossless(tmp_path):
-    first, second = tmp_path / "first", tmp_path / "second"
+def test_load_dump_reload_dump_is_lossless(tmp_path, new_store):
+    first, second = new_store(), new_store()
     loaded = run_cli("load", store=first)
     assert loaded.returncode == 0, loaded.stderr
     dumped = run_cli("dump", store=first)
@@ -41,8 +41,8 @@ def test_load_dump_reload_dump_is_lossless(tmp_path):
     assert all(isomorphic(before[name], after[name]) for name in before)
 
 
-def test_reloading_the_model_changes_nothing(tmp_path):
-    store = tmp_path / "store"
+def test_reloading_the_model_changes_nothing(new_store):
+    store = new_store()
     run_cli("load", store=store)
     first = as_dataset(run_cli("dump", store=store).stdout)
     assert run_cli("load", store=store).returncode == 0
@@ -51,8 +51,8 @@ def test_reloading_the_model_changes_nothing(tmp_path):
     assert all(isomorphic(first[name], again[name]) for name in first)
 
 
-def test_a_broken_file_is_refused_and_the_store_left_as_it_was(tmp_path):
-    store = tmp_path / "store"
+def test_a_broken_file_is_refused_and_the_store_left_as_it_was(tmp_path, new_store):
+    store = new_store()
     run_cli("load", store=store)
     before = run_cli("dump", store=store).stdout
     broken = tmp_path / "broken.ttl"

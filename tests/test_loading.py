@@ -1,4 +1,5 @@
-"""Loading into a real on-disk Oxigraph store: one graph per triples file, atomic replacement."""
+"""Loading into a real store (on disk, or an oxigraph server): one graph per triples file, atomic
+replacement."""
 
 import io
 from pathlib import Path
@@ -7,6 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.loading import LoadError, graph_name, parse_paths
+from conftest import open_location
 from odmld.store import STAGING_PREFIX, Store
 
 BASE = "http://odmld.test/"
@@ -25,8 +27,8 @@ def dump(store: Store) -> bytes:
 
 
 @pytest.fixture()
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "store", base_uri=BASE)
+def store(new_store):
+    return open_location(new_store())
 
 
 def test_each_triples_file_gets_its_own_graph_and_relative_iris_resolve(store, tmp_path):
@@ -73,7 +75,9 @@ def test_unknown_extensions_and_missing_paths_are_refused(tmp_path):
         parse_paths([tmp_path / "missing.ttl"], BASE)
 
 
-def test_staging_graphs_left_by_a_crash_are_removed_on_the_next_load(store, tmp_path):
+def test_staging_graphs_left_by_a_crash_are_removed_on_the_next_load(tmp_path):
+    """Embedded only: a remote store replaces graphs in one request, with no staging graphs."""
+    store = Store(tmp_path / "store", base_uri=BASE)
     store._store.add(ox.Quad(ox.NamedNode("http://e.org/s"), ox.NamedNode("http://e.org/p"),
                              ox.Literal("x"), ox.NamedNode(STAGING_PREFIX + "dead:0")))
     store.replace_graphs(parse_paths([write(tmp_path, "a.ttl", "<id/x/1> <ns/p> 1 .\n")], BASE))

@@ -22,8 +22,8 @@ def expected_levels(rows):
     return maturity, need
 
 
-def test_import_publishes_statistics_and_a_survey_assessment(tmp_path):
-    store = tmp_path / "store"
+def test_import_publishes_statistics_and_a_survey_assessment(new_store):
+    store = new_store()
     assert run_cli("load", store=store).returncode == 0
     result = run_cli("import-survey", str(EXAMPLE), "--org", "24062", "--date", "2020-01-31", store=store)
     assert result.returncode == 0, result.stderr
@@ -52,8 +52,8 @@ def test_import_publishes_statistics_and_a_survey_assessment(tmp_path):
     assert f"<{BASE}ns/odm#needLevel> <{BASE}id/noodniveau/{need}>" in dump
 
 
-def test_a_bad_file_is_refused_and_nothing_is_written(tmp_path):
-    store = tmp_path / "store"
+def test_a_bad_file_is_refused_and_nothing_is_written(tmp_path, new_store):
+    store = new_store()
     run_cli("load", store=store)
     before = run_cli("dump", store=store).stdout
     bad = tmp_path / "bad.csv"

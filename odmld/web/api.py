@@ -8,6 +8,8 @@ MAX_CONTENT_LENGTH). The work itself is odmld.submission's, shared with the self
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -27,7 +29,7 @@ def token_organisation() -> str | None:
     scheme, _, presented = header.partition(" ")
     if scheme.lower() != "bearer" or not presented.strip():
         return None
-    return tokens.organisation_of(tokens.tokens_path(current_app.config["ODMLD"].store),
+    return tokens.organisation_of(Path(current_app.config["ODMLD"].tokens),
                                   presented.strip())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session
@@ -85,7 +86,7 @@ def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[
 
 
 def tokens_file():
-    return tokens.tokens_path(current_app.config["ODMLD"].store)
+    return Path(current_app.config["ODMLD"].tokens)
 
 
 def message(key: str) -> str:

@@ -1,18 +1,19 @@
 """The write API: every answer code, the three formats, versions, atomicity and concurrent writers."""
 
 import io
-from decimal import Decimal
-from urllib.parse import quote
 import threading
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 
 from odmld import tokens
-from odmld.loading import parse_paths
-from odmld.resources import default_load_paths, folder
+from odmld.resources import folder
 from odmld.store import Store
 
+from backends import model_loaded
 from conftest import BASE, make_app
 
 EXAMPLES = folder("data") / "examples"
@@ -21,12 +22,11 @@ PROVENANCE = {"http://www.w3.org/2002/07/owl#versionInfo", "http://www.w3.org/ns
 
 
 @pytest.fixture(scope="module")
-def writable(tmp_path_factory):
-    path = tmp_path_factory.mktemp("writable") / "store"
-    store = Store(path, base_uri=BASE)
-    store.replace_graphs(parse_paths(default_load_paths(), BASE))
+def writable(new_store):
+    path = new_store()
+    store = model_loaded(path)
     app = make_app(path, store)
-    token_file = tokens.tokens_path(str(path))
+    token_file = Path(app.config["ODMLD"].tokens)
     leuven = tokens.create(token_file, "24062")[1]
     gent = tokens.create(token_file, "44021")[1]
     revoked_id, revoked = tokens.create(token_file, "24062")

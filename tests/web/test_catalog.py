@@ -7,10 +7,9 @@ import pytest
 import rdflib
 
 from odmld import tokens
-from odmld.loading import parse_paths
-from odmld.resources import default_load_paths, folder
-from odmld.store import Store
+from odmld.resources import folder
 
+from backends import model_loaded
 from conftest import BASE, make_app
 
 OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "standards" / "dcat-ap-vl" / "dcatapvl.jsonld"
@@ -19,13 +18,12 @@ HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory):
+def published(new_store):
     """A store with the model and three published assessment versions, served with 4 datasets a page."""
-    path = tmp_path_factory.mktemp("catalog") / "store"
-    store = Store(path, base_uri=BASE)
-    store.replace_graphs(parse_paths(default_load_paths(), BASE))
+    path = new_store()
+    store = model_loaded(path)
     app = make_app(path, store, page_size=4)
-    token = tokens.create(tokens.tokens_path(str(path)), "24062")[1]
+    token = tokens.create(Path(app.config["ODMLD"].tokens), "24062")[1]
     body = (folder("data") / "examples" / "assessment.csv").read_bytes()
     client = app.test_client()
     for date in ("2023-01-01", "2024-01-01", "2024-01-01"):
@@ -135,7 +133,7 @@ def test_dumps_are_listed_with_checksum_and_size_and_reload_isomorphic(published
 def test_the_change_feed_gives_every_version_exactly_once(published):
     ldes = rdflib.Namespace("https://w3id.org/ldes#")
     tree = rdflib.Namespace("https://w3id.org/tree#")
-    token = tokens.create(tokens.tokens_path(published.application.config["ODMLD"].store), "24062")[1]
+    token = tokens.create(Path(published.application.config["ODMLD"].tokens), "24062")[1]
     body = (folder("data") / "examples" / "assessment.csv").read_bytes()
     for _ in range(6):  # 3 + 6 versions = 3 pages of 4
         assert published.post("/api/assessments?date=2025-01-01", data=body, headers={

@@ -2,8 +2,8 @@
 
 from odmld.loading import parse_paths
 from odmld.resources import default_load_paths
-from odmld.store import Store
 
+from backends import open_location
 from conftest import BASE, make_app
 
 
@@ -46,14 +46,15 @@ def test_language_by_accept_language_and_by_switch(client):
     assert "lang=nl" in switched.headers["Set-Cookie"]
 
 
-def test_literals_with_html_are_escaped(tmp_path):
-    store = Store(tmp_path / "store", base_uri=BASE)
+def test_literals_with_html_are_escaped(tmp_path, new_store):
+    location = new_store()
+    store = open_location(location)
     hostile = tmp_path / "hostile.ttl"
     hostile.write_text('<id/test/x> <http://www.w3.org/2004/02/skos/core#prefLabel> '
                        '"<script>alert(1)</script>"@nl ; <http://purl.org/dc/terms/description> '
                        '"<img src=x onerror=alert(2)>" .\n', encoding="utf-8")
     store.replace_graphs(parse_paths(default_load_paths() + [hostile], BASE))
-    app = make_app(tmp_path / "store", store)
+    app = make_app(location, store)
     try:
         page = app.test_client().get("/doc/test/x.html").data.decode()
         assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page

@@ -1,7 +1,6 @@
 """The README's first command: `odmld serve` loads the model and serves it at the address it prints."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -9,16 +8,12 @@ import urllib.request
 
 import rdflib
 
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from backends import free_port
 
 
-def test_odmld_serve_loads_the_model_and_every_iri_dereferences_on_it(tmp_path):
+def test_odmld_serve_loads_the_model_and_every_iri_dereferences_on_it(new_store):
     port = free_port()
-    env = {**os.environ, "ODMLD_STORE": str(tmp_path / "store")}
+    env = {**os.environ, "ODMLD_STORE": new_store()}
     env.pop("ODMLD_BASE_URI", None)
     server = subprocess.Popen([sys.executable, "-m", "odmld.cli", "serve", "--port", str(port)],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

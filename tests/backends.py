@@ -1,0 +1,69 @@
+"""Stores for the tests: the embedded one in a folder, or a real `oxigraph serve` on a loopback port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from odmld.config import load_config
+from odmld.loading import parse_paths
+from odmld.resources import default_load_paths
+from odmld.store import open_store
+
+BASE_URI = "http://odmld.test/"
+
+
+def oxigraph_command() -> str:
+    """The `oxigraph` server of the environment running the tests (the `oxigraph` package)."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    found = str(beside) if beside.exists() else shutil.which("oxigraph")
+    if found is None:
+        pytest.fail("the oxigraph server is not installed: pip install -e '.[test]'")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_oxigraph(folder: Path, *, union: bool = True) -> tuple[subprocess.Popen, str]:
+    """`oxigraph serve` on `folder`, once it answers; returns the process and its query URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [oxigraph_command(), "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+         "--timeout-s", "30", *(["--union-default-graph"] if union else [])],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/query"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            return process, url
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"oxigraph serve ended: {process.stderr.read().decode()}") from None
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("oxigraph serve did not start within 30 s")
+
+
+def open_location(location: str, *, read_only: bool = False):
+    """The store at `location` (folder or URL), as odmld opens it."""
+    return open_store(load_config({"store": location, "base_uri": BASE_URI}, environ={}),
+                      read_only=read_only)
+
+
+def model_loaded(location: str):
+    """The store at `location` with data/, ontology/ and shapes/ loaded, opened read-write."""
+    store = open_location(location)
+    store.replace_graphs(parse_paths(default_load_paths(), BASE_URI))
+    return store
