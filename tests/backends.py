@@ -6,11 +6,15 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+from werkzeug.serving import make_server
 
 from odmld.config import load_config
 from odmld.loading import parse_paths
@@ -67,3 +71,15 @@ def model_loaded(location: str):
     store = open_location(location)
     store.replace_graphs(parse_paths(default_load_paths(), BASE_URI))
     return store
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """`app` served by werkzeug's threaded server on a free loopback port; yields its base URL."""
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{http.server_port}/"
+    finally:
+        http.shutdown()

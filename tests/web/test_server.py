@@ -1,31 +1,23 @@
 """The real server on a loopback socket, used by SPARQLWrapper, rdflib and plain HTTP."""
 
-import threading
 import urllib.request
 
 import pytest
 import rdflib
 from SPARQLWrapper import JSON, SPARQLWrapper
-from werkzeug.serving import make_server
 
 from odmld.config import load_config
 from odmld.web import create_app
 
+from backends import live_server
+
 
 @pytest.fixture(scope="module")
 def server(model_store_path, model_store):
-    probe = make_server("127.0.0.1", 0, lambda environ, start: [])
-    port = probe.server_port
-    probe.server_close()
-    base = f"http://127.0.0.1:{port}/"
-    # the store holds IRIs under the test base; this server mints its own, so load a copy under it
     config = load_config({"store": str(model_store_path), "base_uri": "http://odmld.test/"}, environ={})
     app = create_app(config, store=model_store)
-    http = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    http.shutdown()
+    with live_server(app) as base:
+        yield base
     app.extensions["odmld.pool"].close()
 
 
