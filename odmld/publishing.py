@@ -20,7 +20,7 @@ from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_
 from .loading import ParsedFile
 from .scoring import score_triples
 from .store import Store
-from .validation import Report, validate_graph
+from .validation import Report, assessment_shapes, validate_graph
 
 _WRITE_LOCK = threading.Lock()
 
@@ -53,7 +53,8 @@ def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
 def validate_parts(parts: AssessmentParts, base_uri: str) -> Report:
     """SHACL on the canonical graph of a submission, before it has a version."""
     draft = ox.NamedNode(f"{base_uri}id/inschatting/concept")
-    return validate_graph(to_rdflib(build_triples(parts, draft, base_uri)), base_uri)
+    return validate_graph(to_rdflib(build_triples(parts, draft, base_uri)), base_uri,
+                          shapes=assessment_shapes(base_uri))
 
 
 def publish(store: Store, parts: AssessmentParts, organisation_id: str,

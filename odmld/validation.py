@@ -87,14 +87,21 @@ def shapes_graph(base_uri: str) -> rdflib.Graph:
 
 
 @lru_cache(maxsize=4)
+def assessment_shapes(base_uri: str) -> rdflib.Graph:
+    """Only the assessment shapes: a submission is checked against these, not the whole model again."""
+    return read_graph([folder("shapes") / "assessment.ttl"], base_uri)
+
+
+@lru_cache(maxsize=4)
 def model_graph(base_uri: str) -> rdflib.Graph:
     """The ontology and model data, parsed once per base URI; pySHACL mixes in a copy."""
     return read_graph(model_paths(), base_uri)
 
 
-def validate_graph(data: rdflib.Graph, base_uri: str,
-                   background: rdflib.Graph | None = None) -> Report:
-    """Validate `data` against the shapes; `background` (default: the model) is mixed in for lookups."""
+def validate_graph(data: rdflib.Graph, base_uri: str, background: rdflib.Graph | None = None,
+                   shapes: rdflib.Graph | None = None) -> Report:
+    """Validate `data` against `shapes` (default: all of them); `background` (default: the model) is
+    mixed in for lookups."""
     # pySHACL mixes an ont_graph in only when it runs inference, so the union is made here.
     union = rdflib.Graph()
     for triple in (model_graph(base_uri) if background is None else background):
@@ -103,7 +110,7 @@ def validate_graph(data: rdflib.Graph, base_uri: str,
         union.add(triple)
     _conforms, report_graph, _text = pyshacl.validate(
         union,
-        shacl_graph=shapes_graph(base_uri),
+        shacl_graph=shapes_graph(base_uri) if shapes is None else shapes,
         inference="none",
         advanced=True,
         allow_warnings=True,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -22,6 +23,7 @@ from odmld.resources import default_load_paths
 from odmld.store import open_store
 
 BASE_URI = "http://odmld.test/"
+REPO = Path(__file__).resolve().parent.parent
 
 
 def oxigraph_command() -> str:
@@ -83,3 +85,13 @@ def live_server(app) -> Iterator[str]:
         yield f"http://127.0.0.1:{http.server_port}/"
     finally:
         http.shutdown()
+
+
+def run_cli(*args: str, store: str | Path | None = None, input: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `odmld ARGS` as a user would, in a subprocess, with the test base URI."""
+    environment = {**os.environ, "ODMLD_BASE_URI": BASE_URI, **(env or {})}
+    if store is not None:
+        environment["ODMLD_STORE"] = str(store)
+    return subprocess.run([sys.executable, "-m", "odmld.cli", *args], capture_output=True,
+                          text=True, input=input, env=environment, cwd=REPO, timeout=300)

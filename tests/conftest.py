@@ -7,17 +7,12 @@ protocol. `new_store()` gives a fresh, empty location of the backend under test.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from backends import BASE_URI, model_loaded, open_location, start_oxigraph
-
-REPO = Path(__file__).resolve().parent.parent
+from backends import BASE_URI, model_loaded, open_location, run_cli, start_oxigraph
 
 
 @pytest.fixture(scope="session")
@@ -63,16 +58,6 @@ def model_store_path(new_store: Callable[[], str]) -> str:
 def model_store(model_store_path: str):
     """The loaded model, opened read-only: tests must not change it."""
     return open_location(model_store_path, read_only=True)
-
-
-def run_cli(*args: str, store: str | Path | None = None, input: str | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run `odmld ARGS` as a user would, in a subprocess, with the test base URI."""
-    environment = {**os.environ, "ODMLD_BASE_URI": BASE_URI, **(env or {})}
-    if store is not None:
-        environment["ODMLD_STORE"] = str(store)
-    return subprocess.run([sys.executable, "-m", "odmld.cli", *args], capture_output=True,
-                          text=True, input=input, env=environment, cwd=REPO, timeout=300)
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ from pathlib import Path
 import rdflib
 from rdflib.compare import isomorphic
 
-from conftest import run_cli
+from backends import run_cli
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -8,8 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.loading import LoadError, graph_name, parse_paths
-from conftest import open_location
 from odmld.store import STAGING_PREFIX, Store
+
+from backends import open_location
 
 BASE = "http://odmld.test/"
 

@@ -31,8 +31,7 @@ from odmld.resources import folder
 from odmld.store import STAGING_PREFIX
 from odmld.web import create_app
 
-from backends import BASE_URI, live_server, model_loaded, open_location
-from conftest import REPO, run_cli
+from backends import BASE_URI, REPO, live_server, model_loaded, open_location, run_cli
 
 EXAMPLE_CSV = (folder("data") / "examples" / "assessment.csv").read_bytes()
 VERSION_GRAPHS = f"""SELECT ?graph ?parts WHERE {{

@@ -7,8 +7,7 @@ import pytest
 from odmld import queries
 from odmld.sparql_text import bind_values, where_group_start
 
-from backends import model_loaded, start_oxigraph
-from conftest import run_cli
+from backends import model_loaded, run_cli, start_oxigraph
 
 
 def test_a_server_without_the_union_default_graph_is_refused_with_the_fix(tmp_path):

@@ -3,7 +3,7 @@
 import csv
 from collections import Counter
 
-from conftest import BASE_URI as BASE, run_cli
+from backends import BASE_URI as BASE, run_cli
 
 from odmld.resources import folder
 

@@ -1,0 +1,251 @@
+"""The benchmark of record: odmld next to `oxigraph serve` on the same generated data, in one run.
+
+    python bench/run.py --organisations 300 10000 [--years 10] [--runs 3] [--seconds 5] [--stores DIR]
+
+For each size: generate and bulk-load N organisations x Y yearly assessments (bench/generate.py; kept
+in --stores and reused by later runs), then measure, on this machine, side by side:
+- load time and size on disk;
+- median and 95th-percentile latency of every query in queries/, directly on the store, through
+  odmld's /sparql and through `oxigraph serve-read-only` on the same store folder;
+- request rate and latency under concurrent load of /doc/ in each format and of a small /sparql query,
+  odmld under gunicorn against `oxigraph serve-read-only` (the ratio is the figure that matters);
+- time to validate and store one submission, and submissions per second from concurrent clients;
+- peak memory (sum of the peak resident sizes of gunicorn and all its processes).
+Prints Markdown. A benchmark prints figures; it never fails a build. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import BASE, load_generated, size_on_disk  # noqa: E402
+from http_rate import hammer  # noqa: E402
+from odmld import queries, tokens  # noqa: E402
+from odmld.sparql_text import bind_values  # noqa: E402
+from odmld.store import Store  # noqa: E402
+
+SAMPLES = {"lang": ox.Literal("nl"), "domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),
+           "principle": ox.NamedNode(f"{BASE}id/charterprincipe/2"),
+           "organisation": ox.NamedNode(f"{BASE}id/organisatie/b1"),
+           "date": ox.Literal("2020-06-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
+           "resource": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),
+           "assessment": ox.NamedNode(f"{BASE}id/inschatting/b1/2020-06-30/v1"), "kind": ox.Literal("nood")}
+SMALL = "SELECT ?domain ?label WHERE { ?domain a <ns/odm#MaturityDomain> ; " \
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 11"
+DOC_FORMATS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
+
+
+def percentiles(timings: list[float]) -> tuple[float, float]:
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def consume(results) -> None:
+    """Read a pyoxigraph result to its end (a boolean has nothing to read)."""
+    if not isinstance(results, ox.QueryBoolean):
+        for _ in results:
+            pass
+
+
+def timed(action, runs: int) -> tuple[float, float]:
+    timings = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        timings.append((time.perf_counter() - began) * 1000)
+    return percentiles(timings)
+
+
+def library() -> list[tuple[str, str, dict]]:
+    """Every query of queries/ with sample parameters; (name, text for a server, bindings)."""
+    found = []
+    for query in queries.all_queries():
+        bindings = {name: SAMPLES[name] for name in query.parameters if name in SAMPLES}
+        if query.name == "all-triples":
+            continue  # the whole store as a graph: a dump, not a query to time
+        found.append((query.name, f"BASE <{BASE}>\n" + bind_values(query.text, bindings), bindings))
+    return found
+
+
+def post_query(url: str, text: str) -> None:
+    data = urllib.parse.urlencode({"query": text}).encode()
+    request = urllib.request.Request(url, data=data, headers={
+        "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
+    with urllib.request.urlopen(request, timeout=900) as response:
+        response.read()
+
+
+def wait_for(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            if process.poll() is not None:
+                raise SystemExit(f"a server ended at start: {process.args}")
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within 120 s")
+
+
+@contextmanager
+def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen]]:
+    """odmld under gunicorn and `oxigraph serve-read-only`, both read-only on the store at `path`."""
+    env = {**os.environ, "ODMLD_STORE": str(path), "ODMLD_BASE_URI": BASE, "ODMLD_RESULT_LIMIT": "10000000",
+           "ODMLD_QUERY_TIMEOUT": "900"}
+    bin_dir = Path(sys.executable).parent
+    odmld = subprocess.Popen([str(bin_dir / "gunicorn"), "-w", "4", "-b", "127.0.0.1:8101", "--timeout", "900",
+                              "odmld.web:create_app()"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    oxigraph = subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(path),
+                                 "--bind", "127.0.0.1:8102", "--union-default-graph"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for("http://127.0.0.1:8101/", odmld)
+        wait_for("http://127.0.0.1:8102/query?query=ASK%7B%7D", oxigraph)
+        yield "http://127.0.0.1:8101/sparql", "http://127.0.0.1:8102/query", odmld
+    finally:
+        for process in (odmld, oxigraph):
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=60)
+
+
+def peak_memory_mb(root: int) -> float:
+    """Sum of VmHWM (peak resident size) of `root` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def submissions(path: Path, clients: int, each: int) -> tuple[float, float]:
+    """(ms for one submission, submissions per second from `clients` concurrent clients) on odmld serve."""
+    from odmld.config import load_config
+    from odmld.resources import folder
+    from odmld.web import create_app
+    from werkzeug.serving import make_server
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    store = Store(path, base_uri=BASE)
+    app = create_app(load_config({"store": str(path), "base_uri": BASE}, environ={}), store=store)
+    token = tokens.create(Path(app.config["ODMLD"].tokens), "b0")[1]
+    body = (folder("data") / "examples" / "assessment.csv").read_bytes()
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{http.server_port}/api/assessments?date=2030-01-01"
+
+    def one() -> None:
+        request = urllib.request.Request(url, data=body, headers={
+            "Content-Type": "text/csv", "Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=300) as response:
+            assert response.status == 201
+
+    single, _ = timed(one, 5)
+    began = time.perf_counter()
+    pool = [threading.Thread(target=lambda: [one() for _ in range(each)]) for _ in range(clients)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    rate = clients * each / (time.perf_counter() - began)
+    http.shutdown()
+    app.extensions["odmld.pool"].close()
+    return single, rate
+
+
+def measure(organisations: int, years: int, runs: int, seconds: float, stores: Path) -> None:
+    path = stores / str(organisations) / "store"
+    marker = path.parent / "loaded.json"
+    if not marker.exists():
+        fresh, quads, generated, loaded = load_generated(path, organisations, years)
+        del fresh  # closes it, so the servers can open the folder
+        marker.write_text(json.dumps({"quads": quads, "generated": generated, "loaded": loaded}))
+    facts = json.loads(marker.read_text())
+    print(f"\n### {organisations:,} organisations x {years} years\n")
+    print(f"{facts['quads']:,} quads; generated in {facts['generated']:.0f} s, bulk-loaded in "
+          f"{facts['loaded']:.0f} s; {size_on_disk(path) / 1e6:,.0f} MB on disk.\n")
+    store = Store(path, base_uri=BASE, read_only=True)
+    with servers(path) as (odmld_url, oxigraph_url, gunicorn):
+        for _ in range(40):  # warm up: every gunicorn worker starts its query processes on first use
+            post_query(odmld_url, SMALL)
+            post_query(oxigraph_url, f"BASE <{BASE}> " + SMALL)
+        print("| query | direct median / p95 ms | odmld /sparql median / p95 ms | oxigraph median / p95 ms "
+              "| odmld / oxigraph |")
+        print("|---|---|---|---|---|")
+        for name, text, bindings in library():
+            direct = timed(lambda: consume(store.query(queries.get(name).text, bindings=bindings)), runs)
+            served = timed(lambda: post_query(odmld_url, text), runs)
+            anchor = timed(lambda: post_query(oxigraph_url, text), runs)
+            print(f"| {name} | {direct[0]:.1f} / {direct[1]:.1f} | {served[0]:.1f} / {served[1]:.1f} | "
+                  f"{anchor[0]:.1f} / {anchor[1]:.1f} | {served[0] / max(anchor[0], 0.01):.1f}x |")
+        print("\n| under load (8 threads) | req/s | median / p95 ms | errors |")
+        print("|---|---|---|---|")
+        site = odmld_url.rsplit("sparql", 1)[0]
+        for media in DOC_FORMATS:
+            rate, median, p95, errors = hammer(f"{site}doc/maturiteitsdomein/4", media, seconds, 8)
+            print(f"| odmld `/doc/` as {media} | {rate:,.0f} | {median:.1f} / {p95:.1f} | {errors} |")
+        small = urllib.parse.quote(SMALL)
+        rates = []
+        for label, url in (("odmld `/sparql`", f"{odmld_url}?query={small}"),
+                           ("`oxigraph serve` `/query`", f"{oxigraph_url}?query=" + urllib.parse.quote(
+                               f"BASE <{BASE}> " + SMALL))):
+            rate, median, p95, errors = hammer(url, "application/sparql-results+json", seconds, 8)
+            rates.append(rate)
+            print(f"| {label}, small SELECT | {rate:,.0f} | {median:.1f} / {p95:.1f} | {errors} |")
+        print(f"\nsmall SELECT: oxigraph serve answers {rates[1] / rates[0]:.1f}x the requests per second "
+              f"of odmld. Peak memory of odmld (gunicorn, 4 workers and their query processes): "
+              f"{peak_memory_mb(gunicorn.pid):,.0f} MB.")
+    single, rate = submissions(path, clients=4, each=5)
+    print(f"\nOne submission (CSV, validated, scored, stored): {single:.0f} ms median; "
+          f"{rate:.1f} submissions/s from 4 concurrent clients.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--organisations", type=int, nargs="+", default=[300, 10000])
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--stores", type=Path, default=Path(tempfile.gettempdir()) / "odmld-bench")
+    args = parser.parse_args()
+    print(f"odmld benchmark, {os.cpu_count()} CPUs, pyoxigraph {ox.__version__}")
+    for organisations in args.organisations:
+        measure(organisations, args.years, args.runs, args.seconds, args.stores)
+
+
+if __name__ == "__main__":
+    main()
