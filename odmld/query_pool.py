@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 import pyoxigraph as ox
 
 from .remote_store import RemoteTimeout, parse_answer
+from .sparql_text import outer_limit
 from .store import StoreError
 
 
@@ -62,7 +63,8 @@ def answer(run: Callable[[], Any], job: QueryJob, result_limit: int) -> tuple[st
     """Serialise what `run()` returns as the client asked, within the result limit.
 
     `run` gives a fresh result each call: pyoxigraph serialises a result only from its iterator, so
-    a SELECT is run once to count its rows (stopping at the limit) and again for the answer.
+    a SELECT is run once to count its rows (stopping at the limit) and again for the answer, unless
+    its own LIMIT already keeps it within the limit.
     """
     try:
         results = run()
@@ -72,7 +74,7 @@ def answer(run: Callable[[], Any], job: QueryJob, result_limit: int) -> tuple[st
             raise QueryRefused(406, "Not Acceptable", "no acceptable SPARQL results format; offered: "
                                + ", ".join(f.media_type.split(";")[0] for f in RESULT_FORMATS))
         results_format = ox.QueryResultsFormat.from_media_type(job.results_media)
-        if isinstance(results, ox.QuerySolutions):
+        if isinstance(results, ox.QuerySolutions) and (outer_limit(job.text) or result_limit + 1) > result_limit:
             _check_row_limit(results, result_limit)
             results = run()
         return job.results_media, results.serialize(format=results_format)
