@@ -106,17 +106,3 @@ def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
         values.append(str(term))
     at = where_group_start(text)
     return f"{text[:at]} VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}\n{text[at:]}"
-
-
-_OUTER_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*(?:OFFSET\s+\d+\s*)?$", re.IGNORECASE)
-
-
-def outer_limit(text: str) -> int | None:
-    """The LIMIT that closes the query after its last group, if any (None when unsure).
-
-    Lets the public endpoint skip counting the rows of a query that cannot return more than it allows.
-    """
-    body = blank_noise(text)
-    tail = body[body.rfind("}") + 1:]
-    match = _OUTER_LIMIT.search(tail.strip())
-    return int(match.group(1)) if match else None

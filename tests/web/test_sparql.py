@@ -169,7 +169,7 @@ def test_result_limit(model_store_path, model_store):
                                          headers={"Accept": "application/json"})
         assert response.status_code == 400
         assert "more than 5" in response.get_json()["error"]["detail"]
-        for limit, status in ((5, 200), (6, 400)):  # a query's own LIMIT is trusted only within the limit
+        for limit, status in ((5, 200), (6, 400)):  # counted in the one run that answers
             limited = app.test_client().get("/sparql?query=" + quote(f"{DOMAINS} LIMIT {limit}"),
                                             headers={"Accept": "application/json"})
             assert limited.status_code == status, limited.data
