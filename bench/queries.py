@@ -1,6 +1,6 @@
 """Timings of the research queries on generated data: N organisations x Y yearly assessments.
 
-    python bench/queries.py --organisations 300 --years 10 [--runs 5] [--store DIR]
+    python bench/queries.py --organisations 300 --years 10 [--runs 5] [--stores DIR]
 
 Generates the data with odmld's own builders (bench/generate.py), bulk-loads it into a fresh embedded
 store next to the model, and prints a Markdown table: load time, size on disk, and the
@@ -20,8 +20,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generate import BASE, load_generated, size_on_disk  # noqa: E402
+from generate import BASE, prepared_store, size_on_disk  # noqa: E402
 from odmld import queries  # noqa: E402
+from odmld.store import Store  # noqa: E402
 
 RESEARCH = ["latest-maturity", "ranking", "maturity-trend", "gap-versus-need", "centrumsteden-versus-rest",
             "least-served-principles", "portrait-versus-maturity", "datasets-three-stars", "most-improved",
@@ -43,12 +44,14 @@ def main() -> None:
     parser.add_argument("--organisations", type=int, default=300)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--store", type=Path, default=None)
+    parser.add_argument("--stores", type=Path, default=Path(tempfile.gettempdir()) / "odmld-bench",
+                        help="where generated stores are kept and reused (as bench/run.py does)")
     args = parser.parse_args()
-    path = args.store or Path(tempfile.mkdtemp()) / "store"
-    store, quads, generated, loaded = load_generated(path, args.organisations, args.years)
-    print(f"| {args.organisations} organisations x {args.years} years | {quads:,} quads | generated in "
-          f"{generated:.1f} s | bulk-loaded in {loaded:.1f} s | {size_on_disk(path) / 1e6:.0f} MB on disk |")
+    path, facts = prepared_store(args.stores, args.organisations, args.years)
+    store = Store(path, base_uri=BASE, read_only=True)
+    print(f"| {args.organisations} organisations x {args.years} years | {facts['quads']:,} quads | generated in "
+          f"{facts['generated']:.1f} s | bulk-loaded in {facts['loaded']:.1f} s | "
+          f"{size_on_disk(path) / 1e6:.0f} MB on disk |")
     print()
     print("| query | rows | median ms | p95 ms |")
     print("|---|---|---|---|")

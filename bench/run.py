@@ -17,7 +17,6 @@ Prints Markdown. A benchmark prints figures; it never fails a build. Loopback on
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
@@ -38,7 +37,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import BASE, load_generated, size_on_disk  # noqa: E402
+from generate import BASE, prepared_store, size_on_disk  # noqa: E402
 from http_rate import hammer  # noqa: E402
 from odmld import queries, tokens  # noqa: E402
 from odmld.sparql_text import bind_values  # noqa: E402
@@ -188,13 +187,7 @@ def submissions(path: Path, clients: int, each: int) -> tuple[float, float]:
 
 
 def measure(organisations: int, years: int, runs: int, seconds: float, stores: Path) -> None:
-    path = stores / str(organisations) / "store"
-    marker = path.parent / "loaded.json"
-    if not marker.exists():
-        fresh, quads, generated, loaded = load_generated(path, organisations, years)
-        del fresh  # closes it, so the servers can open the folder
-        marker.write_text(json.dumps({"quads": quads, "generated": generated, "loaded": loaded}))
-    facts = json.loads(marker.read_text())
+    path, facts = prepared_store(stores, organisations, years)
     print(f"\n### {organisations:,} organisations x {years} years\n")
     print(f"{facts['quads']:,} quads; generated in {facts['generated']:.0f} s, bulk-loaded in "
           f"{facts['loaded']:.0f} s; {size_on_disk(path) / 1e6:,.0f} MB on disk.\n")

@@ -155,7 +155,7 @@ def answer(results) -> list:
 
 @pytest.mark.parametrize("name", [q.name for q in queries.all_queries() if q.parameters])
 def test_parameters_bound_as_values_answer_as_substitutions_do(store, name):
-    """What a remote store sends (a VALUES block) gives what pyoxigraph's substitution gives."""
+    """Parameters bound as a VALUES block (as odmld binds them) give what pyoxigraph's substitution gives."""
     if not isinstance(store, Store):
         pytest.skip("compares the two ways on the embedded store")
     query = queries.get(name)
@@ -163,7 +163,9 @@ def test_parameters_bound_as_values_answer_as_substitutions_do(store, name):
     answered = 0
     for values in itertools.product(*(SAMPLES[p] for p in query.parameters)):
         bindings = dict(zip(query.parameters, values))
-        substituted = answer(store.query(query.text, bindings=bindings))
+        substituted = answer(store._store.query(  # pyoxigraph's own substitution, as the reference
+            query.text, base_iri=BASE, use_default_graph_as_union=True,
+            substitutions={ox.Variable(name): value for name, value in bindings.items()}))
         answered += bool(substituted)
         assert answer(store.query(bind_values(query.text, bindings))) == substituted, bindings
     assert answered, f"{name} answers nothing for any sample: pick samples it answers"
