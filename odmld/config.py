@@ -22,9 +22,14 @@ def default_store_path() -> str:
     return str(Path(data_home) / "odmld" / "store")
 
 
+def is_remote(store: str) -> bool:
+    """A store setting that is a SPARQL server's URL rather than a folder."""
+    return store.startswith(("http://", "https://"))
+
+
 def default_tokens_path(store: str) -> str:
     """Beside an embedded store; in the per-user data folder when the store is a server."""
-    if store.startswith(("http://", "https://")):
+    if is_remote(store):
         return str(Path(default_store_path()).parent / "tokens.sqlite3")
     return f"{store.rstrip('/')}-tokens.sqlite3"
 

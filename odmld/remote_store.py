@@ -32,6 +32,14 @@ class RemoteTimeout(StoreError):
     """The server did not answer within the time limit."""
 
 
+class RemoteRefusal(StoreError):
+    """The server answered with an error status (kept in `status`)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 def endpoints_for(url: str) -> tuple[str, str, str]:
     """Query, update and graph-store URLs, from the query URL of the usual server layouts.
 
@@ -78,7 +86,7 @@ class RemoteStore:
             detail = error.read().decode("utf-8", "replace").strip()[:500]
             if error.code == 400:
                 raise SyntaxError(detail or "the server refused the request") from None
-            raise StoreError(f"the store at {url} answered {error.code}: {detail}") from None
+            raise RemoteRefusal(f"the store at {url} answered {error.code}: {detail}", error.code) from None
         except TimeoutError:
             raise RemoteTimeout(f"the store at {url} did not answer within {timeout or self.timeout:g} s") \
                 from None
@@ -131,8 +139,8 @@ class RemoteStore:
         separator = "&" if "?" in self.graph_store_url else "?"
         try:
             media, body = self._request(f"{self.graph_store_url}{separator}{where}", accept=N_TRIPLES)
-        except StoreError as error:
-            if " 404" in str(error):
+        except RemoteRefusal as error:
+            if error.status == 404:  # the Graph Store Protocol's answer for a graph that does not exist
                 return []
             raise
         return [quad.triple for quad in ox.parse(body, ox.RdfFormat.from_media_type(media))]

@@ -1,7 +1,8 @@
 """The store seam: everything odmld reads or writes goes through `Store`.
 
 The default store is an embedded, on-disk Oxigraph database. One process may open it read-write (RocksDB
-holds a lock); others open it read-only and see a snapshot of the moment they opened it.
+holds a lock); others open it read-only and see a snapshot of the moment they opened it. A SPARQL
+server's URL opens a `RemoteStore` (remote_store.py) instead, which answers the same methods.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterable, Mapping
 
 import pyoxigraph as ox
 
+from .config import is_remote
 from .loading import ParsedFile
 from .sparql_text import bind_values
 
@@ -163,10 +165,6 @@ def _graph_ref(graph: GraphName) -> str:
 def _drop_ref(graph: GraphName) -> str:
     """DROP names a graph as `DEFAULT` or `GRAPH <iri>` (MOVE's target takes `DEFAULT` or `<iri>`)."""
     return "DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph}"
-
-
-def is_remote(location: str) -> bool:
-    return location.startswith(("http://", "https://"))
 
 
 def open_store(config: Any, *, read_only: bool = False) -> "Store | RemoteStore":

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from ..query_pool import ForwardingQueries, QueryPool, WorkerSettings
-from ..store import Store, is_remote, open_store
+from ..config import is_remote
+from ..store import Store, open_store
 
 
 def init_app(app: Flask, store: Store | None) -> None:
