@@ -1,6 +1,7 @@
 """The benchmark of record: odmld next to `oxigraph serve` on the same generated data, in one run.
 
     python bench/run.py --organisations 300 10000 [--years 10] [--runs 3] [--seconds 5] [--stores DIR]
+                        [--only QUERY ...]
 
 For each size: generate and bulk-load N organisations x Y yearly assessments (bench/generate.py; kept
 in --stores and reused by later runs), then measure, on this machine, side by side:
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from contextlib import contextmanager
@@ -75,10 +77,12 @@ def timed(action, runs: int) -> tuple[float, float]:
     return percentiles(timings)
 
 
-def library() -> list[tuple[str, str, dict]]:
-    """Every query of queries/ with sample parameters; (name, text for a server, bindings)."""
+def library(only: list[str] | None = None) -> list[tuple[str, str, dict]]:
+    """Every query of queries/ (or those in `only`) with sample parameters; (name, server text, bindings)."""
     found = []
     for query in queries.all_queries():
+        if only and query.name not in only:
+            continue
         bindings = {name: SAMPLES[name] for name in query.parameters if name in SAMPLES}
         if query.name == "all-triples":
             continue  # the whole store as a graph: a dump, not a query to time
@@ -86,12 +90,28 @@ def library() -> list[tuple[str, str, dict]]:
     return found
 
 
+class Refused(Exception):
+    """A server answered a timed query with an error; the table shows it instead of a time."""
+
+
 def post_query(url: str, text: str) -> None:
     data = urllib.parse.urlencode({"query": text}).encode()
     request = urllib.request.Request(url, data=data, headers={
         "Accept": "application/sparql-results+json, application/n-triples;q=0.9"})
-    with urllib.request.urlopen(request, timeout=900) as response:
-        response.read()
+    try:
+        with urllib.request.urlopen(request, timeout=900) as response:
+            response.read()
+    except urllib.error.HTTPError as error:
+        raise Refused(f"{error.code}: {error.read().decode('utf-8', 'replace')[:160]}") from None
+
+
+def cell(action, runs: int) -> tuple[str, float | None]:
+    """'median / p95' of `action`, or the error it ended with; and the median for ratios."""
+    try:
+        median, p95 = timed(action, runs)
+    except Refused as refused:
+        return f"refused {refused}".replace("|", "/").replace("\n", " "), None
+    return f"{median:.1f} / {p95:.1f}", median
 
 
 def wait_for(url: str, process: subprocess.Popen) -> None:
@@ -186,7 +206,8 @@ def submissions(path: Path, clients: int, each: int) -> tuple[float, float]:
     return single, rate
 
 
-def measure(organisations: int, years: int, runs: int, seconds: float, stores: Path) -> None:
+def measure(organisations: int, years: int, runs: int, seconds: float, stores: Path,
+            only: list[str] | None = None) -> None:
     path, facts = prepared_store(stores, organisations, years)
     print(f"\n### {organisations:,} organisations x {years} years\n")
     print(f"{facts['quads']:,} quads; generated in {facts['generated']:.0f} s, bulk-loaded in "
@@ -199,12 +220,12 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
         print("| query | direct median / p95 ms | odmld /sparql median / p95 ms | oxigraph median / p95 ms "
               "| odmld / oxigraph |")
         print("|---|---|---|---|---|")
-        for name, text, bindings in library():
-            direct = timed(lambda: consume(store.query(queries.get(name).text, bindings=bindings)), runs)
-            served = timed(lambda: post_query(odmld_url, text), runs)
-            anchor = timed(lambda: post_query(oxigraph_url, text), runs)
-            print(f"| {name} | {direct[0]:.1f} / {direct[1]:.1f} | {served[0]:.1f} / {served[1]:.1f} | "
-                  f"{anchor[0]:.1f} / {anchor[1]:.1f} | {served[0] / max(anchor[0], 0.01):.1f}x |")
+        for name, text, bindings in library(only):
+            direct, _ = cell(lambda: consume(store.query(queries.get(name).text, bindings=bindings)), runs)
+            served, served_ms = cell(lambda: post_query(odmld_url, text), runs)
+            anchor, anchor_ms = cell(lambda: post_query(oxigraph_url, text), runs)
+            ratio = f"{served_ms / max(anchor_ms, 0.01):.1f}x" if served_ms and anchor_ms else "-"
+            print(f"| {name} | {direct} | {served} | {anchor} | {ratio} |", flush=True)
         print("\n| under load (8 threads) | req/s | median / p95 ms | errors |")
         print("|---|---|---|---|")
         site = odmld_url.rsplit("sparql", 1)[0]
@@ -234,10 +255,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--stores", type=Path, default=Path(tempfile.gettempdir()) / "odmld-bench")
+    parser.add_argument("--only", nargs="+", metavar="QUERY", help="time only these library queries")
     args = parser.parse_args()
     print(f"odmld benchmark, {os.cpu_count()} CPUs, pyoxigraph {ox.__version__}")
     for organisations in args.organisations:
-        measure(organisations, args.years, args.runs, args.seconds, args.stores)
+        measure(organisations, args.years, args.runs, args.seconds, args.stores, args.only)
 
 
 if __name__ == "__main__":
