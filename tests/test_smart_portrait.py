@@ -84,3 +84,19 @@ def test_organisations_are_identified_by_nis_code_and_linked_to_the_registries(m
              if t.subject == leuven}
     assert "https://data.vlaanderen.be/id/gemeente/24062" in links
     assert "http://www.wikidata.org/entity/Q118958" in links
+
+
+# Wikidata items confirmed by two sources (a NIS code -> Wikidata table, and a place -> item list or a
+# geocoder record); Aalst, Genk and Turnhout have one source only and the VGC none, so they have no link.
+WIKIDATA = {"11002": "Q12892", "31005": "Q12994", "44021": "Q1296", "71022": "Q58780", "34022": "Q12995",
+            "24062": "Q118958", "12025": "Q162022", "35013": "Q12996", "36015": "Q211037", "46021": "Q13127"}
+
+
+@pytest.mark.parametrize("identifier", sorted(TABLE))
+def test_wikidata_links_only_where_confirmed(model_store, identifier):
+    organisation = ox.NamedNode(model_store.base_uri + "id/organisatie/" + identifier)
+    items = {t.object.value for t in model_store.query(queries.get("describe").text,
+                                                       bindings={"resource": organisation})
+             if t.subject == organisation and t.object.value.startswith("http://www.wikidata.org/")}
+    expected = {"http://www.wikidata.org/entity/" + WIKIDATA[identifier]} if identifier in WIKIDATA else set()
+    assert items == expected
