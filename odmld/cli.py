@@ -205,6 +205,21 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
 
 
 @cli.command()
+@store_option
+@base_option
+def statistics(store: str | None, base_uri: str | None) -> None:
+    """Add the published statistics up again from every organisation's latest assessment.
+
+    Publishing keeps them up to date; run this after loading assessments with `odmld load`, or on a
+    store written before odmld kept them.
+    """
+    from .publishing import rebuild_statistics
+
+    config = make_config(store=store, base_uri=base_uri)
+    click.echo(f"statistics: {rebuild_statistics(open_for(config))} quads in <{config.base_uri}graph/statistiek>")
+
+
+@cli.command()
 @setting_option("host", "--host")
 @setting_option("port", "--port", type=int)
 @store_option

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import queries
+from . import queries, statistics
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
 from .loading import ParsedFile
 from .scoring import score_triples
@@ -31,6 +31,9 @@ class NotFound(LookupError):
 
 class AlreadyWithdrawn(ValueError):
     pass
+
+
+Version = tuple[str, int, ox.NamedNode]  # (date, version, assessment IRI)
 
 
 @dataclass(frozen=True)
@@ -84,25 +87,39 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
                                     quads=derived_from))
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
-        candidates = [(row["date"].value, int(row["version"].value), row["assessment"])
-                      for row in store.select(queries.get("organisation-versions").text,
-                                              organisation=parts.organisation)]
+        candidates = versions_of(store, parts.organisation)
         files.append(latest_file(store.base_uri, organisation_id, parts.organisation,
                                  candidates + [(date, version, iri)]))
-        store.replace_graphs(files)
+        if latest_of(candidates + [(date, version, iri)]) == iri:
+            model = statistics.Model.of(store)
+            files.append(statistics.updated_file(
+                store, statistics.contribution_of_stored(store, latest_of(candidates), model),
+                statistics.contribution_of_parts(store, parts, model)))
+        store.replace_graphs(file for file in files if file is not None)
     return Published(iri=iri, version=version, previous=previous)
 
 
 def latest_file(base: str, organisation_id: str, organisation: ox.NamedNode,
-                candidates: list[tuple[str, int, ox.NamedNode]]) -> ParsedFile:
+                candidates: list[Version]) -> ParsedFile:
     """The organisation's odm:latestAssessment (newest date, then version), in a graph of its own,
     written in the same atomic step as the version that changes it."""
     graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}")
     quads = []
-    if candidates:
-        latest = max(candidates, key=lambda c: (c[0], c[1]))[2]
+    latest = latest_of(candidates)
+    if latest is not None:
         quads.append(ox.Quad(organisation, ox.NamedNode(f"{base}ns/odm#latestAssessment"), latest, graph))
     return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
+
+
+def versions_of(store: Store, organisation: ox.NamedNode) -> list[Version]:
+    """Every version of the organisation's assessments that is not withdrawn."""
+    return [(row["date"].value, int(row["version"].value), row["assessment"])
+            for row in store.select(queries.get("organisation-versions").text, organisation=organisation)]
+
+
+def latest_of(candidates: list[Version]) -> ox.NamedNode | None:
+    """The newest date, then the highest version."""
+    return max(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
 
 
 def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
@@ -125,9 +142,22 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
         organisation = next(t.object for t in triples if t.subject == iri
                             and t.predicate.value == odm + "assessedOrganisation")
         organisation_id = organisation.value.rsplit("/", 1)[-1]
-        candidates = [(row["date"].value, int(row["version"].value), row["assessment"])
-                      for row in store.select(queries.get("organisation-versions").text,
-                                              organisation=organisation)
-                      if row["assessment"] != iri]
-        store.replace_graphs([ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
-                              latest_file(store.base_uri, organisation_id, organisation, candidates)])
+        versions = versions_of(store, organisation)
+        candidates = [version for version in versions if version[2] != iri]
+        files = [ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
+                 latest_file(store.base_uri, organisation_id, organisation, candidates)]
+        before, after = latest_of(versions), latest_of(candidates)
+        if before != after:
+            model = statistics.Model.of(store)
+            files.append(statistics.updated_file(
+                store, statistics.contribution_of_stored(store, before, model),
+                statistics.contribution_of_stored(store, after, model)))
+        store.replace_graphs(file for file in files if file is not None)
+
+
+def rebuild_statistics(store: Store) -> int:
+    """Add the published statistics up again from every latest assessment; returns their quads."""
+    with _WRITE_LOCK:
+        rebuilt = statistics.rebuilt_file(store)
+        store.replace_graphs([rebuilt])
+    return len(rebuilt.quads)

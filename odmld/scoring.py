@@ -31,6 +31,11 @@ def priority(gap: int, need_rank: int) -> int:
     return gap * (need_rank + 1)
 
 
+def average_maturity(ranks: list[int]) -> Decimal:
+    """The mean maturity rank, to two decimals: what the assessment and the statistics both publish."""
+    return (Decimal(sum(ranks)) / len(ranks)).quantize(Decimal("0.01"))
+
+
 def integer(value: int) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
@@ -94,8 +99,7 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode) -> li
 
     scored = [ranks[p.maturity.value] for p in parts.domains]
     if scored:
-        average = (Decimal(sum(scored)) / len(scored)).quantize(Decimal("0.01"))
-        measurement("gemiddelde-maturiteit", decimal(average))
+        measurement("gemiddelde-maturiteit", decimal(average_maturity(scored)))
     for rank, slug in enumerate(LEVEL_SLUGS):
         measurement(f"domeinen-{slug}", integer(scored.count(rank)))
     served = set()

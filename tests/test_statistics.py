@@ -1,0 +1,134 @@
+"""The statistics kept up to date at every publication and withdrawal equal the ones added up again
+from the store, and the aggregate queries that read them answer as aggregating the raw scores does."""
+
+import random
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from odmld import queries
+from odmld.loading import ParsedFile
+from odmld.publishing import publish, rebuild_statistics, withdraw
+from odmld.statistics import read_totals
+
+from backends import model_loaded, open_location, run_cli
+from test_research_queries import BASE, parts
+
+AGGREGATES = ["gap-versus-need", "top-priorities", "least-served-principles", "centrumsteden-versus-rest"]
+ORGANISATIONS = ["24062", "44021", "11002", "vvsg"]  # three centrumsteden and an association
+
+# The four aggregates as they were written before the statistics: over the raw scores of every
+# organisation's latest assessment. The statistics must give what these give.
+FROM_RAW_SCORES = {
+    "gap-versus-need": """
+        PREFIX odm: <ns/odm#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT ?notation ?label (COUNT(?assessment) AS ?organisations) (AVG(?gap) AS ?average_gap)
+               (AVG(?need) AS ?average_need)
+        WHERE { ?organisation odm:latestAssessment ?assessment .
+                ?plan odm:planFor ?assessment ; odm:planItem ?item . ?item odm:domain ?domain ; odm:gap ?gap .
+                ?assessment odm:domainAssessment ?part .
+                ?part odm:domain ?domain ; odm:needLevel/odm:rank ?need .
+                ?domain skos:notation ?notation ; skos:prefLabel ?label . FILTER(LANG(?label) = "nl") }
+        GROUP BY ?notation ?label ORDER BY xsd:integer(?notation)""",
+    "top-priorities": """
+        PREFIX odm: <ns/odm#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?notation ?label (COUNT(?organisation) AS ?organisations)
+        WHERE { ?organisation odm:latestAssessment ?assessment .
+                ?plan odm:planFor ?assessment ; odm:planItem ?item .
+                ?item odm:order 1 ; odm:priority ?priority ; odm:domain ?domain . FILTER(?priority > 0)
+                ?domain skos:notation ?notation ; skos:prefLabel ?label . FILTER(LANG(?label) = "nl") }
+        GROUP BY ?notation ?label ORDER BY DESC(?organisations) ?notation""",
+    "least-served-principles": """
+        PREFIX odm: <ns/odm#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+        SELECT ?notation ?label (COUNT(DISTINCT ?organisation) AS ?organisations)
+        WHERE { ?principle a odm:CharterPrinciple ; skos:notation ?notation ; skos:prefLabel ?label .
+                FILTER(LANG(?label) = "nl")
+                OPTIONAL { { SELECT DISTINCT ?principle ?organisation WHERE {
+                    ?organisation odm:latestAssessment/odm:domainAssessment ?part .
+                    ?part odm:maturityLevel/odm:rank ?rank ; odm:domain/odm:servesPrinciple ?principle .
+                    FILTER(?rank >= 2) } } } }
+        GROUP BY ?notation ?label ORDER BY ?organisations xsd:integer(?notation)""",
+    "centrumsteden-versus-rest": """
+        PREFIX odm: <ns/odm#> PREFIX org: <http://www.w3.org/ns/org#> PREFIX dqv: <http://www.w3.org/ns/dqv#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?kind (COUNT(?organisation) AS ?organisations) (AVG(?value) AS ?average)
+        WHERE { ?organisation odm:latestAssessment ?assessment .
+                ?m dqv:computedOn ?assessment ; dqv:isMeasurementOf <id/metriek/gemiddelde-maturiteit> ;
+                   dqv:value ?value .
+                OPTIONAL { ?organisation org:classification/skos:notation ?classification }
+                BIND(IF(COALESCE(?classification, "") = "centrumstad", "centrumstad", "other") AS ?kind) }
+        GROUP BY ?kind ORDER BY ?kind""",
+}
+
+
+def comparable(rows: list[dict]) -> list[tuple]:
+    """Rows with numbers compared as numbers (an average may be written 1.5 or 1.50)."""
+    def value(term):
+        if isinstance(term, ox.Literal) and term.datatype.value.endswith(("#integer", "#decimal")):
+            return round(float(term.value), 9)
+        return term.value
+    return [tuple(sorted((name, value(term)) for name, term in row.items())) for row in rows]
+
+
+def random_history(store, seed: int) -> None:
+    """Publications and withdrawals in a random order: new dates, older dates, second versions."""
+    rng = random.Random(seed)
+    published = []
+    for _ in range(14):
+        if published and rng.random() < 0.25:
+            withdraw(store, published.pop(rng.randrange(len(published))), "test")
+            continue
+        organisation = rng.choice(ORGANISATIONS)
+        date = f"20{rng.randint(18, 24)}-0{rng.randint(1, 9)}-01"
+        draft = parts(organisation, date, rng.randint(0, 3), rng.randint(0, 2))
+        draft.domains[:] = [part for part in draft.domains if rng.random() < 0.9] or draft.domains[:1]
+        published.append(publish(store, draft, organisation).iri)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kept_statistics_answer_as_the_raw_scores_and_equal_a_rebuild(new_store, seed):
+    store = model_loaded(new_store())
+    random_history(store, seed)
+    kept = read_totals(store)
+    for name in AGGREGATES:
+        assert comparable(store.select(queries.get(name).text)) == comparable(
+            store.select(FROM_RAW_SCORES[name])), name
+    rebuild_statistics(store)
+    assert read_totals(store) == kept
+
+
+def test_an_earlier_date_or_a_withdrawn_older_version_leaves_them_as_they_are(new_store):
+    store = model_loaded(new_store())
+    latest = publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
+    kept = read_totals(store)
+    older = publish(store, parts("24062", "2020-01-01", 0, 2), "24062")
+    assert read_totals(store) == kept
+    withdraw(store, older.iri, "test")
+    assert read_totals(store) == kept
+    withdraw(store, latest.iri, "test")
+    assert read_totals(store) == {}
+    assert store.select(queries.get("gap-versus-need").text) == []
+
+
+def test_the_statistics_command_adds_them_up_again(new_store):
+    location = new_store()
+    store = model_loaded(location)
+    publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
+    publish(store, parts("44021", "2021-06-01", 3, 0), "44021")
+    kept = read_totals(store)
+    graph = ox.NamedNode(BASE + "graph/statistiek")
+    store.replace_graphs([ParsedFile(path=Path(graph.value), graph=graph, quads=[])])
+    assert read_totals(store) == {}
+    store.flush()
+    del store  # the command opens the embedded store itself
+    done = run_cli("statistics", store=location)
+    assert done.returncode == 0, done.stderr
+    assert "graph/statistiek" in done.stdout
+    reopened = open_location(location, read_only=True)
+    assert read_totals(reopened) == kept
+    found = {row["kind"].value: int(row["organisations"].value)
+             for row in reopened.select(queries.get("centrumsteden-versus-rest").text)}
+    assert found == {"centrumstad": 2}
