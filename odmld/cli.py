@@ -208,7 +208,7 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
 @store_option
 @base_option
 def statistics(store: str | None, base_uri: str | None) -> None:
-    """Add the published statistics up again from every organisation's latest assessment.
+    """Set each organisation's latest assessment and add the published statistics up again.
 
     Publishing keeps them up to date; run this after loading assessments with `odmld load`, or on a
     store written before odmld kept them.
@@ -216,7 +216,9 @@ def statistics(store: str | None, base_uri: str | None) -> None:
     from .publishing import rebuild_statistics
 
     config = make_config(store=store, base_uri=base_uri)
-    click.echo(f"statistics: {rebuild_statistics(open_for(config))} quads in <{config.base_uri}graph/statistiek>")
+    written = rebuild_statistics(open_for(config))
+    click.echo(f"statistics: {written} quads in <{config.base_uri}graph/laatste/...> and "
+               f"<{config.base_uri}graph/statistiek>")
 
 
 @cli.command()

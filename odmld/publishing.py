@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import rdflib
 
 from . import queries, statistics
+from .latest import Version, every_latest_file, latest_file, latest_of, versions_of
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
 from .loading import ParsedFile
 from .scoring import score_triples
@@ -31,9 +32,6 @@ class NotFound(LookupError):
 
 class AlreadyWithdrawn(ValueError):
     pass
-
-
-Version = tuple[str, int, ox.NamedNode]  # (date, version, assessment IRI)
 
 
 @dataclass(frozen=True)
@@ -88,38 +86,23 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
         candidates = versions_of(store, parts.organisation)
-        files.append(latest_file(store.base_uri, organisation_id, parts.organisation,
-                                 candidates + [(date, version, iri)]))
-        if latest_of(candidates + [(date, version, iri)]) == iri:
+        written = Version(date, version, iri, published_average(triples, iri))
+        files.append(latest_file(store.base_uri, parts.organisation, candidates + [written]))
+        if latest_of(candidates + [written]) == written:
             model = statistics.Model.of(store)
+            before = latest_of(candidates)
             files.append(statistics.updated_file(
-                store, statistics.contribution_of_stored(store, latest_of(candidates), model),
+                store, statistics.contribution_of_stored(store, before and before.assessment, model),
                 statistics.contribution_of_parts(store, parts, model)))
         store.replace_graphs(file for file in files if file is not None)
     return Published(iri=iri, version=version, previous=previous)
 
 
-def latest_file(base: str, organisation_id: str, organisation: ox.NamedNode,
-                candidates: list[Version]) -> ParsedFile:
-    """The organisation's odm:latestAssessment (newest date, then version), in a graph of its own,
-    written in the same atomic step as the version that changes it."""
-    graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}")
-    quads = []
-    latest = latest_of(candidates)
-    if latest is not None:
-        quads.append(ox.Quad(organisation, ox.NamedNode(f"{base}ns/odm#latestAssessment"), latest, graph))
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
-
-
-def versions_of(store: Store, organisation: ox.NamedNode) -> list[Version]:
-    """Every version of the organisation's assessments that is not withdrawn."""
-    return [(row["date"].value, int(row["version"].value), row["assessment"])
-            for row in store.select(queries.get("organisation-versions").text, organisation=organisation)]
-
-
-def latest_of(candidates: list[Version]) -> ox.NamedNode | None:
-    """The newest date, then the highest version."""
-    return max(candidates, key=lambda c: (c[0], c[1]))[2] if candidates else None
+def published_average(triples: list[ox.Triple], iri: ox.NamedNode) -> str | None:
+    """The average maturity among the triples scored for `iri` (none if no domain was scored)."""
+    node = f"{iri.value}/meting/gemiddelde-maturiteit"
+    return next((t.object.value for t in triples if t.subject.value == node
+                 and t.predicate.value == "http://www.w3.org/ns/dqv#value"), None)
 
 
 def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
@@ -141,23 +124,27 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         organisation = next(t.object for t in triples if t.subject == iri
                             and t.predicate.value == odm + "assessedOrganisation")
-        organisation_id = organisation.value.rsplit("/", 1)[-1]
         versions = versions_of(store, organisation)
-        candidates = [version for version in versions if version[2] != iri]
+        candidates = [version for version in versions if version.assessment != iri]
         files = [ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
-                 latest_file(store.base_uri, organisation_id, organisation, candidates)]
+                 latest_file(store.base_uri, organisation, candidates)]
         before, after = latest_of(versions), latest_of(candidates)
         if before != after:
             model = statistics.Model.of(store)
             files.append(statistics.updated_file(
-                store, statistics.contribution_of_stored(store, before, model),
-                statistics.contribution_of_stored(store, after, model)))
+                store, statistics.contribution_of_stored(store, before and before.assessment, model),
+                statistics.contribution_of_stored(store, after and after.assessment, model)))
         store.replace_graphs(file for file in files if file is not None)
 
 
 def rebuild_statistics(store: Store) -> int:
-    """Add the published statistics up again from every latest assessment; returns their quads."""
+    """Set every organisation's latest and first assessment again from its versions, then add the
+    published statistics up again from the latest ones; returns the quads written.
+
+    Two writes: the statistics are added up from the latest assessments the first one stored."""
     with _WRITE_LOCK:
+        latest = every_latest_file(store)
+        store.replace_graphs(latest)
         rebuilt = statistics.rebuilt_file(store)
         store.replace_graphs([rebuilt])
-    return len(rebuilt.quads)
+    return sum(len(file.quads) for file in latest) + len(rebuilt.quads)

@@ -1,5 +1,5 @@
-"""The statistics kept up to date at every publication and withdrawal equal the ones added up again
-from the store, and the aggregate queries that read them answer as aggregating the raw scores does."""
+"""The statistics and the latest/first averages kept up to date at every publication and withdrawal
+equal the ones set again from the store, and the queries that read them answer as the raw scores do."""
 
 import random
 from pathlib import Path
@@ -15,7 +15,8 @@ from odmld.statistics import read_totals
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
 
-AGGREGATES = ["gap-versus-need", "top-priorities", "least-served-principles", "centrumsteden-versus-rest"]
+AGGREGATES = ["gap-versus-need", "top-priorities", "least-served-principles", "centrumsteden-versus-rest",
+              "ranking", "most-improved"]
 ORGANISATIONS = ["24062", "44021", "11002", "vvsg"]  # three centrumsteden and an association
 
 # The four aggregates as they were written before the statistics: over the raw scores of every
@@ -61,6 +62,32 @@ FROM_RAW_SCORES = {
                 OPTIONAL { ?organisation org:classification/skos:notation ?classification }
                 BIND(IF(COALESCE(?classification, "") = "centrumstad", "centrumstad", "other") AS ?kind) }
         GROUP BY ?kind ORDER BY ?kind""",
+    "ranking": """
+        PREFIX odm: <ns/odm#> PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX dqv: <http://www.w3.org/ns/dqv#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?organisation ?name ?date ?average
+        WHERE { ?organisation odm:latestAssessment ?assessment . ?assessment dcterms:date ?date .
+                ?m dqv:computedOn ?assessment ; dqv:isMeasurementOf <id/metriek/gemiddelde-maturiteit> ;
+                   dqv:value ?average .
+                ?organisation skos:prefLabel ?name . FILTER(LANG(?name) = "nl") }
+        ORDER BY DESC(?average) ?name""",
+    "most-improved": """
+        PREFIX odm: <ns/odm#> PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        PREFIX dqv: <http://www.w3.org/ns/dqv#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?organisation ?name ?first_date ?first ?latest_date ?latest ((?latest - ?first) AS ?improvement)
+        WHERE {
+          { SELECT ?organisation ?first_date (MIN(?version) AS ?first_version) WHERE {
+              { SELECT ?organisation (MIN(?date) AS ?first_date) WHERE {
+                  ?a odm:assessedOrganisation ?organisation ; dcterms:date ?date .
+                  FILTER NOT EXISTS { ?a odm:withdrawalReason ?r } } GROUP BY ?organisation }
+              ?b odm:assessedOrganisation ?organisation ; dcterms:date ?first_date ; owl:versionInfo ?version .
+              FILTER NOT EXISTS { ?b odm:withdrawalReason ?r2 } } GROUP BY ?organisation ?first_date }
+          ?oldest odm:assessedOrganisation ?organisation ; dcterms:date ?first_date ; owl:versionInfo ?first_version .
+          ?m2 dqv:computedOn ?oldest ; dqv:isMeasurementOf <id/metriek/gemiddelde-maturiteit> ; dqv:value ?first .
+          ?organisation odm:latestAssessment ?current ; skos:prefLabel ?name . FILTER(LANG(?name) = "nl")
+          ?current dcterms:date ?latest_date .
+          ?m1 dqv:computedOn ?current ; dqv:isMeasurementOf <id/metriek/gemiddelde-maturiteit> ; dqv:value ?latest . }
+        ORDER BY DESC(?improvement) ?name""",
 }
 
 
@@ -118,10 +145,10 @@ def test_the_statistics_command_adds_them_up_again(new_store):
     store = model_loaded(location)
     publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
     publish(store, parts("44021", "2021-06-01", 3, 0), "44021")
-    kept = read_totals(store)
-    graph = ox.NamedNode(BASE + "graph/statistiek")
-    store.replace_graphs([ParsedFile(path=Path(graph.value), graph=graph, quads=[])])
-    assert read_totals(store) == {}
+    kept, ranked = read_totals(store), store.select(queries.get("ranking").text)
+    emptied = [ox.NamedNode(BASE + name) for name in ("graph/statistiek", "graph/laatste/24062")]
+    store.replace_graphs([ParsedFile(path=Path(graph.value), graph=graph, quads=[]) for graph in emptied])
+    assert read_totals(store) == {} and len(store.select(queries.get("ranking").text)) == 1
     store.flush()
     del store  # the command opens the embedded store itself
     done = run_cli("statistics", store=location)
@@ -132,3 +159,4 @@ def test_the_statistics_command_adds_them_up_again(new_store):
     found = {row["kind"].value: int(row["organisations"].value)
              for row in reopened.select(queries.get("centrumsteden-versus-rest").text)}
     assert found == {"centrumstad": 2}
+    assert reopened.select(queries.get("ranking").text) == ranked

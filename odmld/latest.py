@@ -1,0 +1,85 @@
+"""Each organisation's latest and first assessment, kept in a small graph of its own.
+
+Comparisons across organisations start from "the latest assessment of each": finding it at query time
+means looking at every version of every organisation (at 10,000 organisations x 10 years, 100,000
+assessments). So each publication or withdrawal rewrites the organisation's graph
+<graph/laatste/{id}> in the same atomic write: odm:latestAssessment (newest date, then the highest
+version, not withdrawn), and two DQV measurements of the organisation, the average maturity of its
+latest and of its first assessment, each saying which assessment it was derived from.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pyoxigraph as ox
+
+from . import queries
+from .loading import ParsedFile
+from .store import Store
+
+DQV = "http://www.w3.org/ns/dqv#"
+PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+
+
+class Version(NamedTuple):
+    date: str
+    version: int
+    assessment: ox.NamedNode
+    average: str | None  # the average maturity published with it (none if no domain was scored)
+
+
+def version_of(row: dict) -> Version:
+    average = row.get("average")
+    return Version(row["date"].value, int(row["version"].value), row["assessment"],
+                   average.value if average is not None else None)
+
+
+def versions_of(store: Store, organisation: ox.NamedNode) -> list[Version]:
+    """Every version of the organisation's assessments that is not withdrawn."""
+    return [version_of(row) for row in store.select(queries.get("organisation-versions").text,
+                                                    organisation=organisation)]
+
+
+def latest_of(candidates: list[Version]) -> Version | None:
+    """The newest date, then the highest version."""
+    return max(candidates, key=lambda c: (c.date, c.version)) if candidates else None
+
+
+def first_of(candidates: list[Version]) -> Version | None:
+    """The oldest date, then the lowest version."""
+    return min(candidates, key=lambda c: (c.date, c.version)) if candidates else None
+
+
+def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]) -> ParsedFile:
+    """The organisation's graph <graph/laatste/{id}> for these versions (empty when there are none)."""
+    organisation_id = organisation.value.rsplit("/", 1)[-1]
+    graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}")
+    latest, first = latest_of(candidates), first_of(candidates)
+    triples = []
+    if latest is not None:
+        triples.append((organisation, ox.NamedNode(f"{base}ns/odm#latestAssessment"), latest.assessment))
+        for name, version in (("laatste", latest), ("eerste", first)):
+            if version.average is None:
+                continue
+            node = ox.NamedNode(f"{organisation.value}/meting/{name}-gemiddelde-maturiteit")
+            triples += [(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
+                        (node, ox.NamedNode(DQV + "computedOn"), organisation),
+                        (node, ox.NamedNode(DQV + "isMeasurementOf"),
+                         ox.NamedNode(f"{base}id/metriek/{name}-gemiddelde-maturiteit")),
+                        (node, ox.NamedNode(DQV + "value"), ox.Literal(version.average, datatype=DECIMAL)),
+                        (node, PROV_DERIVED, version.assessment)]
+    return ParsedFile(path=Path(graph.value), graph=graph,
+                      quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+
+
+def every_latest_file(store: Store) -> list[ParsedFile]:
+    """The graph <graph/laatste/{id}> of every organisation with an assessment, from the store."""
+    by_organisation: dict[ox.NamedNode, list[Version]] = {}
+    for row in store.select(queries.get("every-version").text):
+        by_organisation.setdefault(row["organisation"], []).append(version_of(row))
+    return [latest_file(store.base_uri, organisation, versions)
+            for organisation, versions in by_organisation.items()]
