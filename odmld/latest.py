@@ -77,8 +77,13 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
 
 
 def every_latest_file(store: Store) -> list[ParsedFile]:
-    """The graph <graph/laatste/{id}> of every organisation with an assessment, from the store."""
+    """The graph <graph/laatste/{id}> of every organisation, from the store: set from its versions,
+    or emptied where it exists but every version was withdrawn."""
     by_organisation: dict[ox.NamedNode, list[Version]] = {}
+    prefix = f"{store.base_uri}graph/laatste/"
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+            by_organisation[ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):]}")] = []
     for row in store.select(queries.get("every-version").text):
         by_organisation.setdefault(row["organisation"], []).append(version_of(row))
     return [latest_file(store.base_uri, organisation, versions)

@@ -6,7 +6,10 @@ at query time grows with the number of organisations: at 10,000 organisations x 
 took 18-58 s. Instead, each publication or withdrawal that changes an organisation's latest assessment
 takes that assessment's contribution out of running totals and adds the new one's, in the same atomic
 write. The totals are RDF Data Cube observations in the graph <graph/statistiek>, so the queries read a
-few dozen numbers. `rebuild` adds everything up again from the store (`odmld statistics`).
+few dozen numbers. `rebuilt_file` adds everything up again from the store (`odmld statistics`).
+
+Only one process writes (see publishing.py): with several writers on one remote store, two updates
+could each read the totals before the other wrote them. Run `odmld statistics` after such a change.
 
 Totals are sums and counts, not averages, so that they can be updated by adding and subtracting; the
 queries divide.

@@ -138,6 +138,9 @@ def test_an_earlier_date_or_a_withdrawn_older_version_leaves_them_as_they_are(ne
     withdraw(store, latest.iri, "test")
     assert read_totals(store) == {}
     assert store.select(queries.get("gap-versus-need").text) == []
+    assert store.select(queries.get("ranking").text) == []
+    rebuild_statistics(store)  # an organisation with every version withdrawn stays without a latest one
+    assert read_totals(store) == {} and store.select(queries.get("ranking").text) == []
 
 
 def test_the_statistics_command_adds_them_up_again(new_store):
