@@ -21,7 +21,7 @@ from odmld.loading import ParsedFile, parse_paths
 from odmld.latest import Version, latest_file
 from odmld.publishing import rebuild_statistics
 from odmld.resources import default_load_paths
-from odmld.scoring import average_maturity, score_triples
+from odmld.scoring import average_maturity, model_inputs, score_triples
 from odmld.store import Store
 
 BASE = "http://bench.odmld.test/"
@@ -46,6 +46,7 @@ def organisation_quads(index: int, graph: ox.NamedNode) -> list[ox.Quad]:
 def generate(store: Store, organisations: range, years: int, seed: int = 7) -> list[ParsedFile]:
     """The graphs of these organisations: one per assessment, one latest-pointer each, one shared."""
     rng = random.Random(seed * 1_000_003 + organisations.start)
+    model = model_inputs(store)
     files, shared = [], ox.NamedNode(f"{BASE}graph/bench/organisaties")
     org_quads = []
     for index in organisations:
@@ -65,7 +66,7 @@ def generate(store: Store, organisations: range, years: int, seed: int = 7) -> l
                                     ox.NamedNode(f"{BASE}id/noodniveau/{NEEDS[rng.randint(0, 2)]}"), None)
                          for n in range(11)])
             iri = mint_iri(BASE, f"b{index}", date, 1)
-            triples = (build_triples(parts, iri, BASE) + score_triples(store, parts, iri)
+            triples = (build_triples(parts, iri, BASE) + score_triples(store, parts, iri, model)
                        + version_triples(iri, 1, None, f"{2015 + year}-07-01T00:00:00"))
             graph = ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1")
             files.append(ParsedFile(Path(iri.value), graph,

@@ -84,7 +84,7 @@ def every_latest_file(store: Store) -> list[ParsedFile]:
     for graph in store.named_graphs():
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
             by_organisation[ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):]}")] = []
-    for row in store.select(queries.get("every-version").text):
+    for row in store.select(queries.get("organisation-versions").text):
         by_organisation.setdefault(row["organisation"], []).append(version_of(row))
     return [latest_file(store.base_uri, organisation, versions)
             for organisation, versions in by_organisation.items()]

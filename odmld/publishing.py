@@ -19,7 +19,7 @@ from . import queries, statistics
 from .latest import Version, every_latest_file, latest_file, latest_of, versions_of
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
 from .loading import ParsedFile
-from .scoring import score_triples
+from .scoring import model_inputs, score_triples
 from .store import Store
 from .validation import Report, assessment_shapes, validate_graph
 
@@ -74,7 +74,8 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
         iri = mint_iri(store.base_uri, organisation_id, date, version)
         # microseconds, so the change feed's order by publication time is stable
         now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
-        triples = (build_triples(parts, iri, store.base_uri) + score_triples(store, parts, iri)
+        model = model_inputs(store)
+        triples = (build_triples(parts, iri, store.base_uri) + score_triples(store, parts, iri, model)
                    + version_triples(iri, version, previous, now))
         graph = ox.NamedNode(f"{store.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
         files = []
@@ -89,11 +90,10 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
         written = Version(date, version, iri, published_average(triples, iri))
         files.append(latest_file(store.base_uri, parts.organisation, candidates + [written]))
         if latest_of(candidates + [written]) == written:
-            model = statistics.Model.of(store)
-            before = latest_of(candidates)
+            kind, before = statistics.kind_of(store, parts.organisation), latest_of(candidates)
             files.append(statistics.updated_file(
-                store, statistics.contribution_of_stored(store, before and before.assessment, model),
-                statistics.contribution_of_parts(store, parts, model)))
+                store, statistics.contribution_of_stored(store, before and before.assessment, kind, model),
+                statistics.contribution_of_parts(parts, kind, model)))
         store.replace_graphs(file for file in files if file is not None)
     return Published(iri=iri, version=version, previous=previous)
 
@@ -130,10 +130,10 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
                  latest_file(store.base_uri, organisation, candidates)]
         before, after = latest_of(versions), latest_of(candidates)
         if before != after:
-            model = statistics.Model.of(store)
+            kind, model = statistics.kind_of(store, organisation), model_inputs(store)
             files.append(statistics.updated_file(
-                store, statistics.contribution_of_stored(store, before and before.assessment, model),
-                statistics.contribution_of_stored(store, after and after.assessment, model)))
+                store, statistics.contribution_of_stored(store, before and before.assessment, kind, model),
+                statistics.contribution_of_stored(store, after and after.assessment, kind, model)))
         store.replace_graphs(file for file in files if file is not None)
 
 

@@ -9,6 +9,7 @@ the number of domains at each level, and the share of the 20 charter principles 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pyoxigraph as ox
@@ -44,7 +45,14 @@ def decimal(value: Decimal) -> ox.Literal:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
 
 
-def model_inputs(store: Store) -> tuple[dict[str, int], dict[str, tuple[str, set, set]]]:
+@dataclass(frozen=True)
+class Model:
+    """What scoring and the statistics need from the maturity model."""
+    ranks: dict[str, int]  # level IRI -> rank
+    domains: dict[str, tuple[str, set, set]]  # domain IRI -> (notation, principles, actions)
+
+
+def model_inputs(store: Store) -> Model:
     """Ranks of every level, and per domain IRI: (notation, principles, actions)."""
     ranks = {row["level"].value: int(row["rank"].value)
              for row in store.select(queries.get("level-lookup").text)}
@@ -56,11 +64,14 @@ def model_inputs(store: Store) -> tuple[dict[str, int], dict[str, tuple[str, set
             principles.add(row["principle"].value)
         if "action" in row:
             actions.add(row["action"].value)
-    return ranks, domains
+    return Model(ranks, domains)
 
 
-def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode) -> list[ox.Triple]:
-    ranks, domains = model_inputs(store)
+def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
+                  model: Model | None = None) -> list[ox.Triple]:
+    """The scores, plan and totals of `parts`; pass `model` when it is already read."""
+    model = model or model_inputs(store)
+    ranks, domains = model.ranks, model.domains
     base, odm = store.base_uri, f"{store.base_uri}ns/odm#"
     triples: list[ox.Triple] = []
 

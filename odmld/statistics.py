@@ -18,7 +18,6 @@ queries divide.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +26,7 @@ import pyoxigraph as ox
 from . import queries
 from .assessment_graph import AssessmentParts
 from .loading import ParsedFile
-from .scoring import TOP_RANK, average_maturity, decimal, integer, model_inputs, priority
+from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
 from .store import Store
 
 QB = "http://purl.org/linked-data/cube#"
@@ -44,17 +43,6 @@ SLICES = {  # slice: (data set, dimension property, measures)
     "soort": ("soorten", "organisationKind", ("organisationCount", "averageMaturityTotal")),
 }
 DECIMAL_MEASURES = {"averageMaturityTotal"}
-
-
-@dataclass(frozen=True)
-class Model:
-    """What the statistics need from the maturity model."""
-    ranks: dict[str, int]  # level IRI -> rank
-    domains: dict[str, tuple[str, set, set]]  # domain IRI -> (notation, principles, actions)
-
-    @classmethod
-    def of(cls, store: Store) -> "Model":
-        return cls(*model_inputs(store))
 
 
 def contribution(ranks: dict[str, tuple[int, int]], kind: str, model: Model) -> Totals:
@@ -87,22 +75,20 @@ def kind_of(store: Store, organisation: ox.NamedNode) -> str:
     return CENTRUMSTAD if any(row["classification"].value == CENTRUMSTAD for row in rows) else OTHER
 
 
-def contribution_of_parts(store: Store, parts: AssessmentParts, model: Model) -> Totals:
+def contribution_of_parts(parts: AssessmentParts, kind: str, model: Model) -> Totals:
     """The contribution of an assessment about to be written."""
     ranks = {part.domain.value: (model.ranks[part.maturity.value], model.ranks[part.need.value])
              for part in parts.domains}
-    return contribution(ranks, kind_of(store, parts.organisation), model)
+    return contribution(ranks, kind, model)
 
 
-def contribution_of_stored(store: Store, assessment: ox.NamedNode | None, model: Model) -> Totals:
+def contribution_of_stored(store: Store, assessment: ox.NamedNode | None, kind: str, model: Model) -> Totals:
     """The contribution of an assessment in the store (none for None)."""
     if assessment is None:
         return Counter()
     rows = store.select(queries.get("assessment-domain-ranks").text, assessment=assessment)
-    if not rows:
-        return Counter()
     ranks = {row["domain"].value: (int(row["maturity"].value), int(row["need"].value)) for row in rows}
-    return contribution(ranks, kind_of(store, rows[0]["organisation"]), model)
+    return contribution(ranks, kind, model)
 
 
 def read_totals(store: Store) -> Totals:
@@ -127,7 +113,7 @@ def updated_file(store: Store, removed: Totals, added: Totals) -> ParsedFile | N
 
 def rebuilt_file(store: Store) -> ParsedFile:
     """The statistics graph added up from every organisation's latest assessment in the store."""
-    model = Model.of(store)
+    model = model_inputs(store)
     ranks: dict[str, dict[str, tuple[int, int]]] = {}
     for row in store.select(queries.get("latest-domain-ranks").text):
         ranks.setdefault(row["organisation"].value, {})[row["domain"].value] = (
