@@ -1,5 +1,5 @@
 """Looking at SPARQL text before anything runs it: is it an update, does it call SERVICE, where do
-parameters go when a server cannot take them as substitutions?
+bound parameters go (a VALUES block at the start of the WHERE group)?
 
 pyoxigraph executes SERVICE clauses over HTTP (no switch, no timeout), so a public endpoint must refuse
 them before the query reaches the store. Comments, strings and IRIs are blanked out first, so a
@@ -27,18 +27,13 @@ _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)\s*)*", re.IGNOR
 _UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 
 
-def strip_noise(text: str) -> str:
-    """The query with strings, IRIs and comments replaced by spaces."""
-    return _NOISE.sub(" ", text)
-
-
 def calls_service(text: str) -> bool:
-    return bool(_SERVICE.search(strip_noise(text)))
+    return bool(_SERVICE.search(blank_noise(text)))
 
 
 def is_update(text: str) -> bool:
     """True when the request, after its prologue, starts with an update operation."""
-    body = strip_noise(text)
+    body = blank_noise(text)
     return bool(_UPDATE.match(body, _PROLOGUE.match(body).end()))
 
 
@@ -90,9 +85,9 @@ def _after_group(body: str, opening: int) -> int:
 def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
     """The query with a VALUES block that binds `bindings` at the start of its WHERE group.
 
-    For servers reached over the SPARQL protocol, which has no parameters: each value is a pyoxigraph
-    term (IRI or literal, validated when it was made) written by pyoxigraph's own serialiser, so no
-    user text is pasted into the query. Bound first in the WHERE group, a value is seen by every
+    Used for both stores (the SPARQL protocol has no parameters, and pyoxigraph's planner does not see
+    its substitutions; see Store.query): each value is a pyoxigraph term (IRI or literal, validated
+    when it was made) written by pyoxigraph's own serialiser, so no user text is pasted into the query. Bound first in the WHERE group, a value is seen by every
     pattern, FILTER and BIND of that group, as pyoxigraph's substitution would; the library's queries
     are tested to give the same answers both ways.
     """
