@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from . import queries
 from .loading import ParsedFile
 from .sparql_text import bind_values
-from .store import GraphName, StoreError, Term, rows_of
+from .store import Binding, GraphName, StoreError, Term, rows_of
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 N_TRIPLES = "application/n-triples"
@@ -95,7 +95,7 @@ class RemoteStore:
                 raise RemoteTimeout(f"the store at {url} did not answer in time") from None
             raise StoreError(f"cannot reach the store at {url}: {error.reason}") from None
 
-    def fetch(self, text: str, *, bindings: Mapping[str, Term] | None = None,
+    def fetch(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
               timeout: float | None = None) -> tuple[str, bytes]:
@@ -115,7 +115,7 @@ class RemoteStore:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None,
+    def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None) -> Any:
         """Run a query on the server; results as pyoxigraph gives them (solutions, boolean, triples)."""
@@ -123,7 +123,7 @@ class RemoteStore:
                                  named_graphs=named_graphs)
         return parse_answer(media, body)
 
-    def select(self, text: str, **bindings: Term) -> list[dict[str, Term]]:
+    def select(self, text: str, **bindings: Binding) -> list[dict[str, Term]]:
         return rows_of(self.query(text, bindings=bindings))
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:

@@ -9,6 +9,7 @@ ever refuses a query, it never lets one through.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any, Mapping
 
@@ -85,19 +86,23 @@ def _after_group(body: str, opening: int) -> int:
 def bind_values(text: str, bindings: Mapping[str, Any]) -> str:
     """The query with a VALUES block that binds `bindings` at the start of its WHERE group.
 
+    A binding is one term, or a list of terms (a row for each; several lists give every combination).
     Used for both stores (the SPARQL protocol has no parameters, and pyoxigraph's planner does not see
     its substitutions; see Store.query): each value is a pyoxigraph term (IRI or literal, validated
-    when it was made) written by pyoxigraph's own serialiser, so no user text is pasted into the query. Bound first in the WHERE group, a value is seen by every
-    pattern, FILTER and BIND of that group, as pyoxigraph's substitution would; the library's queries
-    are tested to give the same answers both ways.
+    when it was made) written by pyoxigraph's own serialiser, so no user text is pasted into the query.
+    Bound first in the WHERE group, a value is seen by every pattern, FILTER and BIND of that group, as
+    pyoxigraph's substitution would; the library's queries are tested to give the same answers both ways.
     """
     if not bindings:
         return text
-    names, values = [], []
-    for name, term in bindings.items():
-        if not isinstance(term, (ox.NamedNode, ox.Literal)):
-            raise ValueError(f"?{name}: only IRIs and literals can be bound, not {term!r}")
+    names, columns = [], []
+    for name, value in bindings.items():
+        terms = list(value) if isinstance(value, (list, tuple)) else [value]
+        for term in terms:
+            if not isinstance(term, (ox.NamedNode, ox.Literal)):
+                raise ValueError(f"?{name}: only IRIs and literals can be bound, not {term!r}")
         names.append(str(ox.Variable(name)))
-        values.append(str(term))
+        columns.append([str(term) for term in terms])
+    rows = " ".join(f"({' '.join(row)})" for row in itertools.product(*columns))
     at = where_group_start(text)
-    return f"{text[:at]} VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}\n{text[at:]}"
+    return f"{text[:at]} VALUES ({' '.join(names)}) {{ {rows} }}\n{text[at:]}"

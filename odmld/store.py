@@ -24,6 +24,7 @@ STAGING_PREFIX = "urn:odmld:staging:"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+Binding = Term | list[Term]  # a list binds a row for each term
 
 
 class StoreError(Exception):
@@ -55,7 +56,7 @@ class Store:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None,
+    def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None) -> Any:
         """Run a SPARQL query; `bindings` are bound as a VALUES block at the start of its WHERE group.
@@ -79,7 +80,7 @@ class Store:
             options["named_graphs"] = named_graphs
         return self._store.query(text, **options)
 
-    def select(self, text: str, **bindings: Term) -> list[dict[str, Term]]:
+    def select(self, text: str, **bindings: Binding) -> list[dict[str, Term]]:
         """A SELECT query's solutions as dictionaries of the bound variables."""
         return rows_of(self.query(text, bindings=bindings))
 
