@@ -74,13 +74,21 @@ def load(paths: tuple[Path, ...], store: str | None, base_uri: str | None) -> No
     """Load RDF files or folders (default: data/, ontology/, shapes/).
 
     Each triples file goes to its own named graph, TriG and N-Quads keep theirs; loading a file again
-    replaces its graph. Nothing is written unless every file parses.
+    replaces its graph. Nothing is written unless every file parses. When assessment versions are loaded,
+    what odmld derives from them is set again afterwards, as `odmld statistics` does.
     """
     config = make_config(store=store, base_uri=base_uri)
-    loaded = load_into(open_for(config), list(paths) or default_load_paths())
+    target = open_for(config)
+    loaded = load_into(target, list(paths) or default_load_paths())
     for graph, count in loaded:
         click.echo(f"{count:>8}  {graph}")
     click.echo(f"loaded {sum(count for _, count in loaded)} quads into {len(loaded)} graph(s)")
+    assessments = f"{config.base_uri}graph/inschatting/"
+    if any(isinstance(graph, ox.NamedNode) and graph.value.startswith(assessments) for graph, _ in loaded):
+        from .publishing import rebuild_statistics
+        written = rebuild_statistics(target)
+        click.echo(f"assessments loaded: latest assessments, publication positions and statistics set "
+                   f"again ({written} quads)")
 
 
 def load_into(target: Store, paths: list[Path]) -> list[tuple[Any, int]]:

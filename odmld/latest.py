@@ -1,4 +1,5 @@
-"""Each organisation's latest and first assessment, kept in a small graph of its own.
+"""Each organisation's latest and first assessment, and where its versions stand in the order of
+publication, kept in a small graph of its own.
 
 Comparisons across organisations start from "the latest assessment of each": finding it at query time
 means looking at every version of every organisation (at 10,000 organisations x 10 years, 100,000
@@ -6,17 +7,22 @@ assessments). So each publication or withdrawal rewrites the organisation's grap
 <graph/laatste/{id}> in the same atomic write: odm:latestAssessment (newest date, then the highest
 version, not withdrawn), and two DQV measurements of the organisation, the average maturity of its
 latest and of its first assessment, each saying which assessment it was derived from.
+
+The same graph numbers each of the organisation's versions, withdrawn ones included, in the order of
+publication across the whole store (odm:publicationPosition): the change feed and the catalogue are
+paged in that order, so a page looks up its positions instead of sorting every version.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NamedTuple
+from typing import Mapping, NamedTuple
 
 import pyoxigraph as ox
 
 from . import queries
 from .loading import ParsedFile
+from .scoring import integer
 from .store import Store
 
 DQV = "http://www.w3.org/ns/dqv#"
@@ -54,12 +60,22 @@ def first_of(candidates: list[Version]) -> Version | None:
     return min(candidates, key=lambda c: (c.date, c.version)) if candidates else None
 
 
-def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]) -> ParsedFile:
-    """The organisation's graph <graph/laatste/{id}> for these versions (empty when there are none)."""
+def positions_of(store: Store, organisation: ox.NamedNode) -> dict[ox.NamedNode, int]:
+    """The publication position of each of the organisation's versions, withdrawn ones included."""
+    return {row["assessment"]: int(row["position"].value)
+            for row in store.select(queries.get("publication-positions").text, organisation=organisation)}
+
+
+def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version],
+                positions: Mapping[ox.NamedNode, int]) -> ParsedFile:
+    """The organisation's graph <graph/laatste/{id}> for these versions (not withdrawn) and the
+    publication positions of all its versions."""
     organisation_id = organisation.value.rsplit("/", 1)[-1]
     graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}")
     latest, first = latest_of(candidates), first_of(candidates)
-    triples = []
+    position_of = ox.NamedNode(f"{base}ns/odm#publicationPosition")
+    triples = [(assessment, position_of, integer(position))
+               for assessment, position in sorted(positions.items(), key=lambda item: item[1])]
     if latest is not None:
         triples.append((organisation, ox.NamedNode(f"{base}ns/odm#latestAssessment"), latest.assessment))
         for name, version in (("laatste", latest), ("eerste", first)):
@@ -77,14 +93,18 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
 
 
 def every_latest_file(store: Store) -> list[ParsedFile]:
-    """The graph <graph/laatste/{id}> of every organisation, from the store: set from its versions,
-    or emptied where it exists but every version was withdrawn."""
-    by_organisation: dict[ox.NamedNode, list[Version]] = {}
+    """The graph <graph/laatste/{id}> of every organisation, from the store: its latest and first
+    versions, and every version numbered in the order of publication across the store (publication
+    time, then IRI). A graph that exists for an organisation without versions is emptied."""
     prefix = f"{store.base_uri}graph/laatste/"
-    for graph in store.named_graphs():
-        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
-            by_organisation[ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):]}")] = []
+    organisations = {ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):]}")
+                     for graph in store.named_graphs()
+                     if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix)}
+    positions: dict[ox.NamedNode, dict[ox.NamedNode, int]] = {organisation: {} for organisation in organisations}
+    for position, row in enumerate(store.select(queries.get("publication-order").text), start=1):
+        positions.setdefault(row["organisation"], {})[row["assessment"]] = position
+    versions: dict[ox.NamedNode, list[Version]] = {}
     for row in store.select(queries.get("organisation-versions").text):
-        by_organisation.setdefault(row["organisation"], []).append(version_of(row))
-    return [latest_file(store.base_uri, organisation, versions)
-            for organisation, versions in by_organisation.items()]
+        versions.setdefault(row["organisation"], []).append(version_of(row))
+    return [latest_file(store.base_uri, organisation, versions.get(organisation, []), numbered)
+            for organisation, numbered in positions.items()]

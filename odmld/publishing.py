@@ -8,6 +8,7 @@ writing at once both land, as different versions.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,10 +17,10 @@ import pyoxigraph as ox
 import rdflib
 
 from . import queries, statistics
-from .latest import Version, every_latest_file, latest_file, latest_of, versions_of
+from .latest import Version, every_latest_file, latest_file, latest_of, positions_of, versions_of
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
 from .loading import ParsedFile
-from .scoring import model_inputs, score_triples
+from .scoring import Model, model_inputs, score_triples
 from .store import Store
 from .validation import Report, assessment_shapes, validate_graph
 
@@ -86,16 +87,27 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
                                     quads=derived_from))
         quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
         files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
-        candidates = versions_of(store, parts.organisation)
-        written = Version(date, version, iri, published_average(triples, iri))
-        files.append(latest_file(store.base_uri, parts.organisation, candidates + [written]))
-        if latest_of(candidates + [written]) == written:
-            kind, before = statistics.kind_of(store, parts.organisation), latest_of(candidates)
-            files.append(statistics.updated_file(
-                store, statistics.contribution_of_stored(store, before and before.assessment, kind, model),
-                statistics.contribution_of_parts(parts, kind, model)))
+        files += derived_files(store, parts, Version(date, version, iri, published_average(triples, iri)), model)
         store.replace_graphs(file for file in files if file is not None)
     return Published(iri=iri, version=version, previous=previous)
+
+
+def derived_files(store: Store, parts: AssessmentParts, written: Version, model: Model) -> list[ParsedFile]:
+    """What a new version changes besides its own graph: the organisation's graph of latest versions and
+    publication positions (the new version comes last), and the published statistics."""
+    candidates = versions_of(store, parts.organisation)
+    totals = statistics.read_totals(store)
+    positions = positions_of(store, parts.organisation)
+    positions[written.assessment] = statistics.published_versions(totals) + 1
+    kind = statistics.kind_of(store, parts.organisation)
+    removed: statistics.Totals = Counter()
+    added = statistics.one_more_version(kind)
+    if latest_of(candidates + [written]) == written:
+        before = latest_of(candidates)
+        removed = statistics.contribution_of_stored(store, before and before.assessment, kind, model)
+        added.update(statistics.contribution_of_parts(parts, kind, model))
+    return [latest_file(store.base_uri, parts.organisation, candidates + [written], positions),
+            statistics.updated_file(store.base_uri, totals, removed, added)]
 
 
 def published_average(triples: list[ox.Triple], iri: ox.NamedNode) -> str | None:
@@ -127,12 +139,13 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
         versions = versions_of(store, organisation)
         candidates = [version for version in versions if version.assessment != iri]
         files = [ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
-                 latest_file(store.base_uri, organisation, candidates)]
+                 latest_file(store.base_uri, organisation, candidates, positions_of(store, organisation))]
         before, after = latest_of(versions), latest_of(candidates)
         if before != after:
             kind, model = statistics.kind_of(store, organisation), model_inputs(store)
             files.append(statistics.updated_file(
-                store, statistics.contribution_of_stored(store, before and before.assessment, kind, model),
+                store.base_uri, statistics.read_totals(store),
+                statistics.contribution_of_stored(store, before and before.assessment, kind, model),
                 statistics.contribution_of_stored(store, after and after.assessment, kind, model)))
         store.replace_graphs(file for file in files if file is not None)
 

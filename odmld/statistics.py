@@ -12,7 +12,8 @@ Only one process writes (see publishing.py): with several writers on one remote 
 could each read the totals before the other wrote them. Run `odmld statistics` after such a change.
 
 Totals are sums and counts, not averages, so that they can be updated by adding and subtracting; the
-queries divide.
+queries divide. One more count goes up with every publication, whether or not it changes a latest
+assessment: the versions published per kind of organisation, whose sum is the length of the change feed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ SLICES = {  # slice: (data set, dimension property, measures)
     "domein": ("domeinen", "maturityDomain", ("organisationCount", "gapTotal", "needTotal", "firstPriorityCount")),
     "principe": ("principes", "charterPrinciple", ("organisationCount",)),
     "soort": ("soorten", "organisationKind", ("organisationCount", "averageMaturityTotal")),
+    "versies": ("versies", "organisationKind", ("versionCount",)),
 }
 DECIMAL_MEASURES = {"averageMaturityTotal"}
 
@@ -101,14 +103,24 @@ def read_totals(store: Store) -> Totals:
     return totals
 
 
-def updated_file(store: Store, removed: Totals, added: Totals) -> ParsedFile | None:
-    """The statistics graph after taking `removed` out and putting `added` in; None if unchanged."""
+def published_versions(totals: Totals) -> int:
+    """How many assessment versions were published, withdrawn ones included."""
+    return int(sum(value for (slice_name, _, _), value in totals.items() if slice_name == "versies"))
+
+
+def one_more_version(kind: str) -> Totals:
+    return Counter({("versies", kind, "versionCount"): 1})
+
+
+def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> ParsedFile | None:
+    """The statistics graph after taking `removed` out of `totals` (as read from the store) and putting
+    `added` in; None if unchanged."""
     if removed == added:
         return None
-    totals = read_totals(store)
+    totals = Counter(totals)
     totals.update(added)
     totals.subtract(removed)
-    return statistics_file(store.base_uri, totals)
+    return statistics_file(base, totals)
 
 
 def rebuilt_file(store: Store) -> ParsedFile:
@@ -120,9 +132,13 @@ def rebuilt_file(store: Store) -> ParsedFile:
             int(row["maturity"].value), int(row["need"].value))
     centrumsteden = {row["organisation"].value for row in store.select(queries.get("organisation-kinds").text)
                      if row["classification"].value == CENTRUMSTAD}
+    kind = {True: CENTRUMSTAD, False: OTHER}
     totals: Totals = Counter()
     for organisation, scored in ranks.items():
-        totals.update(contribution(scored, CENTRUMSTAD if organisation in centrumsteden else OTHER, model))
+        totals.update(contribution(scored, kind[organisation in centrumsteden], model))
+    for row in store.select(queries.get("organisation-version-counts").text):
+        totals["versies", kind[row["organisation"].value in centrumsteden], "versionCount"] += int(
+            row["versions"].value)
     return statistics_file(store.base_uri, totals)
 
 
@@ -130,12 +146,11 @@ def statistics_file(base: str, totals: Totals) -> ParsedFile:
     """The graph <graph/statistiek>: one qb:Observation per slice and member with a count."""
     graph = ox.NamedNode(f"{base}graph/statistiek")
     odm, quads = f"{base}ns/odm#", []
-    members = sorted({(s, m) for (s, m, measure), value in totals.items()
-                      if measure == "organisationCount" and value > 0})
+    members = sorted({(s, m) for (s, m, _measure), value in totals.items() if value})
     for slice_name, member in members:
         data_set, dimension, measures = SLICES[slice_name]
         observation = ox.NamedNode(f"{base}id/statistiek/actueel/{slice_name}/{_member_key(member)}")
-        value = ox.Literal(member) if slice_name == "soort" else ox.NamedNode(member)
+        value = ox.Literal(member) if dimension == "organisationKind" else ox.NamedNode(member)
         triples = [(RDF_TYPE, ox.NamedNode(QB + "Observation")),
                    (ox.NamedNode(QB + "dataSet"), ox.NamedNode(f"{base}id/statistiek/actueel/{data_set}")),
                    (ox.NamedNode(odm + dimension), value)]

@@ -9,6 +9,7 @@ import pytest
 from odmld import queries
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.publishing import organisation_iri, publish, withdraw
+from odmld.scoring import integer
 from odmld.sparql_text import bind_values
 from odmld.store import Store
 
@@ -138,7 +139,8 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "resource": [ox.NamedNode(BASE + "id/maturiteitsdomein/1"), organisation_iri(BASE, "24062")],
            "assessment": [ox.NamedNode(BASE + "id/inschatting/24062/2022-01-01/v2"),
                           ox.NamedNode(BASE + "id/inschatting/44021/2023-01-01/v1")],
-           "kind": [ox.Literal("kennis")]}
+           "kind": [ox.Literal("kennis")],
+           "position": [integer(1), integer(3)]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
 
 

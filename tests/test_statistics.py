@@ -1,6 +1,7 @@
 """The statistics and the latest/first averages kept up to date at every publication and withdrawal
 equal the ones set again from the store, and the queries that read them answer as the raw scores do."""
 
+import io
 import random
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 from odmld import queries
 from odmld.loading import ParsedFile
 from odmld.publishing import publish, rebuild_statistics, withdraw
-from odmld.statistics import read_totals
+from odmld.statistics import published_versions, read_totals
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
@@ -127,20 +128,67 @@ def test_kept_statistics_answer_as_the_raw_scores_and_equal_a_rebuild(new_store,
     assert read_totals(store) == kept
 
 
+def positions(store) -> list[tuple[str, int]]:
+    rows = store.select(queries.get("feed-members").text)
+    return [(row["assessment"].value, int(row["position"].value)) for row in rows]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_publication_positions_number_every_version_in_publication_order(new_store, seed):
+    """Kept at each write, the positions number every version, withdrawn ones too, 1..N in the order of
+    publication; the count the feed and the catalogue page by is N; a rebuild numbers them the same."""
+    store = model_loaded(new_store())
+    random_history(store, seed)
+    order = [row["assessment"].value for row in store.select(queries.get("publication-order").text)]
+    kept = positions(store)
+    assert kept == [(assessment, number) for number, assessment in enumerate(order, start=1)]
+    assert published_versions(read_totals(store)) == len(order) > 0
+    rebuild_statistics(store)
+    assert positions(store) == kept and published_versions(read_totals(store)) == len(order)
+
+
+def test_loading_assessment_versions_numbers_them_and_counts_them(new_store, tmp_path):
+    """Assessment versions loaded from a file (a restore, a migration) are numbered and counted by the
+    load itself, as publishing them would have."""
+    source = model_loaded(new_store())
+    for organisation, date in (("24062", "2022-01-01"), ("44021", "2021-06-01"), ("24062", "2020-01-01")):
+        publish(source, parts(organisation, date, 2, 1), organisation)
+    dumped = io.BytesIO()
+    source.dump(dumped, ox.RdfFormat.N_QUADS)
+    versions_only = [quad for quad in ox.parse(dumped.getvalue(), format=ox.RdfFormat.N_QUADS)
+                     if quad.graph_name.value.startswith(BASE + "graph/inschatting/")]
+    path = tmp_path / "assessments.nq"
+    path.write_bytes(ox.serialize(versions_only, format=ox.RdfFormat.N_QUADS))
+    location = new_store()
+    model_loaded(location).flush()  # closed when collected, so that the command can open it
+    done = run_cli("load", str(path), store=location)
+    assert done.returncode == 0, done.stderr
+    loaded = open_location(location, read_only=True)
+    assert positions(loaded) == positions(source) and len(positions(loaded)) == 3
+    assert read_totals(loaded) == read_totals(source)
+
+
+def over_latest(totals):
+    """The totals over the latest assessments: all but the count of published versions."""
+    return {key: value for key, value in totals.items() if key[0] != "versies"}
+
+
 def test_an_earlier_date_or_a_withdrawn_older_version_leaves_them_as_they_are(new_store):
     store = model_loaded(new_store())
     latest = publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
-    kept = read_totals(store)
+    kept = over_latest(read_totals(store))
     older = publish(store, parts("24062", "2020-01-01", 0, 2), "24062")
-    assert read_totals(store) == kept
+    assert over_latest(read_totals(store)) == kept
     withdraw(store, older.iri, "test")
-    assert read_totals(store) == kept
+    assert over_latest(read_totals(store)) == kept
     withdraw(store, latest.iri, "test")
-    assert read_totals(store) == {}
+    # withdrawn versions stay published (as tombstones in the feed and the catalogue)
+    versions_only = {("versies", "centrumstad", "versionCount"): 2}
+    assert read_totals(store) == versions_only
     assert store.select(queries.get("gap-versus-need").text) == []
     assert store.select(queries.get("ranking").text) == []
     rebuild_statistics(store)  # an organisation with every version withdrawn stays without a latest one
-    assert read_totals(store) == {} and store.select(queries.get("ranking").text) == []
+    assert read_totals(store) == versions_only and store.select(queries.get("ranking").text) == []
 
 
 def test_the_statistics_command_adds_them_up_again(new_store):
