@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import queries
-from .dumps import Dump, graph_dump, store_dump
+from . import queries, statistics
+from .dumps import Dump, graph_dump
+from .scoring import integer
 from .stars import rate
 from .store import Store
 from .terms import triple as t
@@ -54,20 +55,37 @@ def static_part(store: Store) -> list[ox.Triple]:
     return list(store.query(queries.get("all-triples").text, default_graph=[graph]))
 
 
-def entries(base: str, static: list[ox.Triple], assessments: list[dict], default: ox.NamedNode) -> list[Entry]:
-    """The bundled datasets (from data/catalog.ttl) and one per assessment version, in a stable order."""
+def bundled_entries(base: str, static: list[ox.Triple], default: ox.NamedNode) -> list[Entry]:
+    """The datasets described in data/catalog.ttl (but the whole store's), by identifier."""
     found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
                    f"data/{triple.subject.value.rsplit('/', 1)[-1]}", default)
              for triple in static
              if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"
              and triple.subject.value != f"{base}id/catalogus/volledig"]
-    found.sort(key=lambda entry: entry.identifier)
+    return sorted(found, key=lambda entry: entry.identifier)
+
+
+def assessment_entries(base: str, assessments: list[dict], default: ox.NamedNode) -> list[Entry]:
+    """One dataset per assessment version, in the order of `assessments` (of publication)."""
+    found = []
     for row in assessments:
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
         found.append(Entry(ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}"),
                            "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}",
                            row["licence"] if "licence" in row else default))
     return found
+
+
+def page_assessments(store: Store, bundled: int, page: int | None, page_size: int) -> list[dict]:
+    """The assessment versions a page shows: the catalogue lists the `bundled` datasets first, then every
+    version in the order of publication, so a page's versions are looked up by their positions."""
+    if page is None:
+        return store.select(queries.get("catalog-assessments").text)
+    first, last = (page - 1) * page_size - bundled + 1, page * page_size - bundled  # positions, from 1
+    if last < 1:
+        return []
+    positions = [integer(position) for position in range(max(first, 1), last + 1)]
+    return store.select(queries.get("catalog-assessments").text, position=positions)
 
 
 def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode) -> list[ox.Triple]:
@@ -140,13 +158,15 @@ def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
 
 
 def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
-                 dump: Dump) -> list[ox.Triple]:
-    """A gzipped dump as a distribution, with its SHA-256 checksum and byte size."""
+                 dump: Dump | None) -> list[ox.Triple]:
+    """A gzipped dump as a distribution, with its SHA-256 checksum and byte size when `dump` is given."""
     node, triples = distribution(base, entry, "dump", url, media, file_type)
+    triples.append(t(node, DCAT + "compressFormat",
+                     ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip")))
+    if dump is None:
+        return triples
     checksum = ox.NamedNode(f"{node.value}/checksum")
     return triples + [
-        t(node, DCAT + "compressFormat",
-          ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip")),
         t(node, DCAT + "byteSize", lit(str(dump.size), datatype=XSD + "nonNegativeInteger")),
         t(node, SPDX + "checksum", checksum),
         t(checksum, RDF_TYPE.value, ox.NamedNode(SPDX + "Checksum")),
@@ -195,27 +215,29 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
               if x.predicate.value == DCT + "license" and x.object == CC_BY else x
               for x in static_part(store)]
     static.append(t(default, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")))
-    assessments = store.select(queries.get("catalog-assessments").text)  # read once, used twice
-    all_entries = entries(store.base_uri, static, assessments, default)
-    pages = max(1, -(-len(all_entries) // page_size))
-    chosen = all_entries if page is None else all_entries[(page - 1) * page_size:page * page_size]
+    base = store.base_uri
+    bundled = bundled_entries(base, static, default)
+    published = statistics.published_versions(statistics.read_totals(store))
+    pages = max(1, -(-(len(bundled) + published) // page_size))
+    assessments = page_assessments(store, len(bundled), page, page_size)
+    chosen = (bundled if page is None else bundled[(page - 1) * page_size:page * page_size]) + \
+        assessment_entries(base, assessments, default)
     chosen_ids = {entry.dataset for entry in chosen}
-    every_id = {entry.dataset for entry in all_entries}
-    whole_dataset = ox.NamedNode(f"{store.base_uri}id/catalogus/volledig")
+    every_bundled = {entry.dataset for entry in bundled}
+    whole_dataset = ox.NamedNode(f"{base}id/catalogus/volledig")
     if page in (None, 1):
         chosen_ids.add(whole_dataset)
     modified = {triple.subject: triple.object for triple in static
                 if triple.predicate.value == DCT + "modified"}
-    triples = [triple for triple in static + assessment_triples(store.base_uri, assessments, default)
+    triples = [triple for triple in static
                if not (triple.predicate.value in (DCAT + "dataset", DCAT + "servesDataset")
                        and triple.object not in chosen_ids)
-               and not (triple.subject in every_id and triple.subject not in chosen_ids)
-               and not (page not in (None, 1) and triple.subject == whole_dataset)
-               and not (page not in (None, 1) and triple.object == whole_dataset)]
+               and not (triple.subject in every_bundled and triple.subject not in chosen_ids)
+               and not (page not in (None, 1) and whole_dataset in (triple.subject, triple.object))]
+    triples += assessment_triples(base, assessments, default)
     for triple in triples:
         if triple.predicate.value == DCT + "modified":
             modified.setdefault(triple.subject, triple.object)
-    base = store.base_uri
     for entry in chosen:
         triples += distribution_triples(base, entry)
         if entry.graph_path.startswith("inschatting/"):
@@ -223,11 +245,12 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
         triples += dump_triples(base, entry, f"{base}dump/{entry.graph_path}.ttl.gz", "text/turtle",
                                 "RDF_TURTLE", graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
         triples += record_triples(base, entry, modified[entry.dataset])
-    whole = ox.NamedNode(f"{base}id/catalogus/volledig")
     if page in (None, 1):
-        whole_entry = Entry(whole, "odmld-volledig", "", default)
+        whole_entry = Entry(whole_dataset, "odmld-volledig", "", default)
+        # no checksum or size: the whole store's dump changes with every write and takes minutes to make
+        # for a large store; its download says its SHA-256 in the Digest header
         triples += dump_triples(base, whole_entry, f"{base}dump/odmld.nq.gz", "application/n-quads",
-                                "RDF_N_QUADS", store_dump(store))
-        triples += record_triples(base, whole_entry, modified[whole])
+                                "RDF_N_QUADS", None)
+        triples += record_triples(base, whole_entry, modified[whole_dataset])
     return triples, pages
 

@@ -6,7 +6,7 @@ import csv
 import io
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from .. import queries
 from ..catalog import catalogue
@@ -102,7 +102,7 @@ def graph(name: str) -> Response:
 
 @bp.route("/dump/odmld.nq.gz")
 def whole_dump() -> Response:
-    """The whole store, every named graph kept, as gzipped N-Quads."""
+    """The whole store, every named graph kept, as gzipped N-Quads (its SHA-256 in the Digest header)."""
     return dump_response(store_dump(get_store()), "application/n-quads", "odmld.nq.gz")
 
 
@@ -117,7 +117,10 @@ def graph_dump_file(name: str) -> Response:
 
 
 def dump_response(dump: Dump, media: str, filename: str) -> Response:
-    response = Response(dump.data, mimetype=media)
+    if dump.path is not None:
+        response = send_file(dump.path, mimetype=media, etag=False, conditional=False)
+    else:
+        response = Response(dump.data, mimetype=media)
     response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Digest"] = f"sha-256={dump.sha256}"

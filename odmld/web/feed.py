@@ -4,6 +4,9 @@ Members are ordered by prov:generatedAtTime (then IRI); each page holds ODMLD_PA
 to the next with a tree:GreaterThanOrEqualToRelation on that time. New versions only ever land on the
 last page, so a harvester that has read page N fetches only page N (again) and the pages after it.
 Full pages never change and are served as cacheable.
+
+Every version carries its place in that order (odm:publicationPosition, kept at every publication) and
+the published statistics count the versions, so a page looks up its own members instead of sorting all.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
-from .. import queries
+from .. import queries, statistics
+from ..scoring import integer
 from ..terms import triple
 from .db import get_store
 from .formats import GRAPH_MEDIA, negotiate
@@ -35,24 +39,24 @@ def page() -> Response:
     if media is None:
         return not_acceptable()
     store, base = get_store(), current_app.config["ODMLD"].base_uri
-    members = store.select(queries.get("feed-members").text)
     size = current_app.config["ODMLD"].page_size
-    pages = max(1, -(-len(members) // size))
+    pages = max(1, -(-statistics.published_versions(statistics.read_totals(store)) // size))
     index = int(number)
     if index > pages:
         abort(404, description=f"the feed has {pages} page(s)")
+    chosen = store.select(queries.get("feed-members").text,
+                          position=[integer(n) for n in range((index - 1) * size + 1, index * size + 1)])
     stream = ox.NamedNode(f"{base}id/feed/inschattingen")
     node = ox.NamedNode(f"{base}feed?page={index}")
     triples = [triple(stream, RDF_TYPE, ox.NamedNode(LDES + "EventStream")),
                triple(stream, LDES + "timestampPath", ox.NamedNode(PROV_GENERATED)),
                triple(stream, TREE + "view", ox.NamedNode(f"{base}feed?page=1")),
                triple(node, RDF_TYPE, ox.NamedNode(TREE + "Node"))]
-    chosen = members[(index - 1) * size:index * size]
     for member in chosen:
         triples.append(triple(stream, TREE + "member", member["assessment"]))
         triples += store.query(queries.get("feed-member").text,
                                bindings={"assessment": member["assessment"]})
-    if index < pages:
+    if index < pages and chosen:
         relation = ox.BlankNode()
         triples += [triple(node, TREE + "relation", relation),
                     triple(relation, RDF_TYPE, ox.NamedNode(TREE + "GreaterThanOrEqualToRelation")),
