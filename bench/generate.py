@@ -28,8 +28,9 @@ LEVELS = ["niet-aanwezig", "opgestart", "gevorderd", "verworven"]
 NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
 BATCH = 200  # organisations per bulk write
 # What odmld derives from the assessments, as a number that goes up when that changes, so a kept store is
-# derived again: 1 latest assessments and statistics, 2 and publication positions.
-DERIVATION = 2
+# derived again: 1 latest assessments and statistics, 2 and publication positions, 3 and the latest ranks
+# per domain.
+DERIVATION = 3
 
 
 def organisation_quads(index: int, graph: ox.NamedNode) -> list[ox.Quad]:

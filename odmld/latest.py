@@ -8,7 +8,12 @@ assessments). So each publication or withdrawal rewrites the organisation's grap
 version, not withdrawn), and two DQV measurements of the organisation, the average maturity of its
 latest and of its first assessment, each saying which assessment it was derived from.
 
-The same graph numbers each of the organisation's versions, withdrawn ones included, in the order of
+Beside it, <graph/laatste/{id}/domeinen> holds the latest maturity and need rank per domain as RDF Data
+Cube observations (data set <id/statistiek/laatste>), so ranking organisations in a domain reads one
+observation per organisation instead of every version's domain parts. It changes only when the latest
+assessment does.
+
+The organisation's graph also numbers each of its versions, withdrawn ones included, in the order of
 publication across the whole store (odm:publicationPosition): the change feed and the catalogue are
 paged in that order, so a page looks up its positions instead of sorting every version.
 """
@@ -90,6 +95,29 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
                         (node, PROV_DERIVED, version.assessment)]
     return ParsedFile(path=Path(graph.value), graph=graph,
                       quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+
+
+Ranks = dict[str, tuple[int, int]]  # domain IRI -> (maturity rank, need rank)
+
+
+def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | None, ranks: Ranks) -> ParsedFile:
+    """The graph <graph/laatste/{id}/domeinen>: the maturity and need rank per domain of the latest
+    assessment `latest` (empty when there is none)."""
+    organisation_id = organisation.value.rsplit("/", 1)[-1]
+    graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}/domeinen")
+    odm, qb = f"{base}ns/odm#", "http://purl.org/linked-data/cube#"
+    quads = []
+    for domain, (maturity, need) in sorted(ranks.items()) if latest is not None else ():
+        observation = ox.NamedNode(f"{base}id/statistiek/laatste/{organisation_id}/{domain.rsplit('/', 1)[-1]}")
+        quads += [ox.Quad(observation, p, o, graph) for p, o in (
+            (RDF_TYPE, ox.NamedNode(qb + "Observation")),
+            (ox.NamedNode(qb + "dataSet"), ox.NamedNode(f"{base}id/statistiek/laatste")),
+            (ox.NamedNode(odm + "observedOrganisation"), organisation),
+            (ox.NamedNode(odm + "maturityDomain"), ox.NamedNode(domain)),
+            (ox.NamedNode(odm + "maturityRank"), integer(maturity)),
+            (ox.NamedNode(odm + "needRank"), integer(need)),
+            (PROV_DERIVED, latest))]
+    return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
 
 
 def every_latest_file(store: Store) -> list[ParsedFile]:

@@ -17,7 +17,8 @@ import pyoxigraph as ox
 import rdflib
 
 from . import queries, statistics
-from .latest import Version, every_latest_file, latest_file, latest_of, positions_of, versions_of
+from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
+                     versions_of)
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
 from .loading import ParsedFile
 from .scoring import Model, model_inputs, score_triples
@@ -102,12 +103,14 @@ def derived_files(store: Store, parts: AssessmentParts, written: Version, model:
     kind = statistics.kind_of(store, parts.organisation)
     removed: statistics.Totals = Counter()
     added = statistics.one_more_version(kind)
+    files = [latest_file(store.base_uri, parts.organisation, candidates + [written], positions)]
     if latest_of(candidates + [written]) == written:
-        before = latest_of(candidates)
-        removed = statistics.contribution_of_stored(store, before and before.assessment, kind, model)
-        added.update(statistics.contribution_of_parts(parts, kind, model))
-    return [latest_file(store.base_uri, parts.organisation, candidates + [written], positions),
-            statistics.updated_file(store.base_uri, totals, removed, added)]
+        before, ranks = latest_of(candidates), statistics.ranks_of_parts(parts, model)
+        removed = statistics.contribution(
+            statistics.ranks_of_stored(store, before and before.assessment), kind, model)
+        added.update(statistics.contribution(ranks, kind, model))
+        files.append(domains_file(store.base_uri, parts.organisation, written.assessment, ranks))
+    return files + [statistics.updated_file(store.base_uri, totals, removed, added)]
 
 
 def published_average(triples: list[ox.Triple], iri: ox.NamedNode) -> str | None:
@@ -143,21 +146,24 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
         before, after = latest_of(versions), latest_of(candidates)
         if before != after:
             kind, model = statistics.kind_of(store, organisation), model_inputs(store)
-            files.append(statistics.updated_file(
-                store.base_uri, statistics.read_totals(store),
-                statistics.contribution_of_stored(store, before and before.assessment, kind, model),
-                statistics.contribution_of_stored(store, after and after.assessment, kind, model)))
+            ranks = statistics.ranks_of_stored(store, after and after.assessment)
+            files += [domains_file(store.base_uri, organisation, after and after.assessment, ranks),
+                      statistics.updated_file(
+                          store.base_uri, statistics.read_totals(store),
+                          statistics.contribution(
+                              statistics.ranks_of_stored(store, before and before.assessment), kind, model),
+                          statistics.contribution(ranks, kind, model))]
         store.replace_graphs(file for file in files if file is not None)
 
 
 def rebuild_statistics(store: Store) -> int:
-    """Set every organisation's latest and first assessment again from its versions, then add the
-    published statistics up again from the latest ones; returns the quads written.
+    """Set every organisation's latest and first assessment and its publication positions again from its
+    versions, then its latest ranks per domain and the published statistics; returns the quads written.
 
-    Two writes: the statistics are added up from the latest assessments the first one stored."""
+    Two writes: the second reads the latest assessments the first one stored."""
     with _WRITE_LOCK:
         latest = every_latest_file(store)
         store.replace_graphs(latest)
-        rebuilt = statistics.rebuilt_file(store)
-        store.replace_graphs([rebuilt])
-    return sum(len(file.quads) for file in latest) + len(rebuilt.quads)
+        rebuilt = statistics.rebuilt_files(store)
+        store.replace_graphs(rebuilt)
+    return sum(len(file.quads) for file in latest + rebuilt)

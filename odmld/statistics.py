@@ -6,7 +6,7 @@ at query time grows with the number of organisations: at 10,000 organisations x 
 took 18-58 s. Instead, each publication or withdrawal that changes an organisation's latest assessment
 takes that assessment's contribution out of running totals and adds the new one's, in the same atomic
 write. The totals are RDF Data Cube observations in the graph <graph/statistiek>, so the queries read a
-few dozen numbers. `rebuilt_file` adds everything up again from the store (`odmld statistics`).
+few dozen numbers. `rebuilt_files` adds everything up again from the store (`odmld statistics`).
 
 Only one process writes (see publishing.py): with several writers on one remote store, two updates
 could each read the totals before the other wrote them. Run `odmld statistics` after such a change.
@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from . import queries
 from .assessment_graph import AssessmentParts
+from .latest import Ranks, domains_file
 from .loading import ParsedFile
 from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
 from .store import Store
@@ -47,7 +48,7 @@ SLICES = {  # slice: (data set, dimension property, measures)
 DECIMAL_MEASURES = {"averageMaturityTotal"}
 
 
-def contribution(ranks: dict[str, tuple[int, int]], kind: str, model: Model) -> Totals:
+def contribution(ranks: Ranks, kind: str, model: Model) -> Totals:
     """What one latest assessment adds: `ranks` maps each scored domain IRI to (maturity, need)."""
     totals: Totals = Counter()
     if not ranks:
@@ -77,20 +78,18 @@ def kind_of(store: Store, organisation: ox.NamedNode) -> str:
     return CENTRUMSTAD if any(row["classification"].value == CENTRUMSTAD for row in rows) else OTHER
 
 
-def contribution_of_parts(parts: AssessmentParts, kind: str, model: Model) -> Totals:
-    """The contribution of an assessment about to be written."""
-    ranks = {part.domain.value: (model.ranks[part.maturity.value], model.ranks[part.need.value])
-             for part in parts.domains}
-    return contribution(ranks, kind, model)
+def ranks_of_parts(parts: AssessmentParts, model: Model) -> Ranks:
+    """The maturity and need rank per domain of an assessment about to be written."""
+    return {part.domain.value: (model.ranks[part.maturity.value], model.ranks[part.need.value])
+            for part in parts.domains}
 
 
-def contribution_of_stored(store: Store, assessment: ox.NamedNode | None, kind: str, model: Model) -> Totals:
-    """The contribution of an assessment in the store (none for None)."""
+def ranks_of_stored(store: Store, assessment: ox.NamedNode | None) -> Ranks:
+    """The maturity and need rank per domain of an assessment in the store (none for None)."""
     if assessment is None:
-        return Counter()
+        return {}
     rows = store.select(queries.get("assessment-domain-ranks").text, assessment=assessment)
-    ranks = {row["domain"].value: (int(row["maturity"].value), int(row["need"].value)) for row in rows}
-    return contribution(ranks, kind, model)
+    return {row["domain"].value: (int(row["maturity"].value), int(row["need"].value)) for row in rows}
 
 
 def read_totals(store: Store) -> Totals:
@@ -123,23 +122,32 @@ def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> P
     return statistics_file(base, totals)
 
 
-def rebuilt_file(store: Store) -> ParsedFile:
-    """The statistics graph added up from every organisation's latest assessment in the store."""
+def rebuilt_files(store: Store) -> list[ParsedFile]:
+    """The statistics graph added up from every organisation's latest assessment in the store, and
+    each organisation's graph of latest ranks per domain (emptied where it has no latest assessment)."""
     model = model_inputs(store)
-    ranks: dict[str, dict[str, tuple[int, int]]] = {}
+    ranks: dict[ox.NamedNode, Ranks] = {}
+    latest: dict[ox.NamedNode, ox.NamedNode] = {}
     for row in store.select(queries.get("latest-domain-ranks").text):
-        ranks.setdefault(row["organisation"].value, {})[row["domain"].value] = (
+        ranks.setdefault(row["organisation"], {})[row["domain"].value] = (
             int(row["maturity"].value), int(row["need"].value))
+        latest[row["organisation"]] = row["assessment"]
     centrumsteden = {row["organisation"].value for row in store.select(queries.get("organisation-kinds").text)
                      if row["classification"].value == CENTRUMSTAD}
     kind = {True: CENTRUMSTAD, False: OTHER}
     totals: Totals = Counter()
     for organisation, scored in ranks.items():
-        totals.update(contribution(scored, kind[organisation in centrumsteden], model))
+        totals.update(contribution(scored, kind[organisation.value in centrumsteden], model))
     for row in store.select(queries.get("organisation-version-counts").text):
         totals["versies", kind[row["organisation"].value in centrumsteden], "versionCount"] += int(
             row["versions"].value)
-    return statistics_file(store.base_uri, totals)
+    prefix, suffix = f"{store.base_uri}graph/laatste/", "/domeinen"
+    emptied = {ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):-len(suffix)]}")
+               for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
+               and graph.value.startswith(prefix) and graph.value.endswith(suffix)} - set(ranks)
+    return [statistics_file(store.base_uri, totals)] + [
+        domains_file(store.base_uri, organisation, latest.get(organisation), ranks.get(organisation, {}))
+        for organisation in sorted(set(ranks) | emptied, key=str)]
 
 
 def statistics_file(base: str, totals: Totals) -> ParsedFile:
