@@ -127,7 +127,8 @@ def every_latest_file(store: Store) -> list[ParsedFile]:
     prefix = f"{store.base_uri}graph/laatste/"
     organisations = {ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):]}")
                      for graph in store.named_graphs()
-                     if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix)}
+                     if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix)
+                     and "/" not in graph.value[len(prefix):]}  # not <graph/laatste/{id}/domeinen>
     positions: dict[ox.NamedNode, dict[ox.NamedNode, int]] = {organisation: {} for organisation in organisations}
     for position, row in enumerate(store.select(queries.get("publication-order").text), start=1):
         positions.setdefault(row["organisation"], {})[row["assessment"]] = position

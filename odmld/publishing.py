@@ -95,7 +95,8 @@ def publish(store: Store, parts: AssessmentParts, organisation_id: str,
 
 def derived_files(store: Store, parts: AssessmentParts, written: Version, model: Model) -> list[ParsedFile]:
     """What a new version changes besides its own graph: the organisation's graph of latest versions and
-    publication positions (the new version comes last), and the published statistics."""
+    publication positions (the new version comes last), the published statistics (one more version), and,
+    when it becomes the latest, the organisation's latest ranks per domain."""
     candidates = versions_of(store, parts.organisation)
     totals = statistics.read_totals(store)
     positions = positions_of(store, parts.organisation)
@@ -146,13 +147,12 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
         before, after = latest_of(versions), latest_of(candidates)
         if before != after:
             kind, model = statistics.kind_of(store, organisation), model_inputs(store)
-            ranks = statistics.ranks_of_stored(store, after and after.assessment)
-            files += [domains_file(store.base_uri, organisation, after and after.assessment, ranks),
-                      statistics.updated_file(
-                          store.base_uri, statistics.read_totals(store),
-                          statistics.contribution(
-                              statistics.ranks_of_stored(store, before and before.assessment), kind, model),
-                          statistics.contribution(ranks, kind, model))]
+            old = statistics.ranks_of_stored(store, before and before.assessment)
+            new = statistics.ranks_of_stored(store, after and after.assessment)
+            files += [domains_file(store.base_uri, organisation, after and after.assessment, new),
+                      statistics.updated_file(store.base_uri, statistics.read_totals(store),
+                                              statistics.contribution(old, kind, model),
+                                              statistics.contribution(new, kind, model))]
         store.replace_graphs(file for file in files if file is not None)
 
 
