@@ -10,7 +10,9 @@ the other workers go on answering.
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 import queue
+import select
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -139,33 +141,61 @@ def _graph_answer(triples: Iterable[ox.Triple], job: QueryJob, limit: int) -> tu
     return job.graph_media, ox.serialize(collected, format=rdf_format)
 
 
-def _worker_main(conn: Any, settings: WorkerSettings, generation: Any) -> None:
-    """A worker process: answer jobs from `conn` until it closes."""
+def _worker_main(conn: Any, settings: WorkerSettings) -> None:
+    """A worker process: answer job messages from `conn` until it closes.
+
+    The store generation comes with each job (a plain int), so checking whether the store changed
+    costs nothing; the store is reopened (about 25 ms) only when it did.
+    """
     store, opened_at = None, -1
     while True:
         try:
-            job = conn.recv()
+            generation, job = _read_job(conn.recv_bytes())
         except EOFError:
             return
         try:
-            if store is None or opened_at != generation.value:
-                opened_at = generation.value
-                store = ox.Store.read_only(settings.store_path)
+            if store is None or opened_at != generation:
+                store, opened_at = ox.Store.read_only(settings.store_path), generation
             media, body = run_job(store, job, settings)
-            conn.send(("ok", media, body))
+            answer: tuple = ("ok", media, body)
         except QueryRefused as refused:
-            conn.send(("refused", refused.status, refused.title, refused.detail))
+            answer = ("refused", refused.status, refused.title, refused.detail)
         except Exception as error:  # keep the worker alive; the parent answers with the message
-            conn.send(("refused", 400, "Bad Request", f"the query cannot be run: {error}"))
+            answer = ("refused", 400, "Bad Request", f"the query cannot be run: {error}")
+        conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _job_message(generation: int, job: QueryJob) -> bytes:
+    """A job as a plain tuple: the Connection's own pickling of a dataclass took ten times longer."""
+    return pickle.dumps((generation, job.text, job.results_media, job.graph_media, job.default_graphs,
+                         job.named_graphs), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_job(message: bytes) -> tuple[int, QueryJob]:
+    generation, *fields = pickle.loads(message)
+    return generation, QueryJob(*fields)
 
 
 class _Worker:
-    def __init__(self, context: Any, settings: WorkerSettings, generation: Any) -> None:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, context: Any, settings: WorkerSettings) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, settings, generation),
-                                       daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, settings), daemon=True)
         self.process.start()
         child.close()
+        self._answered = select.poll()  # made once: Connection.poll builds a selector on every call
+        self._answered.register(self.conn.fileno(), select.POLLIN)
+
+    def ask(self, generation: int, job: QueryJob, timeout: float) -> tuple | None:
+        """Send `job` and wait for its answer; None when none came within `timeout` seconds.
+
+        A worker that died answers EOFError (its end of the pipe closed).
+        """
+        self.conn.send_bytes(_job_message(generation, job))
+        if not self._answered.poll(timeout * 1000):
+            return None
+        return pickle.loads(self.conn.recv_bytes())
 
     def stop(self) -> None:
         self.process.kill()
@@ -179,7 +209,7 @@ class QueryPool:
     def __init__(self, settings: WorkerSettings, *, size: int, timeout: float) -> None:
         self.settings, self.size, self.timeout = settings, size, timeout
         self._context = mp.get_context("spawn")
-        self._generation = self._context.Value("i", 0)
+        self._generation = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
@@ -188,32 +218,33 @@ class QueryPool:
         with self._lock:
             if not self._started:
                 for _ in range(self.size):
-                    self._idle.put(_Worker(self._context, self.settings, self._generation))
+                    self._idle.put(_Worker(self._context, self.settings))
                 self._started = True
 
     def store_changed(self) -> None:
         """Make every worker reopen the store before its next query (it sees a snapshot)."""
-        with self._generation.get_lock():
-            self._generation.value += 1
+        with self._lock:
+            self._generation += 1
 
     def run(self, job: QueryJob) -> tuple[str, bytes]:
+        """Run `job` on an idle worker; past the time limit the worker is killed and replaced."""
+        generation = self._generation
         self._ensure_started()
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             raise QueryRefused(503, "Busy", "every query worker is busy; try again shortly") from None
         try:
-            worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
+            answer = worker.ask(generation, job, self.timeout)
+            if answer is None:
                 worker.stop()
-                worker = _Worker(self._context, self.settings, self._generation)
+                worker = _Worker(self._context, self.settings)
                 raise QueryRefused(400, "Query timeout",
                                    f"the query ran longer than the time limit of {self.timeout:g} s and "
                                    "was stopped; narrow it or add a LIMIT")
-            answer = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             worker.stop()
-            worker = _Worker(self._context, self.settings, self._generation)
+            worker = _Worker(self._context, self.settings)
             raise QueryRefused(400, "Bad Request", "the query ended its worker; it was not answered") \
                 from None
         finally:
