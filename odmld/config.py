@@ -50,6 +50,13 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _whole_number(value: str) -> int:
+    number = int(value)
+    if number < 0:
+        raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
+    return number
+
+
 def _positive_float(value: str) -> float:
     number = float(value)
     if number <= 0:
@@ -116,6 +123,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Most rows (or triples) a public SPARQL query may return."),
     Setting("sparql_workers", 2, _positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
+    Setting("cache_mb", 32, _whole_number,
+            "Megabytes each server process keeps of finished public SPARQL answers and /doc/ pages "
+            "(half each), to answer the same request again without running it while the store is "
+            "unchanged; 0 turns both caches off. Embedded store only."),
     Setting("page_size", 50, _positive_int,
             "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,
@@ -147,6 +158,7 @@ class Config:
     query_timeout: float
     result_limit: int
     sparql_workers: int
+    cache_mb: int
     page_size: int
     licence: str
     secret_key: str | None

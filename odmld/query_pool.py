@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 
 import pyoxigraph as ox
 
+from .answer_cache import AnswerCache
 from .remote_store import RemoteTimeout, parse_answer
 from .store import StoreError
 
@@ -204,10 +205,15 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes that answer public SPARQL queries with a time limit."""
+    """A fixed number of worker processes that answer public SPARQL queries with a time limit.
 
-    def __init__(self, settings: WorkerSettings, *, size: int, timeout: float) -> None:
-        self.settings, self.size, self.timeout = settings, size, timeout
+    With a `cache`, an answer is kept with the generation it was made at, and the same job asked
+    again before the store changes is answered from memory, without a trip to a worker.
+    """
+
+    def __init__(self, settings: WorkerSettings, *, size: int, timeout: float,
+                 cache: AnswerCache | None = None) -> None:
+        self.settings, self.size, self.timeout, self.cache = settings, size, timeout, cache
         self._context = mp.get_context("spawn")
         self._generation = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -222,13 +228,24 @@ class QueryPool:
                 self._started = True
 
     def store_changed(self) -> None:
-        """Make every worker reopen the store before its next query (it sees a snapshot)."""
+        """Make every worker reopen the store before its next query (it sees a snapshot), and stop
+        answering from the answers kept so far."""
         with self._lock:
             self._generation += 1
 
     def run(self, job: QueryJob) -> tuple[str, bytes]:
-        """Run `job` on an idle worker; past the time limit the worker is killed and replaced."""
         generation = self._generation
+        if self.cache is not None:
+            kept = self.cache.get(generation, job)
+            if kept is not None:
+                return kept
+        media, body = self._ask_worker(generation, job)
+        if self.cache is not None:
+            self.cache.put(generation, job, (media, body), len(body) + len(job.text))
+        return media, body
+
+    def _ask_worker(self, generation: int, job: QueryJob) -> tuple[str, bytes]:
+        """Run `job` on an idle worker; past the time limit the worker is killed and replaced."""
         self._ensure_started()
         try:
             worker = self._idle.get(timeout=self.timeout)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
+from ..answer_cache import AnswerCache
 from ..query_pool import ForwardingQueries, QueryPool, WorkerSettings
 from ..config import is_remote
 from ..store import Store, open_store
@@ -13,14 +14,19 @@ def init_app(app: Flask, store: Store | None) -> None:
     config = app.config["ODMLD"]
     app.extensions["odmld.store"] = store if store is not None else open_store(config, read_only=True)
     if is_remote(config.store):
+        # no caches: others may write to the server, and this process would not know (answer_cache.py)
+        app.extensions["odmld.pages"] = None
         app.extensions["odmld.pool"] = ForwardingQueries(
             app.extensions["odmld.store"], result_limit=config.result_limit, timeout=config.query_timeout)
         return
+    half = config.cache_mb * 1_000_000 // 2
+    app.extensions["odmld.pages"] = AnswerCache(half) if half else None
     app.extensions["odmld.pool"] = QueryPool(
         WorkerSettings(store_path=config.store, base_uri=config.base_uri,
                        result_limit=config.result_limit,
                        union_default_graph=config.union_default_graph),
-        size=config.sparql_workers, timeout=config.query_timeout)
+        size=config.sparql_workers, timeout=config.query_timeout,
+        cache=AnswerCache(half) if half else None)
 
 
 def get_store() -> Store:
@@ -29,3 +35,8 @@ def get_store() -> Store:
 
 def get_pool() -> QueryPool:
     return current_app.extensions["odmld.pool"]
+
+
+def get_page_cache() -> AnswerCache | None:
+    """Finished /doc/ pages by store generation, or None where they must not be kept."""
+    return current_app.extensions["odmld.pages"]

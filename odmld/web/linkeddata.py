@@ -10,11 +10,12 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from .. import queries
 from ..catalog import catalogue
-from .db import get_store
+from .db import get_page_cache, get_store
 from .errors import error_response
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
+from .i18n import current_language
 from .pages import render_ontology_page, render_resource_page
-from .rdf_response import finish, jsonld_context, serialise
+from .rdf_response import conditional, document_headers, finish, jsonld_context, serialise
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -40,7 +41,37 @@ def thing(ref: str) -> Response:
 
 @bp.route("/doc/<path:ref>")
 def document(ref: str) -> Response:
+    """The description of /id/{ref}, kept in the page cache (bytes and headers) while the store is
+    unchanged, so asking again runs no query."""
     ref, suffix_media = split_suffix(ref)
+    media = suffix_media or negotiate(request)
+    # the generation is read before the store, so a page is never kept as newer than what it shows
+    cache, generation = get_page_cache(), get_store().generation
+    key = page_key(media)
+    kept = cache.get(generation, key) if cache is not None and media is not None else None
+    if kept is None:
+        resource, triples = description(ref)
+        if media is None:
+            return not_acceptable()
+        if media == HTML:
+            body = render_resource_page(resource, triples).encode("utf-8")
+        else:
+            body = serialise(triples, media, base_uri())
+        kept = body, document_headers(media, body, "linkeddata.document", ref=ref)
+        if cache is not None:
+            cache.put(generation, key, kept, len(body))
+    body, headers = kept
+    return conditional(Response(body, mimetype=media, headers=headers))
+
+
+def page_key(media: str | None) -> tuple[str, str, str | None, str | None]:
+    """What a /doc/ page's bytes depend on besides the store: its path (the HTML links its alternates
+    from it), the format and, for HTML, the language."""
+    return request.script_root, request.path, media, current_language() if media == HTML else None
+
+
+def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
+    """The resource /id/{ref} and the triples that describe it; 404 when nothing is known of it."""
     try:
         resource = ox.NamedNode(f"{base_uri()}id/{ref}")
     except ValueError:
@@ -50,14 +81,7 @@ def document(ref: str) -> Response:
         triples = catalogue_description(resource)
     if not any(t.subject == resource for t in triples):
         abort(404, description=f"nothing is known about {resource.value}")
-    media = suffix_media or negotiate(request)
-    if media is None:
-        return not_acceptable()
-    if media == HTML:
-        response = Response(render_resource_page(resource, triples), mimetype=HTML)
-    else:
-        response = Response(serialise(triples, media, base_uri()), mimetype=media)
-    return finish(response, media, "linkeddata.document", ref=ref)
+    return resource, triples
 
 
 def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:

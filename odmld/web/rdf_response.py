@@ -7,6 +7,7 @@ import json
 import pyoxigraph as ox
 import rdflib
 from flask import Response, current_app, request, url_for
+from werkzeug.http import generate_etag, quote_etag
 
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
 
@@ -57,11 +58,23 @@ def alternates_header(endpoint: str, **values: str) -> str:
     return ", ".join(links)
 
 
-def finish(response: Response, media: str, endpoint: str, **values: str) -> Response:
-    """Add Vary, Content-Location, Link and ETag headers, and answer 304 where the client has it."""
-    response.headers["Vary"] = "Accept, Accept-Language" if media == HTML else "Accept"
-    response.headers["Content-Location"] = url_for(endpoint, **values) + "." + EXTENSION_OF[media]
-    response.headers["Link"] = alternates_header(endpoint, **values)
-    response.add_etag()
+def document_headers(media: str, body: bytes, endpoint: str, **values: str) -> dict[str, str]:
+    """Vary, Content-Location, Link (the alternates) and ETag of a document: they follow from its
+    address, format and bytes, so a cached document keeps them with its bytes."""
+    here = url_for(endpoint, **values)
+    return {"Vary": "Accept, Accept-Language" if media == HTML else "Accept",
+            "Content-Location": f"{here}.{EXTENSION_OF[media]}",
+            "Link": alternates_header(endpoint, **values),
+            "ETag": quote_etag(generate_etag(body))}
+
+
+def conditional(response: Response) -> Response:
+    """Add Last-Modified, and answer 304 where the client has the document already."""
     response.last_modified = current_app.config["ODMLD_LOADED_AT"]
     return response.make_conditional(request)
+
+
+def finish(response: Response, media: str, endpoint: str, **values: str) -> Response:
+    """Add Vary, Content-Location, Link and ETag headers, and answer 304 where the client has it."""
+    response.headers.update(document_headers(media, response.get_data(), endpoint, **values))
+    return conditional(response)

@@ -1,0 +1,102 @@
+"""The answer caches: a repeated /doc/ page or public SPARQL query is answered from memory, and a write
+is seen at once (real app, real store, real submissions)."""
+
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from odmld import tokens
+from odmld.answer_cache import AnswerCache
+from odmld.resources import folder
+
+from backends import model_loaded
+from conftest import make_app
+
+CSV = folder("data") / "examples" / "assessment.csv"
+VERSIONS = ("SELECT (COUNT(?a) AS ?n) WHERE { ?a <http://odmld.test/ns/odm#assessedOrganisation> "
+            "<http://odmld.test/id/organisatie/24062> }")
+
+
+@pytest.fixture()
+def writable(new_store):
+    path = new_store()
+    app = make_app(path, model_loaded(path))
+    token = tokens.create(Path(app.config["ODMLD"].tokens), "24062")[1]
+    yield app, {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+    app.extensions["odmld.pool"].close()
+
+
+def publish(app, auth: dict, date: str) -> str:
+    response = app.test_client().post(f"/api/assessments?date={date}", data=CSV.read_bytes(),
+                                      headers={**auth, "Content-Type": "text/csv"})
+    assert response.status_code == 201, response.data
+    return response.headers["Location"].split("/id/inschatting/", 1)[1]
+
+
+@pytest.mark.parametrize("media", ["text/html", "text/turtle", "application/ld+json"])
+def test_a_doc_page_shows_a_publish_and_a_withdrawal_at_once(writable, media):
+    app, auth = writable
+    client = app.test_client()
+    page = "/doc/organisatie/24062"
+    first = client.get(page, headers={"Accept": media})
+    assert client.get(page, headers={"Accept": media}).data == first.data  # the kept page
+    assert b"2031-01-01" not in first.data
+
+    ref = publish(app, auth, "2031-01-01")
+    published = client.get(page, headers={"Accept": media})
+    assert published.status_code == 200 and b"2031-01-01" in published.data
+    assert published.headers["ETag"] != first.headers["ETag"]
+    if media == "text/html":
+        assert client.delete(f"/api/assessments/{ref}?reason=test", headers=auth).status_code == 200
+        withdrawn = client.get(page, headers={"Accept": media, "Accept-Language": "en"})
+        assert b"withdrawn" in withdrawn.data
+
+
+def test_a_repeated_sparql_query_sees_a_publish_at_once(writable):
+    app, auth = writable
+    client = app.test_client()
+
+    def versions() -> int:
+        response = client.get("/sparql?query=" + quote(VERSIONS), headers={"Accept": "application/json"})
+        assert response.status_code == 200, response.data
+        return int(response.get_json()["results"]["bindings"][0]["n"]["value"])
+
+    before = versions()
+    assert versions() == before  # answered from memory
+    publish(app, auth, "2032-02-02")
+    assert versions() == before + 1
+
+
+def test_a_kept_page_is_per_language_and_per_format(client):
+    english = client.get("/doc/maturiteitsdomein/1?lang=en", headers={"Accept": "text/html"})
+    dutch = client.get("/doc/maturiteitsdomein/1?lang=nl", headers={"Accept": "text/html"})
+    assert b'lang="en"' in english.data and b'lang="nl"' in dutch.data
+    turtle = client.get("/doc/maturiteitsdomein/1", headers={"Accept": "text/turtle"})
+    triples = client.get("/doc/maturiteitsdomein/1", headers={"Accept": "application/n-triples"})
+    assert turtle.mimetype == "text/turtle" and triples.mimetype == "application/n-triples"
+    assert turtle.data != triples.data
+
+
+def test_no_cache_when_turned_off(model_store_path, model_store):
+    app = make_app(model_store_path, model_store, cache_mb=0)
+    try:
+        assert app.extensions["odmld.pages"] is None
+        assert getattr(app.extensions["odmld.pool"], "cache", None) is None
+        response = app.test_client().get("/doc/maturiteitsdomein/1", headers={"Accept": "text/turtle"})
+        assert response.status_code == 200
+    finally:
+        app.extensions["odmld.pool"].close()
+
+
+def test_the_cache_keeps_within_its_budget_and_only_the_newest_generation():
+    cache = AnswerCache(budget_bytes=1000)
+    for number in range(20):
+        cache.put(0, number, b"x" * 100, 100)
+    assert len(cache) == 10 and cache.get(0, 0) is None and cache.get(0, 19) == b"x" * 100
+    cache.put(0, "large", b"x" * 300, 300)  # more than a quarter of the budget: not kept
+    assert cache.get(0, "large") is None
+    cache.put(1, "new", b"y", 1)
+    assert len(cache) == 1 and cache.get(0, 19) is None
+    cache.put(0, "late", b"z", 1)  # made before the write the cache has already seen
+    assert cache.get(0, "late") is None
