@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
@@ -26,22 +28,30 @@ def base() -> str:
 
 
 def service_description(media: str) -> Response:
-    service = ox.NamedNode(base() + "sparql")
-    dataset = ox.NamedNode(base() + ".well-known/void")
+    config = current_app.config["ODMLD"]
+    response = Response(service_description_bytes(config.base_uri, config.union_default_graph, media),
+                        mimetype=media)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@lru_cache(maxsize=32)
+def service_description_bytes(base_uri: str, union_default_graph: bool, media: str) -> bytes:
+    """The Service Description depends on the settings only, so each format is made once."""
+    service = ox.NamedNode(base_uri + "sparql")
+    dataset = ox.NamedNode(base_uri + ".well-known/void")
     triples = [
         triple(service, RDF + "type", ox.NamedNode(SD + "Service")),
         triple(service, SD + "endpoint", service),
         triple(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query")),
         triple(service, SD + "defaultDataset", dataset),
     ]
-    if current_app.config["ODMLD"].union_default_graph:
+    if union_default_graph:
         triples.append(triple(service, SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph")))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
                  "SPARQL_Results_TSV", "Turtle", "JSON-LD", "RDF_XML", "N-Triples"):
         triples.append(triple(service, SD + "resultFormat", ox.NamedNode(FORMATS + name)))
-    response = Response(serialise(triples, media, base()), mimetype=media)
-    response.headers["Vary"] = "Accept"
-    return response
+    return serialise(triples, media, base_uri)
 
 
 @bp.route("/.well-known/void")
