@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pyoxigraph as ox
 from flask import Request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 HTML = "text/html"
 RDF_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML, ox.RdfFormat.N_TRIPLES)
@@ -27,9 +31,17 @@ def split_suffix(ref: str) -> tuple[str, str | None]:
 
 def negotiate(request: Request, offered: tuple[str, ...] = DOCUMENT_MEDIA) -> str | None:
     """The offered media type the client prefers; HTML for a client that states no preference."""
-    if not request.accept_mimetypes:
+    return best_match(request.headers.get("Accept", ""), offered)
+
+
+@lru_cache(maxsize=256)
+def best_match(accept: str, offered: tuple[str, ...]) -> str | None:
+    """Parsing an Accept header and matching it costs more than answering a cached request, and a
+    client sends the same header every time: each (header, offer) is worked out once."""
+    accepted = parse_accept_header(accept, MIMEAccept)
+    if not accepted:
         return offered[0]
-    return request.accept_mimetypes.best_match(offered)
+    return accepted.best_match(offered)
 
 
 def rdf_format(media: str) -> ox.RdfFormat:
