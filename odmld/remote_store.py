@@ -129,6 +129,9 @@ class RemoteStore:
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
         return sorted((row["graph"] for row in self.select(queries.get("store-graphs").text)), key=str)
 
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.query(queries.get("graph-exists").text, bindings={"graph": graph}))
+
     def __len__(self) -> int:
         named = int(self.select(queries.get("store-size").text)[0]["quads"].value)
         return named + len(self._graph_triples(ox.DefaultGraph()))

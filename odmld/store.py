@@ -53,6 +53,8 @@ class Store:
                     f"the store at {self.path} is in use by another odmld process "
                     "(stop it, or point --store / ODMLD_STORE elsewhere)") from None
             raise StoreError(f"cannot open the store at {self.path}: {error}") from None
+        if not read_only:
+            self.drop_staging_graphs()
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -85,7 +87,12 @@ class Store:
         return rows_of(self.query(text, bindings=bindings))
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        """Every named graph: a scan (120,000 graphs take 1-5 s at 10,000 organisations)."""
         return sorted(self._store.named_graphs(), key=str)
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        """Whether the named graph is in the store: one index lookup."""
+        return self._store.contains_named_graph(graph)
 
     def __len__(self) -> int:
         return len(self._store)
@@ -105,11 +112,10 @@ class Store:
 
         The new content is first written to staging graphs (one transaction), then a single SPARQL
         update moves each staging graph onto its target (a second transaction, which either happens
-        completely or not at all). A crash in between leaves only staging graphs, which the next load
-        removes; the published graphs are always either all old or all new.
+        completely or not at all). A crash in between leaves only staging graphs, which are removed when
+        the store is next opened for writing; the published graphs are always either all old or all new.
         """
         files = list(files)
-        self.drop_staging_graphs()
         run = uuid.uuid4().hex
         staging_of: dict[GraphName, ox.NamedNode] = {}
         counts: dict[GraphName, int] = {}
@@ -143,6 +149,8 @@ class Store:
         self.generation += 1
 
     def drop_staging_graphs(self) -> None:
+        """Remove what a crashed write left. Only a crash leaves staging graphs, and a crash ends the
+        process, so this runs once, when the store is opened for writing, not before every write."""
         leftovers = [g for g in self._store.named_graphs()
                      if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX)]
         for graph in leftovers:

@@ -91,7 +91,7 @@ def graph(name: str) -> Response:
         return not_acceptable()
     store = get_store()
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
-    if graph_name not in set(store.named_graphs()):
+    if not store.has_graph(graph_name):
         abort(404, description=f"no graph {name}")
     triples = list(store.query(queries.get("all-triples").text, default_graph=[graph_name]))
     response = Response(serialise(triples, media, base_uri()), mimetype=media)
@@ -111,7 +111,7 @@ def graph_dump_file(name: str) -> Response:
     """One named graph as gzipped Turtle."""
     store = get_store()
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
-    if graph_name not in set(store.named_graphs()):
+    if not store.has_graph(graph_name):
         abort(404, description=f"no graph {name}")
     return dump_response(graph_dump(store, graph_name), "text/turtle", name.replace("/", "-") + ".ttl.gz")
 

@@ -160,3 +160,13 @@ def test_the_change_feed_gives_every_version_exactly_once(published):
     assert len(members) == len(set(members)) == 9 and set(members) >= expected
     assert len(pages) == 3
     assert all("immutable" in c for c in pages[:-1]) and "immutable" not in pages[-1]
+
+
+def test_a_graph_or_dump_that_is_not_there_is_a_404_with_a_message(published):
+    for path in ("/graph/inschatting/24062/1999-01-01/v1.ttl", "/dump/inschatting/24062/1999-01-01/v1.ttl.gz",
+                 "/graph/statistiek-bestaat-niet.nt"):
+        response = published.get(path)
+        assert response.status_code == 404, path
+        assert "no graph" in response.get_data(as_text=True), path
+    assert published.get("/graph/statistiek.nt").status_code == 200
+    assert published.get("/dump/laatste/24062/domeinen.ttl.gz").status_code == 200
