@@ -140,7 +140,8 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "assessment": [ox.NamedNode(BASE + "id/inschatting/24062/2022-01-01/v2"),
                           ox.NamedNode(BASE + "id/inschatting/44021/2023-01-01/v1")],
            "kind": [ox.Literal("kennis")],
-           "position": [integer(1), integer(3)]}
+           "position": [integer(1), integer(3)],
+           "graph": [ox.NamedNode(BASE + "graph/data/charter"), ox.NamedNode(BASE + "graph/bestaat-niet")]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
 
 
