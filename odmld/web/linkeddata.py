@@ -10,6 +10,8 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 
 from .. import queries
 from ..catalog import catalogue
+from ..loading import graph_name, iter_rdf_files
+from ..resources import folder
 from .db import get_page_cache, get_store
 from .errors import error_response
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
@@ -19,7 +21,7 @@ from .rdf_response import conditional, document_headers, finish, jsonld_context,
 
 bp = Blueprint("linkeddata", __name__)
 
-VOCABULARIES = {"odm": "graph/ontology/", "odm-shapes": "graph/shapes/"}
+VOCABULARIES = {"odm": "ontology", "odm-shapes": "shapes"}  # name: the bundled folder its files are in
 
 
 def base_uri() -> str:
@@ -98,9 +100,11 @@ def vocabulary(name: str) -> Response:
     media = suffix_media or negotiate(request)
     if media is None:
         return not_acceptable()
-    prefix = base_uri() + VOCABULARIES[name]
     store = get_store()
-    graphs = [g for g in store.named_graphs() if g.value.startswith(prefix)]
+    # the graphs of the folder's files, each asked for by name: listing every graph of a large store
+    # takes seconds
+    files = iter_rdf_files(folder(VOCABULARIES[name]))
+    graphs = [graph for graph in (graph_name(path, base_uri()) for path in files) if store.has_graph(graph)]
     triples = list(store.query(queries.get("all-triples").text, default_graph=graphs))
     if media == HTML:
         if name == "odm":

@@ -105,6 +105,8 @@ def test_the_ontology_is_served_at_its_namespace(client):
     turtle = client.get("/ns/odm", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=turtle.data, format="turtle")
     assert (rdflib.URIRef(BASE + "ns/odm"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
+    for term in ("SurveyQuestion", "publicationPosition"):  # every file of ontology/, this stop's terms too
+        assert (rdflib.URIRef(BASE + "ns/odm#" + term), None, None) in graph, term
     html = client.get("/ns/odm", headers={"Accept": "text/html"}).data.decode()
     assert "maturiteitsdomein" in html and "MaturityDomain" in html
     english = client.get("/ns/odm?lang=en", headers={"Accept": "text/html"}).data.decode()
