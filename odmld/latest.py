@@ -65,6 +65,19 @@ def first_of(candidates: list[Version]) -> Version | None:
     return min(candidates, key=lambda c: (c.date, c.version)) if candidates else None
 
 
+def kept_graph(base: str, organisation: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
+    """<graph/laatste/{id}> (or, with suffix "/domeinen", its latest ranks per domain)."""
+    return ox.NamedNode(f"{base}graph/laatste/{organisation.value.rsplit('/', 1)[-1]}{suffix}")
+
+
+def organisations_with_graph(store: Store, suffix: str = "") -> set[ox.NamedNode]:
+    """The organisations that have a graph <graph/laatste/{id}{suffix}> (a scan of every named graph)."""
+    prefix = f"{store.base_uri}graph/laatste/"
+    ids = [graph.value[len(prefix):len(graph.value) - len(suffix)] for graph in store.named_graphs()
+           if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix) and graph.value.endswith(suffix)]
+    return {ox.NamedNode(f"{store.base_uri}id/organisatie/{id_}") for id_ in ids if "/" not in id_}
+
+
 def positions_of(store: Store, organisation: ox.NamedNode) -> dict[ox.NamedNode, int]:
     """The publication position of each of the organisation's versions, withdrawn ones included."""
     return {row["assessment"]: int(row["position"].value)
@@ -75,8 +88,7 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
                 positions: Mapping[ox.NamedNode, int]) -> ParsedFile:
     """The organisation's graph <graph/laatste/{id}> for these versions (not withdrawn) and the
     publication positions of all its versions."""
-    organisation_id = organisation.value.rsplit("/", 1)[-1]
-    graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}")
+    graph = kept_graph(base, organisation)
     latest, first = latest_of(candidates), first_of(candidates)
     position_of = ox.NamedNode(f"{base}ns/odm#publicationPosition")
     triples = [(assessment, position_of, integer(position))
@@ -103,8 +115,7 @@ Ranks = dict[str, tuple[int, int]]  # domain IRI -> (maturity rank, need rank)
 def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | None, ranks: Ranks) -> ParsedFile:
     """The graph <graph/laatste/{id}/domeinen>: the maturity and need rank per domain of the latest
     assessment `latest` (empty when there is none)."""
-    organisation_id = organisation.value.rsplit("/", 1)[-1]
-    graph = ox.NamedNode(f"{base}graph/laatste/{organisation_id}/domeinen")
+    graph, organisation_id = kept_graph(base, organisation, "/domeinen"), organisation.value.rsplit("/", 1)[-1]
     odm, qb = f"{base}ns/odm#", "http://purl.org/linked-data/cube#"
     quads = []
     for domain, (maturity, need) in sorted(ranks.items()) if latest is not None else ():
@@ -124,12 +135,8 @@ def every_latest_file(store: Store) -> list[ParsedFile]:
     """The graph <graph/laatste/{id}> of every organisation, from the store: its latest and first
     versions, and every version numbered in the order of publication across the store (publication
     time, then IRI). A graph that exists for an organisation without versions is emptied."""
-    prefix = f"{store.base_uri}graph/laatste/"
-    organisations = {ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):]}")
-                     for graph in store.named_graphs()
-                     if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix)
-                     and "/" not in graph.value[len(prefix):]}  # not <graph/laatste/{id}/domeinen>
-    positions: dict[ox.NamedNode, dict[ox.NamedNode, int]] = {organisation: {} for organisation in organisations}
+    positions: dict[ox.NamedNode, dict[ox.NamedNode, int]] = {
+        organisation: {} for organisation in organisations_with_graph(store)}
     for position, row in enumerate(store.select(queries.get("publication-order").text), start=1):
         positions.setdefault(row["organisation"], {})[row["assessment"]] = position
     versions: dict[ox.NamedNode, list[Version]] = {}

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from . import queries
 from .assessment_graph import AssessmentParts
-from .latest import Ranks, domains_file
+from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile
 from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
 from .store import Store
@@ -141,10 +141,7 @@ def rebuilt_files(store: Store) -> list[ParsedFile]:
     for row in store.select(queries.get("organisation-version-counts").text):
         totals["versies", kind[row["organisation"].value in centrumsteden], "versionCount"] += int(
             row["versions"].value)
-    prefix, suffix = f"{store.base_uri}graph/laatste/", "/domeinen"
-    emptied = {ox.NamedNode(f"{store.base_uri}id/organisatie/{graph.value[len(prefix):-len(suffix)]}")
-               for graph in store.named_graphs() if isinstance(graph, ox.NamedNode)
-               and graph.value.startswith(prefix) and graph.value.endswith(suffix)} - set(ranks)
+    emptied = organisations_with_graph(store, "/domeinen") - set(ranks)
     return [statistics_file(store.base_uri, totals)] + [
         domains_file(store.base_uri, organisation, latest.get(organisation), ranks.get(organisation, {}))
         for organisation in sorted(set(ranks) | emptied, key=str)]
