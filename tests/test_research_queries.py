@@ -76,6 +76,17 @@ def test_maturity_trend_of_one_organisation(store):
         ("2020-01-01", "1", 0), ("2022-01-01", "2", 2)]
 
 
+def test_maturity_trend_falls_back_when_a_dates_newest_version_is_withdrawn(new_store):
+    target = model_loaded(new_store())
+    publish(target, parts("24062", "2020-01-01", 1, 1), "24062")
+    publish(target, parts("24062", "2020-01-01", 3, 1), "24062")
+    withdraw(target, publish(target, parts("24062", "2020-01-01", 0, 1), "24062").iri, "test")
+    publish(target, parts("24062", "2021-01-01", 2, 1), "24062")
+    found = rows(target, "maturity-trend", organisation=organisation_iri(BASE, "24062"))
+    assert [(r["date"].value, r["version"].value, number(r["average"])) for r in found] == [
+        ("2020-01-01", "2", 3), ("2021-01-01", "1", 2)]
+
+
 def test_gap_versus_need(store):
     found = rows(store, "gap-versus-need")
     assert len(found) == 11
