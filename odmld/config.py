@@ -124,9 +124,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_workers", 2, _positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
     Setting("cache_mb", 32, _whole_number,
-            "Megabytes each server process keeps of finished public SPARQL answers and /doc/ pages "
-            "(half each), to answer the same request again without running it while the store is "
-            "unchanged; 0 turns both caches off. Embedded store only."),
+            "Megabytes each server process keeps of finished public SPARQL answers, /doc/ pages and "
+            "whole responses to repeated GETs (a third each), to answer the same request again without "
+            "running it while the store is unchanged; 0 turns the caches off. Embedded store only."),
     Setting("page_size", 50, _positive_int,
             "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,

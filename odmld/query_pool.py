@@ -227,6 +227,11 @@ class QueryPool:
                     self._idle.put(_Worker(self._context, self.settings))
                 self._started = True
 
+    @property
+    def generation(self) -> int:
+        """How many times the store changed since the pool started."""
+        return self._generation
+
     def store_changed(self) -> None:
         """Make every worker reopen the store before its next query (it sees a snapshot), and stop
         answering from the answers kept so far."""

@@ -8,6 +8,7 @@ from ..answer_cache import AnswerCache
 from ..query_pool import ForwardingQueries, QueryPool, WorkerSettings
 from ..config import is_remote
 from ..store import Store, open_store
+from .response_cache import ResponseCache
 
 
 def init_app(app: Flask, store: Store | None) -> None:
@@ -19,14 +20,19 @@ def init_app(app: Flask, store: Store | None) -> None:
         app.extensions["odmld.pool"] = ForwardingQueries(
             app.extensions["odmld.store"], result_limit=config.result_limit, timeout=config.query_timeout)
         return
-    half = config.cache_mb * 1_000_000 // 2
-    app.extensions["odmld.pages"] = AnswerCache(half) if half else None
-    app.extensions["odmld.pool"] = QueryPool(
+    share = config.cache_mb * 1_000_000 // 3  # pages, query answers and whole responses
+    app.extensions["odmld.pages"] = AnswerCache(share) if share else None
+    store, pool = app.extensions["odmld.store"], QueryPool(
         WorkerSettings(store_path=config.store, base_uri=config.base_uri,
                        result_limit=config.result_limit,
                        union_default_graph=config.union_default_graph),
         size=config.sparql_workers, timeout=config.query_timeout,
-        cache=AnswerCache(half) if half else None)
+        cache=AnswerCache(share) if share else None)
+    app.extensions["odmld.pool"] = pool
+    if share:
+        # both counts only grow, and one of them grows with every write through this process
+        app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]
+                                     lambda: store.generation + pool.generation)
 
 
 def get_store() -> Store:

@@ -17,6 +17,7 @@ from .errors import error_response
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
 from .i18n import current_language
 from .pages import render_ontology_page, render_resource_page
+from .response_cache import mark_reusable
 from .rdf_response import conditional, document_headers, finish, jsonld_context, serialise
 
 bp = Blueprint("linkeddata", __name__)
@@ -63,6 +64,7 @@ def document(ref: str) -> Response:
         if cache is not None:
             cache.put(generation, key, kept, len(body))
     body, headers = kept
+    mark_reusable()
     return conditional(Response(body, mimetype=media, headers=headers))
 
 

@@ -15,6 +15,7 @@ from .db import get_pool
 from .errors import error_response
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, negotiate
 from .meta import service_description
+from .response_cache import mark_reusable
 
 bp = Blueprint("sparql", __name__)
 
@@ -49,6 +50,7 @@ def endpoint() -> Response:
         return error_response(refused.status, refused.title, refused.detail)
     response = Response(body, mimetype=media)
     response.headers["Vary"] = "Accept"
+    mark_reusable()
     return response
 
 

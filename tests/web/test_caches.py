@@ -9,6 +9,7 @@ import pytest
 from odmld import tokens
 from odmld.answer_cache import AnswerCache
 from odmld.resources import folder
+from odmld.web.response_cache import ResponseCache
 
 from backends import model_loaded
 from conftest import make_app
@@ -68,6 +69,44 @@ def test_a_repeated_sparql_query_sees_a_publish_at_once(writable):
     assert versions() == before + 1
 
 
+def whole_responses(app) -> AnswerCache:
+    """The app's cache of whole responses; there is none on a remote store, which others may write."""
+    if not isinstance(app.wsgi_app, ResponseCache):
+        assert app.extensions["odmld.pages"] is None
+        pytest.skip("no caches with a remote store")
+    return app.wsgi_app.cache
+
+
+def test_a_repeated_get_is_answered_whole_from_memory_with_the_same_headers(writable):
+    app, _ = writable
+    kept = whole_responses(app)
+    client = app.test_client()
+    asked = "/sparql?query=" + quote(VERSIONS)
+    json_first = client.get(asked, headers={"Accept": "application/json"})
+    assert len(kept) == 1
+    json_again = client.get(asked, headers={"Accept": "application/json"})
+    assert len(kept) == 1 and json_again.data == json_first.data
+    assert sorted(json_again.headers.items()) == sorted(json_first.headers.items())
+    xml = client.get(asked, headers={"Accept": "application/sparql-results+xml"})
+    assert len(kept) == 2 and xml.mimetype == "application/sparql-results+xml"
+    page = client.get("/doc/maturiteitsdomein/1", headers={"Accept": "text/turtle"})
+    assert len(kept) == 3
+    revalidated = client.get("/doc/maturiteitsdomein/1",
+                             headers={"Accept": "text/turtle", "If-None-Match": page.headers["ETag"]})
+    assert revalidated.status_code == 304  # conditional requests still reach the app
+
+
+def test_responses_that_set_a_cookie_or_fail_are_not_kept(writable):
+    app, _ = writable
+    kept = whole_responses(app)
+    client = app.test_client()
+    switched = client.get("/doc/maturiteitsdomein/1?lang=en", headers={"Accept": "text/html"})
+    assert switched.status_code == 200 and "lang=en" in switched.headers.get("Set-Cookie", "")
+    refused = client.get("/sparql?query=" + quote("SELECT * WHERE { ?s ?p }"), headers={"Accept": "application/json"})
+    assert refused.status_code == 400
+    assert len(kept) == 0
+
+
 def test_a_kept_page_is_per_language_and_per_format(client):
     english = client.get("/doc/maturiteitsdomein/1?lang=en", headers={"Accept": "text/html"})
     dutch = client.get("/doc/maturiteitsdomein/1?lang=nl", headers={"Accept": "text/html"})
@@ -83,6 +122,7 @@ def test_no_cache_when_turned_off(model_store_path, model_store):
     try:
         assert app.extensions["odmld.pages"] is None
         assert getattr(app.extensions["odmld.pool"], "cache", None) is None
+        assert not isinstance(app.wsgi_app, ResponseCache)
         response = app.test_client().get("/doc/maturiteitsdomein/1", headers={"Accept": "text/turtle"})
         assert response.status_code == 200
     finally:
