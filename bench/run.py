@@ -9,11 +9,12 @@ in --stores and reused by later runs), then measure, on this machine, side by si
 - median and 95th-percentile latency of every query in queries/, directly on the store, through
   odmld's /sparql and through `oxigraph serve-read-only` on the same store folder;
 - request rate and latency under concurrent load of /doc/ in each format and of a small /sparql query,
-  odmld under gunicorn (GUNICORN, as the README's production command) against `oxigraph
+  odmld under granian (PRODUCTION, as the README's production command) against `oxigraph
   serve-read-only` (the ratio is the figure that matters); the small query both repeated (odmld
-  answers it from its answer cache) and different in every request (run every time);
+  answers it from memory) and different in every request (run every time); the load comes from
+  `wrk` when it is installed (see http_rate.py);
 - time to validate and store one submission, and submissions per second from concurrent clients;
-- peak memory (sum of the peak resident sizes of gunicorn and all its processes).
+- peak memory (sum of the peak resident sizes of granian and all its processes).
 Prints Markdown. A benchmark prints figures; it never fails a build. Loopback only.
 """
 
@@ -43,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE, prepared_store, size_on_disk  # noqa: E402
-from http_rate import hammer  # noqa: E402
+from http_rate import hammer, load_tool  # noqa: E402
 from odmld import queries, tokens  # noqa: E402
 from odmld.sparql_text import bind_values  # noqa: E402
 from odmld.store import Store  # noqa: E402
@@ -56,9 +57,9 @@ SAMPLES = {"lang": ox.Literal("nl"), "domain": ox.NamedNode(f"{BASE}id/maturitei
            "assessment": ox.NamedNode(f"{BASE}id/inschatting/b1/2020-06-30/v1"), "kind": ox.Literal("nood")}
 SMALL = "SELECT ?domain ?label WHERE { ?domain a <ns/odm#MaturityDomain> ; " \
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 11"
-# The README's production command: a worker process per core, threads to overlap requests waiting on
-# a query worker, and keep-alive (gthread; the sync worker closes every connection after one request).
-GUNICORN = ["-k", "gthread", "-w", str(os.cpu_count() or 2), "--threads", "4"]
+# The README's production command: a worker process per core, and threads so that one process serves
+# other requests while one waits on a query worker.
+PRODUCTION = ["--interface", "wsgi", "--workers", str(os.cpu_count() or 2), "--blocking-threads", "4"]
 DOC_FORMATS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 
 
@@ -140,12 +141,12 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 @contextmanager
 def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen]]:
-    """odmld under gunicorn and `oxigraph serve-read-only`, both read-only on the store at `path`."""
+    """odmld under granian and `oxigraph serve-read-only`, both read-only on the store at `path`."""
     env = {**os.environ, "ODMLD_STORE": str(path), "ODMLD_BASE_URI": BASE, "ODMLD_RESULT_LIMIT": "10000000",
            "ODMLD_QUERY_TIMEOUT": "900"}
     bin_dir = Path(sys.executable).parent
-    odmld = subprocess.Popen([str(bin_dir / "gunicorn"), *GUNICORN, "-b", "127.0.0.1:8101", "--timeout", "900",
-                              "odmld.web:create_app()"], env=env,
+    odmld = subprocess.Popen([str(bin_dir / "granian"), *PRODUCTION, "--host", "127.0.0.1", "--port", "8101",
+                              "--factory", "odmld.web:create_app"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     oxigraph = subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(path),
                                  "--bind", "127.0.0.1:8102", "--union-default-graph"],
@@ -224,8 +225,8 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
     print(f"{facts['quads']:,} quads; generated in {facts['generated']:.0f} s, bulk-loaded in "
           f"{facts['loaded']:.0f} s; {size_on_disk(path) / 1e6:,.0f} MB on disk.\n")
     store = Store(path, base_uri=BASE, read_only=True)
-    with servers(path) as (odmld_url, oxigraph_url, gunicorn):
-        for _ in range(40):  # warm up: every gunicorn worker starts its query processes on first use
+    with servers(path) as (odmld_url, oxigraph_url, server):
+        for _ in range(40):  # warm up: every server worker starts its query processes on first use
             post_query(odmld_url, SMALL)
             post_query(oxigraph_url, f"BASE <{BASE}> " + SMALL)
         print("| query | direct median / p95 ms | odmld /sparql median / p95 ms | oxigraph median / p95 ms "
@@ -237,7 +238,7 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
             anchor, anchor_ms = cell(lambda: post_query(oxigraph_url, text), runs)
             ratio = f"{served_ms / max(anchor_ms, 0.01):.1f}x" if served_ms and anchor_ms else "-"
             print(f"| {name} | {direct} | {served} | {anchor} | {ratio} |", flush=True)
-        print("\n| under load (8 threads) | req/s | median / p95 ms | errors |")
+        print(f"\n| under load (8 connections, {load_tool()}) | req/s | median / p95 ms | errors |")
         print("|---|---|---|---|")
         site = odmld_url.rsplit("sparql", 1)[0]
         for media in DOC_FORMATS:
@@ -257,8 +258,8 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
             ratio = rates["`oxigraph serve` `/query`", vary] / rates["odmld `/sparql`", vary]
             print(f"\nsmall SELECT, {'a new text each time' if vary else 'repeated'}: oxigraph serve answers "
                   f"{ratio:.1f}x the requests per second of odmld.")
-        print(f"\nPeak memory of odmld (gunicorn {' '.join(GUNICORN)} and the query processes): "
-              f"{peak_memory_mb(gunicorn.pid):,.0f} MB.")
+        print(f"\nPeak memory of odmld (granian {' '.join(PRODUCTION)} and the query processes): "
+              f"{peak_memory_mb(server.pid):,.0f} MB.")
     single, rate = submissions(path, clients=4, each=5)
     print(f"\nOne submission (CSV, validated, scored, stored): {single:.0f} ms median; "
           f"{rate:.1f} submissions/s from 4 concurrent clients.")

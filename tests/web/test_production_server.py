@@ -1,0 +1,109 @@
+"""The README's production command: granian serving `create_app` read-only, started as a user would."""
+
+import gzip
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from email.message import Message
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import rdflib
+
+from backends import BASE_URI, free_port
+
+DOMAINS = "SELECT ?d WHERE { ?d a <http://odmld.test/ns/odm#MaturityDomain> }"
+
+
+def granian_command() -> str:
+    beside = Path(sys.executable).parent / "granian"
+    if not beside.exists():
+        pytest.fail("the production server is not installed: pip install -e '.[test]'")
+    return str(beside)
+
+
+@pytest.fixture(scope="module")
+def production(model_store_path):
+    """granian as in the README (2 workers, 4 threads each), in a process group of its own."""
+    port = free_port()
+    env = {**os.environ, "ODMLD_STORE": model_store_path, "ODMLD_BASE_URI": BASE_URI}
+    server = subprocess.Popen(
+        [granian_command(), "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4",
+         "--host", "127.0.0.1", "--port", str(port), "--factory", "odmld.web:create_app"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base, timeout=2).read()
+            break
+        except OSError:
+            assert server.poll() is None, server.stdout.read()
+            assert time.monotonic() < deadline, "granian did not start"
+            time.sleep(0.3)
+    yield base, server
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def get(url: str, accept: str, method: str = "GET") -> tuple[int, Message, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_documents_and_queries(production):
+    base, _ = production
+    status, headers, body = get(base + "doc/maturiteitsdomein/4", "text/turtle")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    assert (rdflib.URIRef(BASE_URI + "id/maturiteitsdomein/4"), rdflib.SKOS.notation, rdflib.Literal("4")) in graph
+    status, headers, body = get(base + "doc/maturiteitsdomein/4", "text/turtle", method="HEAD")
+    assert status == 200 and body == b""
+
+    asked = base + "sparql?query=" + quote(DOMAINS)
+    answers = [get(asked, "application/sparql-results+json") for _ in range(3)]  # then from memory
+    assert {status for status, _, _ in answers} == {200}
+    assert len(json.loads(answers[0][2])["results"]["bindings"]) == 11
+    assert answers[1][2] == answers[0][2] == answers[2][2]
+
+
+def test_errors_keep_their_shape(production):
+    base, _ = production
+    status, _, body = get(base + "sparql?query=" + quote("SELECT * WHERE { ?s ?p }"), "application/json")
+    assert status == 400 and json.loads(body)["error"]["status"] == 400
+    status, _, body = get(base + "api/assessments", "application/json", method="POST")
+    assert status == 405 and "read-only" in json.loads(body)["error"]["detail"]
+
+
+def test_the_whole_store_dump_is_streamed_with_its_digest(production):
+    base, _ = production
+    status, headers, body = get(base + "dump/odmld.nq.gz", "application/n-quads")
+    assert status == 200
+    assert headers["Digest"] == "sha-256=" + hashlib.sha256(body).hexdigest()
+    assert b"maturiteitsdomein/4" in gzip.decompress(body)
+
+
+def test_stopping_leaves_no_process_behind(production):
+    _, server = production
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            os.killpg(server.pid, 0)  # any worker or query process left in the group?
+        except ProcessLookupError:
+            return
+        assert time.monotonic() < deadline, "processes of the server outlived it"
+        time.sleep(0.2)
