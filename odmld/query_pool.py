@@ -238,14 +238,15 @@ class QueryPool:
         with self._lock:
             self._generation += 1
 
-    def run(self, job: QueryJob) -> tuple[str, bytes]:
+    def run(self, job: QueryJob, *, keep: bool = True) -> tuple[str, bytes]:
+        """The answer to `job`; with `keep`, one kept from an earlier run at this generation may do."""
         generation = self._generation
-        if self.cache is not None:
+        if self.cache is not None and keep:
             kept = self.cache.get(generation, job)
             if kept is not None:
                 return kept
         media, body = self._ask_worker(generation, job)
-        if self.cache is not None:
+        if self.cache is not None and keep:
             self.cache.put(generation, job, (media, body), len(body) + len(job.text))
         return media, body
 
@@ -290,7 +291,8 @@ class ForwardingQueries:
     def __init__(self, store: Any, *, result_limit: int, timeout: float) -> None:
         self.store, self.result_limit, self.timeout = store, result_limit, timeout
 
-    def run(self, job: QueryJob) -> tuple[str, bytes]:
+    def run(self, job: QueryJob, *, keep: bool = True) -> tuple[str, bytes]:
+        """The server's answer to `job`; nothing is kept here, so `keep` changes nothing."""
         try:
             media, body = self.store.fetch(
                 job.text, default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,

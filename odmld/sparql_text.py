@@ -1,5 +1,5 @@
-"""Looking at SPARQL text before anything runs it: is it an update, does it call SERVICE, where do
-bound parameters go (a VALUES block at the start of the WHERE group)?
+"""Looking at SPARQL text before anything runs it: is it an update, does it call SERVICE, may its
+answer be given again, where do bound parameters go (a VALUES block at the start of the WHERE group)?
 
 pyoxigraph executes SERVICE clauses over HTTP (no switch, no timeout), so a public endpoint must refuse
 them before the query reaches the store. Comments, strings and IRIs are blanked out first, so a
@@ -28,8 +28,17 @@ _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)\s*)*", re.IGNOR
 _UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 
 
+_VARYING = re.compile(r"(?<![\w:?$])(?:NOW|RAND|UUID|STRUUID)\s*\(", re.IGNORECASE)
+
+
 def calls_service(text: str) -> bool:
     return bool(_SERVICE.search(blank_noise(text)))
+
+
+def answers_differ_between_runs(text: str) -> bool:
+    """True when the query asks for the time or for random values (NOW, RAND, UUID, STRUUID), so an
+    answer kept from an earlier run would be wrong even though the store is unchanged."""
+    return bool(_VARYING.search(blank_noise(text)))
 
 
 def is_update(text: str) -> bool:

@@ -22,7 +22,8 @@ def init_app(app: Flask, store: Store | None) -> None:
         return
     share = config.cache_mb * 1_000_000 // 3  # pages, query answers and whole responses
     app.extensions["odmld.pages"] = AnswerCache(share) if share else None
-    store, pool = app.extensions["odmld.store"], QueryPool(
+    store = app.extensions["odmld.store"]
+    pool = QueryPool(
         WorkerSettings(store_path=config.store, base_uri=config.base_uri,
                        result_limit=config.result_limit,
                        union_default_graph=config.union_default_graph),

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, request
 
 from .. import queries
 from ..query_pool import QueryJob, QueryRefused
-from ..sparql_text import calls_service, is_update
+from ..sparql_text import answers_differ_between_runs, calls_service, is_update
 from .db import get_pool
 from .errors import error_response
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, negotiate
@@ -44,13 +44,15 @@ def endpoint() -> Response:
                    graph_media=negotiate(request, GRAPH_MEDIA),
                    default_graphs=tuple(values.getlist("default-graph-uri")),
                    named_graphs=tuple(values.getlist("named-graph-uri")))
+    keep = not answers_differ_between_runs(text)
     try:
-        media, body = get_pool().run(job)
+        media, body = get_pool().run(job, keep=keep)
     except QueryRefused as refused:
         return error_response(refused.status, refused.title, refused.detail)
     response = Response(body, mimetype=media)
     response.headers["Vary"] = "Accept"
-    mark_reusable()
+    if keep:
+        mark_reusable()
     return response
 
 

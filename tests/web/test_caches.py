@@ -9,6 +9,7 @@ import pytest
 from odmld import tokens
 from odmld.answer_cache import AnswerCache
 from odmld.resources import folder
+from odmld.sparql_text import answers_differ_between_runs
 from odmld.web.response_cache import ResponseCache
 
 from backends import model_loaded
@@ -105,6 +106,23 @@ def test_responses_that_set_a_cookie_or_fail_are_not_kept(writable):
     refused = client.get("/sparql?query=" + quote("SELECT * WHERE { ?s ?p }"), headers={"Accept": "application/json"})
     assert refused.status_code == 400
     assert len(kept) == 0
+
+
+@pytest.mark.parametrize("text", ["SELECT (STRUUID() AS ?u) WHERE {}", "SELECT (rand ( ) AS ?u) WHERE {}",
+                                  "SELECT ?u WHERE { BIND(UUID() AS ?u) }"])
+def test_random_answers_are_never_kept(writable, text):
+    app, _ = writable
+    client = app.test_client()
+    asked = "/sparql?query=" + quote(text)
+    answers = {client.get(asked, headers={"Accept": "text/tab-separated-values"}).data for _ in range(3)}
+    assert len(answers) == 3
+
+
+def test_only_queries_for_the_time_or_chance_are_marked():
+    assert answers_differ_between_runs("SELECT (NOW() AS ?t) {}")
+    assert answers_differ_between_runs("select ?x { bind(struuid () as ?x) }")
+    assert not answers_differ_between_runs('SELECT ?s { ?s ?p "NOW()" } # RAND()')
+    assert not answers_differ_between_runs("SELECT ?now { ?s <http://x/NOW(> ?now }")
 
 
 def test_a_kept_page_is_per_language_and_per_format(client):
