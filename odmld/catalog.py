@@ -65,6 +65,12 @@ def bundled_entries(base: str, static: list[ox.Triple], default: ox.NamedNode) -
     return sorted(found, key=lambda entry: entry.identifier)
 
 
+def dataset_count(store: Store) -> int:
+    """How many datasets the whole catalogue lists: the bundled ones and every published version."""
+    bundled = bundled_entries(store.base_uri, static_part(store), CC_BY)
+    return len(bundled) + statistics.published_versions(statistics.read_totals(store))
+
+
 def assessment_entries(base: str, assessments: list[dict], default: ox.NamedNode) -> list[Entry]:
     """One dataset per assessment version, in the order of `assessments` (of publication)."""
     found = []

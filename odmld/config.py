@@ -129,6 +129,9 @@ SETTINGS: tuple[Setting, ...] = (
             "running it while the store is unchanged; 0 turns the caches off. Embedded store only."),
     Setting("page_size", 50, _positive_int,
             "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
+    Setting("whole_catalogue_limit", 1000, _positive_int,
+            "Most datasets /catalog/volledig lists in one document, each with its dump's checksum; a larger "
+            "catalogue is refused there (it would dump every graph) and harvested page by page from /catalog."),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,
             "Licence of the model's datasets, and of an assessment whose city names none."),
     Setting("secret_key", None, str,
@@ -160,6 +163,7 @@ class Config:
     sparql_workers: int
     cache_mb: int
     page_size: int
+    whole_catalogue_limit: int
     licence: str
     secret_key: str | None
     union_default_graph: bool

@@ -170,3 +170,15 @@ def test_a_graph_or_dump_that_is_not_there_is_a_404_with_a_message(published):
         assert "no graph" in response.get_data(as_text=True), path
     assert published.get("/graph/statistiek.nt").status_code == 200
     assert published.get("/dump/laatste/24062/domeinen.ttl.gz").status_code == 200
+
+
+def test_the_whole_catalogue_is_refused_past_its_limit(model_store_path, model_store):
+    app = make_app(model_store_path, model_store, whole_catalogue_limit=3)
+    try:
+        client = app.test_client()
+        refused = client.get("/catalog/volledig.ttl", headers={"Accept": "application/json"})
+        assert refused.status_code == 403
+        assert "/catalog" in refused.get_json()["error"]["detail"]
+        assert client.get("/catalog.ttl?page=1").status_code == 200  # paging still serves everything
+    finally:
+        app.extensions["odmld.pool"].close()
