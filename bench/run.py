@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import BASE, prepared_store, size_on_disk  # noqa: E402
 from http_rate import hammer, load_tool  # noqa: E402
 from odmld import queries, tokens  # noqa: E402
+from odmld.scoring import integer  # noqa: E402
 from odmld.sparql_text import bind_values  # noqa: E402
 from odmld.store import Store  # noqa: E402
 
@@ -54,7 +55,9 @@ SAMPLES = {"lang": ox.Literal("nl"), "domain": ox.NamedNode(f"{BASE}id/maturitei
            "organisation": ox.NamedNode(f"{BASE}id/organisatie/b1"),
            "date": ox.Literal("2020-06-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
            "resource": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),
-           "assessment": ox.NamedNode(f"{BASE}id/inschatting/b1/2020-06-30/v1"), "kind": ox.Literal("nood")}
+           "assessment": ox.NamedNode(f"{BASE}id/inschatting/b1/2020-06-30/v1"), "kind": ox.Literal("nood"),
+           # one page of the feed or the catalogue, as the app binds it: the 50 positions of page 20
+           "position": [integer(n) for n in range(951, 1001)]}
 SMALL = "SELECT ?domain ?label WHERE { ?domain a <ns/odm#MaturityDomain> ; " \
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 11"
 # The README's production command: a worker process per core, and threads so that one process serves
