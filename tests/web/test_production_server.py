@@ -29,11 +29,11 @@ def granian_command() -> str:
     return str(beside)
 
 
-@pytest.fixture(scope="module")
-def production(model_store_path):
-    """granian as in the README (2 workers, 4 threads each), in a process group of its own."""
+def start_granian(store: str) -> tuple[str, subprocess.Popen]:
+    """granian as in the README (2 workers, 4 threads each), in a process group of its own, once it
+    answers; returns its base URL and the process."""
     port = free_port()
-    env = {**os.environ, "ODMLD_STORE": model_store_path, "ODMLD_BASE_URI": BASE_URI}
+    env = {**os.environ, "ODMLD_STORE": store, "ODMLD_BASE_URI": BASE_URI}
     server = subprocess.Popen(
         [granian_command(), "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4",
          "--host", "127.0.0.1", "--port", str(port), "--factory", "odmld.web:create_app"],
@@ -43,15 +43,23 @@ def production(model_store_path):
     while True:
         try:
             urllib.request.urlopen(base, timeout=2).read()
-            break
+            return base, server
         except OSError:
-            assert server.poll() is None, server.stdout.read()
-            assert time.monotonic() < deadline, "granian did not start"
+            if server.poll() is not None or time.monotonic() > deadline:
+                os.killpg(server.pid, signal.SIGKILL)
+                pytest.fail(f"granian did not start: {server.stdout.read()}")
             time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def production(model_store_path):
+    base, server = start_granian(model_store_path)
     yield base, server
-    if server.poll() is None:
+    try:
         os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    except ProcessLookupError:
+        pass
+    server.wait()
 
 
 def get(url: str, accept: str, method: str = "GET") -> tuple[int, Message, bytes]:
@@ -95,8 +103,9 @@ def test_the_whole_store_dump_is_streamed_with_its_digest(production):
     assert b"maturiteitsdomein/4" in gzip.decompress(body)
 
 
-def test_stopping_leaves_no_process_behind(production):
-    _, server = production
+def test_stopping_leaves_no_process_behind(model_store_path):
+    base, server = start_granian(model_store_path)
+    assert get(base + "sparql?query=" + quote(DOMAINS), "application/json")[0] == 200  # query processes run
     server.send_signal(signal.SIGTERM)
     server.wait(timeout=30)
     deadline = time.monotonic() + 15
