@@ -4,8 +4,11 @@
     rows = run("maturity-trend", "https://example.org/sparql", organisation=iri("id/organisatie/24062"))
 
 Parameters are bound safely: each value becomes an RDF term, serialised by pyoxigraph (with its escaping),
-in a VALUES block appended to the query, so no user text is pasted into SPARQL. A parameter must be a
-variable the query's patterns bind (as every `Parameters:` line in queries/ names). The library's queries
+in a VALUES block at the start of the query's WHERE group, exactly as odmld binds them itself, so no
+user text is pasted into SPARQL. A parameter must be a variable the query's patterns bind (as every
+`Parameters:` line in queries/ names). At the start of the group the store plans with the value; a
+VALUES block after the query is joined only at the end (maturity-trend at 10,000 organisations: 8 ms
+against a minute). The library's queries
 use IRIs relative to the service's base URI: `base_uri` defaults to the endpoint's address without
 `sparql`.
 """
@@ -20,6 +23,7 @@ import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
 from . import queries
+from .sparql_text import bind_values, query_form
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -53,13 +57,9 @@ def to_term(value: Any, base_uri: str) -> ox.NamedNode | ox.Literal:
 
 
 def with_parameters(text: str, params: dict[str, Any], base_uri: str) -> str:
-    """`BASE <base>` + the query + `VALUES (?a ?b) { (term term) }`; terms serialised by pyoxigraph."""
-    head = f"BASE {ox.NamedNode(base_uri)}\n"
-    if not params:
-        return head + text
-    names = " ".join(f"?{ox.Variable(name).value}" for name in params)
-    values = " ".join(str(to_term(value, base_uri)) for value in params.values())
-    return f"{head}{text}\nVALUES ({names}) {{ ({values}) }}\n"
+    """`BASE <base>` + the query with `VALUES (?a ?b) { (term term) }` first in its WHERE group."""
+    terms = {name: to_term(value, base_uri) for name, value in params.items()}
+    return f"BASE {ox.NamedNode(base_uri)}\n" + bind_values(text, terms)
 
 
 def python_value(cell: dict[str, str]) -> Any:
@@ -81,6 +81,9 @@ def run_text(text: str, endpoint: str, *, base_uri: str | None = None, **params:
     client = SPARQLWrapper(endpoint)
     client.setMethod(POST)
     client.setQuery(with_parameters(text, params, base))
+    # SPARQLWrapper guesses the form from keywords and takes a word in a comment ("add up") for an
+    # update, which it would send as one; the form read past comments, strings and IRIs is the truth
+    client.queryType = query_form(text) or client.queryType
     client.setReturnFormat(JSON)
     results = client.queryAndConvert()
     return [{name: python_value(cell) for name, cell in binding.items()}

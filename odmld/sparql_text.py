@@ -51,6 +51,12 @@ _QUERY_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])"
 _CONSTRUCT_TEMPLATE = re.compile(r"\s*(WHERE\s*)?\{", re.IGNORECASE)
 
 
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of the query, read past comments, strings and IRIs."""
+    found = _QUERY_FORM.search(blank_noise(text))
+    return found.group(1).upper() if found else None
+
+
 def blank_noise(text: str) -> str:
     """The query with strings, IRIs and comments blanked out, every offset kept."""
     return _NOISE.sub(lambda match: " " * len(match.group()), text)

@@ -6,14 +6,17 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from odmld import queries
+from odmld import client, queries
+from odmld.client import python_value
+from odmld.config import load_config
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.publishing import organisation_iri, publish, withdraw
 from odmld.scoring import integer
-from odmld.sparql_text import bind_values
+from odmld.sparql_text import bind_values, query_form
 from odmld.store import Store
+from odmld.web import create_app
 
-from backends import model_loaded
+from backends import live_server, model_loaded
 
 BASE = "http://odmld.test/"
 LEVELS = ["niet-aanwezig", "opgestart", "gevorderd", "verworven"]
@@ -33,10 +36,15 @@ def parts(org: str, date: str, maturity: int, need: int, datasets=()) -> Assessm
 
 
 @pytest.fixture(scope="module")
-def store(new_store):
+def location(new_store) -> str:
+    return new_store()
+
+
+@pytest.fixture(scope="module")
+def store(location):
     """Leuven 2020 (0) -> 2022 v1 (1) -> 2022 v2 (2); Gent 2021 (3), its 2023 version withdrawn;
     VVSG 2022 (1). Leuven's latest lists a CSV (3 stars) and a PDF (1 star)."""
-    target = model_loaded(new_store())
+    target = model_loaded(location)
     publish(target, parts("24062", "2020-01-01", 0, 2), "24062")
     publish(target, parts("24062", "2022-01-01", 1, 1), "24062")
     listed = [ListedDataset(ox.Literal("Parkings"), ox.NamedNode("https://l.example/p.csv"), "text/csv", CC_BY, False),
@@ -183,3 +191,36 @@ def test_parameters_bound_as_values_answer_as_substitutions_do(store, name):
         answered += bool(substituted)
         assert answer(store.query(bind_values(query.text, bindings))) == substituted, bindings
     assert answered, f"{name} answers nothing for any sample: pick samples it answers"
+
+
+@pytest.fixture(scope="module")
+def endpoint(store, location):
+    """odmld's /sparql over the fixture store, on a loopback socket."""
+    app = create_app(load_config({"store": location, "base_uri": BASE}, environ={}), store=store)
+    with live_server(app) as base:
+        yield base + "sparql"
+    app.extensions["odmld.pool"].close()
+
+
+SELECTS = [q.name for q in queries.all_queries() if query_form(q.text) == "SELECT"]
+
+
+@pytest.mark.parametrize("name", SELECTS)
+def test_every_select_answers_through_the_service_with_sparqlwrapper_as_on_the_store(store, endpoint, name):
+    """The Python client (SPARQLWrapper, parameters bound by odmld.client) against the running service
+    gets the rows the store gives directly, which the tests above check against expected values."""
+    query = queries.get(name)
+    bindings = {parameter: SAMPLES[parameter][0] for parameter in query.parameters}
+    direct = [{column: python_value(cell_of(term)) for column, term in row.items()}
+              for row in store.select(query.text, **bindings)]
+    served = client.run(name, endpoint, base_uri=BASE, **bindings)
+    assert sorted(map(repr, served)) == sorted(map(repr, direct))
+
+
+def cell_of(term) -> dict[str, str]:
+    """A pyoxigraph term as a SPARQL JSON results cell."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
