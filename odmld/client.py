@@ -8,9 +8,8 @@ in a VALUES block at the start of the query's WHERE group, exactly as odmld bind
 user text is pasted into SPARQL. A parameter must be a variable the query's patterns bind (as every
 `Parameters:` line in queries/ names). At the start of the group the store plans with the value; a
 VALUES block after the query is joined only at the end (maturity-trend at 10,000 organisations: 15 ms
-against a minute). The library's queries
-use IRIs relative to the service's base URI: `base_uri` defaults to the endpoint's address without
-`sparql`.
+against a minute). The library's queries use IRIs relative to the service's base URI: `base_uri`
+defaults to the endpoint's address without `sparql`.
 """
 
 from __future__ import annotations

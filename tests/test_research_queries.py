@@ -7,9 +7,9 @@ import pyoxigraph as ox
 import pytest
 
 from odmld import client, queries
+from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
-from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.publishing import organisation_iri, publish, withdraw
 from odmld.scoring import integer
 from odmld.sparql_text import bind_values, query_form
