@@ -62,7 +62,8 @@ SMALL = "SELECT ?domain ?label WHERE { ?domain a <ns/odm#MaturityDomain> ; " \
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 11"
 # The README's production command: a worker process per core, and threads so that one process serves
 # other requests while one waits on a query worker.
-PRODUCTION = ["--interface", "wsgi", "--workers", str(os.cpu_count() or 2), "--blocking-threads", "4"]
+PRODUCTION = ["--interface", "wsgi", "--workers", str(os.cpu_count() or 2), "--blocking-threads", "4",
+              "--workers-kill-timeout", "10"]
 DOC_FORMATS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 
 

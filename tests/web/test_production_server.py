@@ -30,12 +30,13 @@ def granian_command() -> str:
 
 
 def start_granian(store: str) -> tuple[str, subprocess.Popen]:
-    """granian as in the README (2 workers, 4 threads each), in a process group of its own, once it
-    answers; returns its base URL and the process."""
+    """granian as in the README (2 workers, 4 threads each, a bounded stop), in a process group of its
+    own, once it answers; returns its base URL and the process."""
     port = free_port()
     env = {**os.environ, "ODMLD_STORE": store, "ODMLD_BASE_URI": BASE_URI}
     server = subprocess.Popen(
         [granian_command(), "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4",
+         "--workers-kill-timeout", "10",
          "--host", "127.0.0.1", "--port", str(port), "--factory", "odmld.web:create_app"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
