@@ -207,15 +207,17 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes that answer public SPARQL queries with a time limit.
 
-    With a `cache`, an answer is kept with the generation it was made at, and the same job asked
-    again before the store changes is answered from memory, without a trip to a worker.
+    `generation()` is the store's count of writes (Store.generation): a worker reopens the store (it
+    sees a snapshot) when it has grown. With a `cache`, an answer is kept with the generation it was
+    made at, and the same job asked again before the store changes is answered from memory, without a
+    trip to a worker.
     """
 
     def __init__(self, settings: WorkerSettings, *, size: int, timeout: float,
-                 cache: AnswerCache | None = None) -> None:
+                 generation: Callable[[], int], cache: AnswerCache | None = None) -> None:
         self.settings, self.size, self.timeout, self.cache = settings, size, timeout, cache
+        self.generation = generation
         self._context = mp.get_context("spawn")
-        self._generation = 0
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._started = False
         self._lock = threading.Lock()
@@ -227,20 +229,9 @@ class QueryPool:
                     self._idle.put(_Worker(self._context, self.settings))
                 self._started = True
 
-    @property
-    def generation(self) -> int:
-        """How many times the store changed since the pool started."""
-        return self._generation
-
-    def store_changed(self) -> None:
-        """Make every worker reopen the store before its next query (it sees a snapshot), and stop
-        answering from the answers kept so far."""
-        with self._lock:
-            self._generation += 1
-
     def run(self, job: QueryJob, *, keep: bool = True) -> tuple[str, bytes]:
         """The answer to `job`; with `keep`, one kept from an earlier run at this generation may do."""
-        generation = self._generation
+        generation = self.generation()
         if self.cache is not None and keep:
             kept = self.cache.get(generation, job)
             if kept is not None:
@@ -307,9 +298,6 @@ class ForwardingQueries:
         except StoreError as error:
             raise QueryRefused(503, "Store unavailable", str(error)) from None
         return answer(lambda: parse_answer(media, body), job, self.result_limit)
-
-    def store_changed(self) -> None:
-        """Nothing to do: the server always answers from its current state."""
 
     def close(self) -> None:
         """Nothing to close."""

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import submission, tokens
 from ..publishing import AlreadyWithdrawn, NotFound, withdraw
-from .db import get_pool, get_store
+from .db import get_store
 from .errors import error_response
 from .i18n import current_language
 
@@ -50,7 +50,6 @@ def submit() -> Response:
                                 request.values, current_language())
     if outcome.published is None:
         return outcome_response(outcome)
-    get_pool().store_changed()
     published = outcome.published
     response = jsonify(assessment=published.iri.value, version=published.version,
                        previous=published.previous.value if published.previous else None,
@@ -99,5 +98,4 @@ def withdraw_version(ref: str) -> Response:
         return error_response(409, "Conflict", f"{ref} is already withdrawn")
     except (NotFound, ValueError):
         return error_response(404, "Not Found", f"no assessment version {ref}")
-    get_pool().store_changed()
     return jsonify(withdrawn=iri.value, reason=reason[:2000])

@@ -27,13 +27,12 @@ def init_app(app: Flask, store: Store | None) -> None:
         WorkerSettings(store_path=config.store, base_uri=config.base_uri,
                        result_limit=config.result_limit,
                        union_default_graph=config.union_default_graph),
-        size=config.sparql_workers, timeout=config.query_timeout,
+        size=config.sparql_workers, timeout=config.query_timeout, generation=lambda: store.generation,
         cache=AnswerCache(share) if share else None)
     app.extensions["odmld.pool"] = pool
     if share:
-        # both counts only grow, and one of them grows with every write through this process
         app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]
-                                     lambda: store.generation + pool.generation)
+                                     lambda: store.generation)
 
 
 def get_store() -> Store:

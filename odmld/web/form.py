@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, redirect, render_template, request, session
 
 from .. import submission, tokens
-from .db import get_pool, get_store
+from .db import get_store
 from .i18n import current_language, translator
 from .pages import local_href, select
 
@@ -46,7 +46,6 @@ def send() -> Response | str:
                                 {"date": form.get("date", ""), "method": form.get("method", "")},
                                 current_language())
     if outcome.published is not None:
-        get_pool().store_changed()
         return redirect(local_href(outcome.published.iri.value), code=303)
     errors, general = place_problems(outcome, order)
     return page(form, errors, general), outcome.status
