@@ -1,5 +1,6 @@
 """Looking at SPARQL text before anything runs it: is it an update, does it call SERVICE, may its
-answer be given again, where do bound parameters go (a VALUES block at the start of the WHERE group)?
+answer be given again, what LIMIT does it state, where do bound parameters go (a VALUES block at the
+start of the WHERE group)?
 
 pyoxigraph executes SERVICE clauses over HTTP (no switch, no timeout), so a public endpoint must refuse
 them before the query reaches the store. Comments, strings and IRIs are blanked out first, so a
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pyoxigraph as ox
@@ -26,25 +28,36 @@ _NOISE = re.compile(
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)\s*)*", re.IGNORECASE)
 _UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-
-
 _VARYING = re.compile(r"(?<![\w:?$])(?:NOW|RAND|UUID|STRUUID)\s*\(", re.IGNORECASE)
+# the query's own LIMIT ends its text: a sub-select's sits inside the braces of the WHERE group
+_OUTER_LIMIT = re.compile(r"(?<![\w:?$])LIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*\Z", re.IGNORECASE)
 
 
-def calls_service(text: str) -> bool:
-    return bool(_SERVICE.search(blank_noise(text)))
+@dataclass(frozen=True)
+class Screening:
+    """What a public endpoint must know of a query before it runs, read from one blanking of its text.
+
+    - `is_update`: the request, after its prologue, starts with an update operation;
+    - `calls_service`: it has a SERVICE clause (pyoxigraph would open a connection for it);
+    - `answers_differ_between_runs`: it asks for the time or for random values (NOW, RAND, UUID,
+      STRUUID), so an answer kept from an earlier run would be wrong though the store is unchanged;
+    - `outer_limit`: the LIMIT of the query itself when its text ends with one, else None (a LIMIT of
+      a sub-select, in a comment or in a string does not count).
+    """
+
+    is_update: bool
+    calls_service: bool
+    answers_differ_between_runs: bool
+    outer_limit: int | None
 
 
-def answers_differ_between_runs(text: str) -> bool:
-    """True when the query asks for the time or for random values (NOW, RAND, UUID, STRUUID), so an
-    answer kept from an earlier run would be wrong even though the store is unchanged."""
-    return bool(_VARYING.search(blank_noise(text)))
-
-
-def is_update(text: str) -> bool:
-    """True when the request, after its prologue, starts with an update operation."""
+def screen(text: str) -> Screening:
     body = blank_noise(text)
-    return bool(_UPDATE.match(body, _PROLOGUE.match(body).end()))
+    limit = _OUTER_LIMIT.search(body)
+    return Screening(is_update=bool(_UPDATE.match(body, _PROLOGUE.match(body).end())),
+                     calls_service=bool(_SERVICE.search(body)),
+                     answers_differ_between_runs=bool(_VARYING.search(body)),
+                     outer_limit=int(limit.group(1)) if limit else None)
 
 
 _QUERY_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)

@@ -7,13 +7,14 @@ worker pool (odmld.query_pool), which enforces the time and result limits.
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from werkzeug.datastructures import MultiDict
 
 from .. import queries
 from ..query_pool import QueryJob, QueryRefused
-from ..sparql_text import answers_differ_between_runs, calls_service, is_update
+from ..sparql_text import screen
 from .db import get_pool
 from .errors import error_response
-from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, negotiate
+from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match, negotiate
 from .meta import service_description
 from .response_cache import mark_reusable
 
@@ -24,28 +25,21 @@ DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
 
 
+READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
+
+
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     if request.mimetype == UPDATE or "update" in request.values:
-        return error_response(403, "Forbidden", "this endpoint is read-only: SPARQL updates are refused")
+        return error_response(403, "Forbidden", READ_ONLY)
     text, refusal = query_text()
     if refusal is not None:
         return refusal
     if text is None:
         return describe_service()
-    if is_update(text):
-        return error_response(403, "Forbidden", "this endpoint is read-only: SPARQL updates are refused")
-    if calls_service(text):
-        return error_response(403, "Forbidden", "SERVICE (federated query) is refused: this endpoint "
-                              "does not open connections to other servers")
     values = request.form if request.mimetype == FORM else request.args
-    job = QueryJob(text=text,
-                   results_media=results_media(),
-                   graph_media=negotiate(request, GRAPH_MEDIA),
-                   default_graphs=tuple(values.getlist("default-graph-uri")),
-                   named_graphs=tuple(values.getlist("named-graph-uri")))
-    keep = not answers_differ_between_runs(text)
     try:
+        job, keep = prepare_job(text, request.headers.get("Accept", ""), values)
         media, body = get_pool().run(job, keep=keep)
     except QueryRefused as refused:
         return error_response(refused.status, refused.title, refused.detail)
@@ -56,10 +50,28 @@ def endpoint() -> Response:
     return response
 
 
-def results_media() -> str | None:
+def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bool]:
+    """The job that answers `text` for a client that sends `accept`, with the dataset named in
+    `values`, and whether its answer may be kept. An update or a SERVICE clause is refused
+    (QueryRefused) before anything runs."""
+    screened = screen(text)
+    if screened.is_update:
+        raise QueryRefused(403, "Forbidden", READ_ONLY)
+    if screened.calls_service:
+        raise QueryRefused(403, "Forbidden", "SERVICE (federated query) is refused: this endpoint does "
+                           "not open connections to other servers")
+    job = QueryJob(text=text, results_media=results_media(accept),
+                   graph_media=best_match(accept, GRAPH_MEDIA),
+                   default_graphs=tuple(values.getlist("default-graph-uri")),
+                   named_graphs=tuple(values.getlist("named-graph-uri")),
+                   stated_limit=screened.outer_limit)
+    return job, not screened.answers_differ_between_runs
+
+
+def results_media(accept: str) -> str | None:
     """The SPARQL results format to answer in; plain JSON clients get SPARQL JSON."""
-    chosen = negotiate(request, RESULT_MEDIA)
-    if chosen is None and request.accept_mimetypes["application/json"]:
+    chosen = best_match(accept, RESULT_MEDIA)
+    if chosen is None and best_match(accept, ("application/json",)):
         return RESULT_MEDIA[0]
     return chosen
 

@@ -11,6 +11,8 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
+from odmld.sparql_text import screen
+
 from conftest import make_app
 
 DOMAINS = ("PREFIX odm: <http://odmld.test/ns/odm#> "
@@ -173,6 +175,14 @@ def test_result_limit(model_store_path, model_store):
             limited = app.test_client().get("/sparql?query=" + quote(f"{DOMAINS} LIMIT {limit}"),
                                             headers={"Accept": "application/json"})
             assert limited.status_code == status, limited.data
+        # only the query's own LIMIT bounds its rows, not one in a comment or in a sub-select
+        for unbounded in (f"{DOMAINS} # LIMIT 2",
+                          "SELECT ?d ?e WHERE { ?d a <http://odmld.test/ns/odm#MaturityDomain> "
+                          "{ SELECT ?e WHERE { ?e a <http://odmld.test/ns/odm#MaturityDomain> } LIMIT 2 } }"):
+            refused = app.test_client().get("/sparql?query=" + quote(unbounded),
+                                            headers={"Accept": "application/json"})
+            assert refused.status_code == 400, (unbounded, refused.data)
+            assert "more than 5" in refused.get_json()["error"]["detail"]
     finally:
         app.extensions["odmld.pool"].close()
 
@@ -204,3 +214,13 @@ def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(model_stor
         assert len(bindings(after)) == 11
     finally:
         app.extensions["odmld.pool"].close()
+
+
+@pytest.mark.parametrize("text, limit", [
+    ("SELECT * { ?s ?p ?o } LIMIT 5", 5), ("select * { ?s ?p ?o } limit 5 offset 20\n", 5),
+    ("SELECT * { ?s ?p ?o } OFFSET 20 LIMIT 5", 5), ("SELECT * { ?s ?p ?o }", None),
+    ("SELECT * { ?s ?p ?o } LIMIT 5 VALUES ?s { <http://x/> }", None),
+    ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }", None), ("SELECT * { ?s ?p ?o } # LIMIT 5", None),
+    ('SELECT * { ?s ?p "} LIMIT 5" }', None)])
+def test_the_stated_limit_is_the_query_s_own(text, limit):
+    assert screen(text).outer_limit == limit
