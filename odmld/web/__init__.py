@@ -5,14 +5,15 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
-from flask import Flask, Response, request
+from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 from ..config import Config, load_config
 from ..store import Store
-from . import db, errors
+from . import db, errors, headers
 from .i18n import current_language, translator
+from .sparql_get import SparqlGet
 
 
 class SignedCookieSessions(SecureCookieSessionInterface):
@@ -45,6 +46,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app.secret_key = config.secret_key or secrets.token_hex(32)
     app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     app.session_interface = SignedCookieSessions()
+    # the innermost middleware: db.init_app puts the whole-response cache in front of it
+    app.wsgi_app = SparqlGet(app.wsgi_app, app)  # type: ignore[method-assign]
     db.init_app(app, store)
     errors.register(app)
 
@@ -58,14 +61,6 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
         lang = current_language()
         return {"lang": lang, "t": translator(lang), "href": pages.local_href}
 
-    @app.after_request
-    def cors(response: Response) -> Response:
-        """Every read endpoint may be used from any web page (no credentials are involved)."""
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, POST, OPTIONS"
-            response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        return response
+    app.after_request(headers.add_common_headers)
 
     return app

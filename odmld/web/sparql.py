@@ -1,7 +1,8 @@
 """The SPARQL 1.1 Protocol endpoint: public, read-only, limited in time and size.
 
 Updates and SERVICE (federated query) are refused before anything runs; every other query goes to the
-worker pool (odmld.query_pool), which enforces the time and result limits.
+worker pool (odmld.query_pool), which enforces the time and result limits. A GET with a query is
+usually answered before it gets here, by sparql_get.SparqlGet with this module's prepare_job.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
+    """POST, and any GET that sparql_get.SparqlGet passed on."""
     if request.mimetype == UPDATE or "update" in request.values:
         return error_response(403, "Forbidden", READ_ONLY)
     text, refusal = query_text()

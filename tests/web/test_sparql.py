@@ -57,6 +57,30 @@ def test_every_results_format(client, media):
         assert len(text.strip().splitlines()) == 12
 
 
+@pytest.mark.parametrize("query, accept", [
+    *((DOMAINS, media) for media in ("application/sparql-results+json", "application/sparql-results+xml",
+                                      "text/csv", "text/tab-separated-values", "application/json")),
+    (f"{DOMAINS} LIMIT 3", "text/csv"), ("ASK { ?s ?p ?o }", "application/sparql-results+xml"),
+    (CONSTRUCT, "text/turtle"), (DESCRIBE, "application/rdf+xml"),
+    ("SELECT * WHERE { ?s ?p ", "application/json"), (DOMAINS, "image/png"),
+    ("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "text/html"),
+    ("DROP ALL", "text/plain")])
+def test_a_get_answered_before_flask_is_what_flask_answers(app, client, query, accept):
+    """GET /sparql with a query is answered by sparql_get.SparqlGet; a POST goes through the Flask
+    view. Both must give the same status, headers and bytes, refusals included."""
+    reached_flask = []
+    app.before_request_funcs.setdefault(None, []).append(lambda: reached_flask.append(1))
+    try:
+        by_get = client.get("/sparql?query=" + quote(query), headers={"Accept": accept})
+        assert not reached_flask or by_get.status_code != 200, "a GET that succeeds is answered before Flask"
+        by_post = client.post("/sparql", data={"query": query}, headers={"Accept": accept})
+        assert reached_flask
+    finally:
+        app.before_request_funcs[None].pop()
+    assert (by_get.status_code, by_get.data) == (by_post.status_code, by_post.data)
+    assert sorted(by_get.headers.items()) == sorted(by_post.headers.items())
+
+
 def test_ask(client):
     response = client.get("/sparql?query=" + quote("ASK { ?s ?p ?o }"),
                           headers={"Accept": "application/sparql-results+json"})

@@ -1,0 +1,57 @@
+"""GET /sparql?query=... answered in plain WSGI, before Flask's request machinery.
+
+It is the request SPARQLWrapper and most notebooks send, and for a small query Flask's part of it
+(request context, session, routing, the Response object and its hooks) cost twice what running the
+query did. This middleware answers it from the WSGI environ with the view's own steps
+(sparql.prepare_job, the query pool) and the same headers. Everything else goes on to Flask: other
+methods and paths, a GET without a query (the service description) or with `update` (refused there).
+A refusal is made by Flask's error_response in a request context, so the service keeps one error shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from flask import Flask
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Request
+
+from ..query_pool import QueryRefused
+from .errors import error_response
+from .headers import EVERY_RESPONSE
+from .response_cache import REUSABLE
+from .sparql import prepare_job
+
+
+class SparqlGet:
+    """WSGI middleware in front of `app` (the Flask app's wsgi_app), for `flask_app`'s query pool."""
+
+    def __init__(self, app: Callable, flask_app: Flask) -> None:
+        self.app, self.flask_app = app, flask_app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != "/sparql":
+            return self.app(environ, start_response)
+        request = Request(environ)  # werkzeug's, which Flask's extends: the query string read alike
+        text = request.args.get("query")
+        if text is None or "update" in request.args:
+            return self.app(environ, start_response)
+        try:
+            job, keep = prepare_job(text, request.headers.get("Accept", ""), request.args)
+            media, body = self.flask_app.extensions["odmld.pool"].run(job, keep=keep)
+        except QueryRefused as refused:
+            return self.refuse(environ, start_response, refused)
+        if keep:
+            environ[REUSABLE] = True
+        start_response("200 OK", [("Content-Type", get_content_type(media, "utf-8")),
+                                  ("Content-Length", str(len(body))), ("Vary", "Accept"),
+                                  *EVERY_RESPONSE])
+        return [body]
+
+    def refuse(self, environ: dict[str, Any], start_response: Callable,
+               refused: QueryRefused) -> Iterable[bytes]:
+        """The refusal in the service's one error shape, made by Flask as every other error is."""
+        with self.flask_app.request_context(environ):
+            response = self.flask_app.process_response(
+                error_response(refused.status, refused.title, refused.detail))
+        return response(environ, start_response)
