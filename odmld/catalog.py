@@ -224,7 +224,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
     base = store.base_uri
     bundled = bundled_entries(base, static, default)
     published = statistics.published_versions(statistics.read_totals(store))
-    pages = max(1, -(-(len(bundled) + published) // page_size))
+    pages = statistics.page_count(len(bundled) + published, page_size)
     assessments = page_assessments(store, len(bundled), page, page_size)
     chosen = (bundled if page is None else bundled[(page - 1) * page_size:page * page_size]) + \
         assessment_entries(base, assessments, default)

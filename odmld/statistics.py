@@ -107,6 +107,11 @@ def published_versions(totals: Totals) -> int:
     return int(sum(value for (slice_name, _, _), value in totals.items() if slice_name == "versies"))
 
 
+def page_count(items: int, page_size: int) -> int:
+    """The pages of `page_size` that hold `items` (the feed's, the catalogue's): one even when empty."""
+    return max(1, -(-items // page_size))
+
+
 def one_more_version(kind: str) -> Totals:
     return Counter({("versies", kind, "versionCount"): 1})
 

@@ -40,7 +40,7 @@ def page() -> Response:
         return not_acceptable()
     store, base = get_store(), current_app.config["ODMLD"].base_uri
     size = current_app.config["ODMLD"].page_size
-    pages = max(1, -(-statistics.published_versions(statistics.read_totals(store)) // size))
+    pages = statistics.page_count(statistics.published_versions(statistics.read_totals(store)), size)
     index = int(number)
     if index > pages:
         abort(404, description=f"the feed has {pages} page(s)")
@@ -52,10 +52,10 @@ def page() -> Response:
                triple(stream, LDES + "timestampPath", ox.NamedNode(PROV_GENERATED)),
                triple(stream, TREE + "view", ox.NamedNode(f"{base}feed?page=1")),
                triple(node, RDF_TYPE, ox.NamedNode(TREE + "Node"))]
-    for member in chosen:
-        triples.append(triple(stream, TREE + "member", member["assessment"]))
-        triples += store.query(queries.get("feed-member").text,
-                               bindings={"assessment": member["assessment"]})
+    members = [member["assessment"] for member in chosen]
+    triples += [triple(stream, TREE + "member", member) for member in members]
+    if members:
+        triples += store.query(queries.get("feed-member").text, bindings={"assessment": members})
     if index < pages and chosen:
         relation = ox.BlankNode()
         triples += [triple(node, TREE + "relation", relation),

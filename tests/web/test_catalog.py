@@ -15,6 +15,7 @@ from conftest import BASE, make_app
 OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "standards" / "dcat-ap-vl" / "dcatapvl.jsonld"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+ODM = rdflib.Namespace(BASE + "ns/odm#")
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +151,10 @@ def test_the_change_feed_gives_every_version_exactly_once(published):
         graph = rdflib.Graph().parse(data=response.data, format="turtle")
         stream = next(graph.subjects(rdflib.RDF.type, ldes.EventStream))
         members += list(graph.objects(stream, tree.member))
-        for member in graph.objects(stream, tree.member):
+        for member in graph.objects(stream, tree.member):  # each with its own triples and its parts
             assert (member, rdflib.URIRef("http://www.w3.org/ns/prov#generatedAtTime"), None) in graph
+            parts = list(graph.objects(member, ODM.domainAssessment))
+            assert len(parts) == 11 and all(len(list(graph.predicate_objects(p))) > 2 for p in parts)
         pages.append(response.headers["Cache-Control"])
         following = [graph.value(r, tree.node) for r in graph.objects(None, tree.relation)]
         page = str(following[0]).replace(BASE, "/") if following else None
