@@ -14,6 +14,8 @@ in --stores and reused by later runs), then measure, on this machine, side by si
   answers it from memory) and different in every request (run every time); the load comes from
   `wrk` when it is installed (see http_rate.py);
 - time to validate and store one submission, and submissions per second from concurrent clients;
+- the CPU time a new-text small query costs each server, read from /proc (odmld: granian's processes
+  and the query processes apart);
 - peak memory (sum of the peak resident sizes of granian and all its processes).
 Prints Markdown. A benchmark prints figures; it never fails a build. Loopback only.
 """
@@ -151,7 +153,7 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen]]:
+def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen, subprocess.Popen]]:
     """odmld under granian and `oxigraph serve-read-only`, both read-only on the store at `path`."""
     env = {**os.environ, "ODMLD_STORE": str(path), "ODMLD_BASE_URI": BASE, "ODMLD_RESULT_LIMIT": "10000000",
            "ODMLD_QUERY_TIMEOUT": "900"}
@@ -165,15 +167,15 @@ def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen]]:
     try:
         wait_for("http://127.0.0.1:8101/", odmld)
         wait_for("http://127.0.0.1:8102/query?query=ASK%7B%7D", oxigraph)
-        yield "http://127.0.0.1:8101/sparql", "http://127.0.0.1:8102/query", odmld
+        yield "http://127.0.0.1:8101/sparql", "http://127.0.0.1:8102/query", odmld, oxigraph
     finally:
         for process in (odmld, oxigraph):
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=60)
 
 
-def peak_memory_mb(root: int) -> float:
-    """Sum of VmHWM (peak resident size) of `root` and every process below it."""
+def process_tree(root: int) -> list[int]:
+    """`root` and every process below it."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -182,10 +184,18 @@ def peak_memory_mb(root: int) -> float:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    total, todo = 0, [root]
+    found, todo = [], [root]
     while todo:
         pid = todo.pop()
+        found.append(pid)
         todo += children.get(pid, [])
+    return found
+
+
+def peak_memory_mb(root: int) -> float:
+    """Sum of VmHWM (peak resident size) of `root` and every process below it."""
+    total = 0
+    for pid in process_tree(root):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmHWM:"):
@@ -193,6 +203,21 @@ def peak_memory_mb(root: int) -> float:
         except OSError:
             pass
     return total / 1024
+
+
+def cpu_seconds(root: int) -> dict[str, float]:
+    """CPU time (user + system) used so far by `root` and the processes below it: odmld's query
+    processes (multiprocessing's spawned children) apart from the server's own."""
+    used = {"server": 0.0, "query processes": 0.0}
+    for pid in process_tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        kind = "query processes" if b"spawn_main" in command else "server"
+        used[kind] += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
 
 
 def submissions(path: Path, clients: int, each: int) -> tuple[float, float]:
@@ -236,7 +261,7 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
     print(f"{facts['quads']:,} quads; generated in {facts['generated']:.0f} s, bulk-loaded in "
           f"{facts['loaded']:.0f} s; {size_on_disk(path) / 1e6:,.0f} MB on disk.\n")
     store = Store(path, base_uri=BASE, read_only=True)
-    with servers(path) as (odmld_url, oxigraph_url, server):
+    with servers(path) as (odmld_url, oxigraph_url, server, anchor_server):
         for _ in range(40):  # warm up: every server worker starts its query processes on first use
             post_query(odmld_url, SMALL)
             post_query(oxigraph_url, f"BASE <{BASE}> " + SMALL)
@@ -257,11 +282,17 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
             print(f"| odmld `/doc/` as {media} | {rate:,.0f} | {median:.1f} / {p95:.1f} | {errors} |")
         small = urllib.parse.quote(SMALL)
         rates: dict[tuple[str, bool], float] = {}
+        cpu: dict[str, dict[str, float]] = {}
         for vary in (False, True):
-            for label, url in (("odmld `/sparql`", f"{odmld_url}?query={small}"),
-                               ("`oxigraph serve` `/query`", f"{oxigraph_url}?query=" + urllib.parse.quote(
-                                   f"BASE <{BASE}> " + SMALL))):
+            anchor_small = urllib.parse.quote(f"BASE <{BASE}> " + SMALL)
+            for label, url, pid in (("odmld `/sparql`", f"{odmld_url}?query={small}", server.pid),
+                                    ("`oxigraph serve` `/query`", f"{oxigraph_url}?query={anchor_small}",
+                                     anchor_server.pid)):
+                before = cpu_seconds(pid)
                 rate, median, p95, errors = hammer(url, "application/sparql-results+json", seconds, 8, vary)
+                if vary:  # ms of CPU a request, by kind of process
+                    cpu[label] = {kind: (spent - before[kind]) * 1000 / max(1.0, rate * seconds)
+                                  for kind, spent in cpu_seconds(pid).items()}
                 rates[label, vary] = rate
                 print(f"| {label}, small SELECT, {'a new text each time' if vary else 'repeated'} | "
                       f"{rate:,.0f} | {median:.1f} / {p95:.1f} | {errors} |")
@@ -269,6 +300,10 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
             ratio = rates["`oxigraph serve` `/query`", vary] / rates["odmld `/sparql`", vary]
             print(f"\nsmall SELECT, {'a new text each time' if vary else 'repeated'}: oxigraph serve answers "
                   f"{ratio:.1f}x the requests per second of odmld.")
+        odmld_cpu, anchor_cpu = cpu["odmld `/sparql`"], cpu["`oxigraph serve` `/query`"]
+        print(f"\nCPU a request, small SELECT with a new text each time: odmld "
+              f"{sum(odmld_cpu.values()):.2f} ms (granian {odmld_cpu['server']:.2f}, query processes "
+              f"{odmld_cpu['query processes']:.2f}); oxigraph serve {sum(anchor_cpu.values()):.2f} ms.")
         print(f"\nPeak memory of odmld (granian {' '.join(PRODUCTION)} and the query processes): "
               f"{peak_memory_mb(server.pid):,.0f} MB.")
     single, rate = submissions(path, clients=4, each=5)
