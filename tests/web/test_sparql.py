@@ -72,7 +72,7 @@ def test_a_get_answered_before_flask_is_what_flask_answers(app, client, query, a
     app.before_request_funcs.setdefault(None, []).append(lambda: reached_flask.append(1))
     try:
         by_get = client.get("/sparql?query=" + quote(query), headers={"Accept": accept})
-        assert not reached_flask or by_get.status_code != 200, "a GET that succeeds is answered before Flask"
+        assert not reached_flask, "a GET with a query is answered (or refused) before Flask's dispatch"
         by_post = client.post("/sparql", data={"query": query}, headers={"Accept": accept})
         assert reached_flask
     finally:
