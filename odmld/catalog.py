@@ -65,10 +65,13 @@ def bundled_entries(base: str, static: list[ox.Triple], default: ox.NamedNode) -
     return sorted(found, key=lambda entry: entry.identifier)
 
 
-def dataset_count(store: Store) -> int:
-    """How many datasets the whole catalogue lists: the bundled ones and every published version."""
-    bundled = bundled_entries(store.base_uri, static_part(store), CC_BY)
-    return len(bundled) + statistics.published_versions(statistics.read_totals(store))
+class CatalogueTooLarge(Exception):
+    """The whole catalogue lists more datasets than a deployment gives in one document: it would make
+    every graph's dump for its checksum (the first request after a write)."""
+
+    def __init__(self, count: int, most: int) -> None:
+        super().__init__(f"the catalogue lists {count} datasets, more than the {most} given in one "
+                         "document here; harvest it page by page from /catalog (hydra:next)")
 
 
 def assessment_entries(base: str, assessments: list[dict], default: ox.NamedNode) -> list[Entry]:
@@ -210,11 +213,12 @@ def record_triples(base: str, entry: Entry, modified: ox.Literal) -> list[ox.Tri
 
 
 def catalogue(store: Store, page: int | None = None, page_size: int = 50,
-              licence: str = CC_BY.value) -> tuple[list[ox.Triple], int]:
+              licence: str = CC_BY.value, most: int | None = None) -> tuple[list[ox.Triple], int]:
     """The catalogue's triples (all datasets, or one page of them) and the number of pages.
 
     `licence` is the deployment's licence for the model's datasets (ODMLD_LICENCE); an assessment
-    carries the licence its city chose, or that one.
+    carries the licence its city chose, or that one. The whole catalogue (no `page`) of more than
+    `most` datasets is refused with CatalogueTooLarge (ODMLD_WHOLE_CATALOGUE_LIMIT).
     """
     default = ox.NamedNode(licence)
     static = [t(x.subject, x.predicate.value, default)
@@ -224,6 +228,8 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
     base = store.base_uri
     bundled = bundled_entries(base, static, default)
     published = statistics.published_versions(statistics.read_totals(store))
+    if page is None and most is not None and len(bundled) + published > most:
+        raise CatalogueTooLarge(len(bundled) + published, most)
     pages = statistics.page_count(len(bundled) + published, page_size)
     assessments = page_assessments(store, len(bundled), page, page_size)
     chosen = (bundled if page is None else bundled[(page - 1) * page_size:page * page_size]) + \

@@ -130,8 +130,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("page_size", 50, _positive_int,
             "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
     Setting("whole_catalogue_limit", 1000, _positive_int,
-            "Most datasets /catalog/volledig lists in one document, each with its dump's checksum; a larger "
-            "catalogue is refused there (it would dump every graph) and harvested page by page from /catalog."),
+            "Most datasets the whole catalogue may list, each with its dump's checksum: past it "
+            "/catalog/volledig and the /doc/ pages of computed catalogue resources (distributions, "
+            "records) are refused (they would dump every graph), and it is harvested page by page "
+            "from /catalog."),
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,
             "Licence of the model's datasets, and of an assessment whose city names none."),
     Setting("secret_key", None, str,

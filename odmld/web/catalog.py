@@ -9,10 +9,9 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
 from .. import queries
-from ..catalog import catalogue, dataset_count
+from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
 from .db import get_store
-from .errors import error_response
 from .formats import HTML, negotiate, split_suffix
 from .linkeddata import not_acceptable
 from .rdf_response import serialise
@@ -47,12 +46,7 @@ def whole(suffix: str | None = None) -> Response:
     """The whole catalogue in one document, for harvesters that do not follow paging, up to a limit:
     the first request after a write makes every graph's dump for its checksum."""
     config = current_app.config["ODMLD"]
-    count = dataset_count(get_store())
-    if count > config.whole_catalogue_limit:
-        return error_response(403, "Forbidden", f"the catalogue lists {count} datasets, more than the "
-                              f"{config.whole_catalogue_limit} given in one document here; harvest it page "
-                              "by page from /catalog (hydra:next)")
-    triples, _pages = catalogue(get_store(), licence=config.licence)
+    triples, _pages = catalogue(get_store(), licence=config.licence, most=config.whole_catalogue_limit)
     return respond(triples, suffix, "catalog.whole")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from ..catalog import CatalogueTooLarge
+
 JSON_LIKE = ("application/json", "application/sparql-results+json", "application/ld+json")
 
 
@@ -35,6 +37,10 @@ def register(app: Flask) -> None:
         if error.code == 405 and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
+
+    @app.errorhandler(CatalogueTooLarge)
+    def catalogue_too_large(error: CatalogueTooLarge) -> Response:
+        return error_response(403, "Forbidden", str(error))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:  # pragma: no cover - a bug, logged by Flask

@@ -90,7 +90,8 @@ def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
 
 def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:
     """Distributions, records and assessment datasets are computed with the catalogue, not stored."""
-    triples, _pages = catalogue(get_store(), licence=current_app.config["ODMLD"].licence)
+    config = current_app.config["ODMLD"]
+    triples, _pages = catalogue(get_store(), licence=config.licence, most=config.whole_catalogue_limit)
     return [t for t in triples if t.subject == resource]
 
 

@@ -182,6 +182,10 @@ def test_the_whole_catalogue_is_refused_past_its_limit(model_store_path, model_s
         refused = client.get("/catalog/volledig.ttl", headers={"Accept": "application/json"})
         assert refused.status_code == 403
         assert "/catalog" in refused.get_json()["error"]["detail"]
+        # an IRI under id/catalogus/ that the store does not hold is looked up in the whole catalogue
+        # (its distributions and records are computed, not stored): refused alike
+        described = client.get("/doc/catalogus/bestaat-niet", headers={"Accept": "application/ld+json"})
+        assert described.status_code == 403 and "/catalog" in described.get_json()["error"]["detail"]
         assert client.get("/catalog.ttl?page=1").status_code == 200  # paging still serves everything
     finally:
         app.extensions["odmld.pool"].close()
