@@ -27,11 +27,18 @@ def is_remote(store: str) -> bool:
     return store.startswith(("http://", "https://"))
 
 
+def beside_store(store: str, name: str) -> Path:
+    """Where a file that every odmld process of one deployment shares lives (write tokens, the write
+    lock, form sessions, ...): `{store}-{name}` beside an embedded store, and in the per-user data
+    folder (`$XDG_DATA_HOME/odmld/{name}`) when the store is a server. Never in one process's memory."""
+    if is_remote(store):
+        return Path(default_store_path()).parent / name
+    return Path(f"{store.rstrip('/')}-{name}")
+
+
 def default_tokens_path(store: str) -> str:
     """Beside an embedded store; in the per-user data folder when the store is a server."""
-    if is_remote(store):
-        return str(Path(default_store_path()).parent / "tokens.sqlite3")
-    return f"{store.rstrip('/')}-tokens.sqlite3"
+    return str(beside_store(store, "tokens.sqlite3"))
 
 
 def _bool(value: str) -> bool:
