@@ -12,17 +12,25 @@ assessment in its own named graph. `RemoteStore` checks this the first time it r
 
 from __future__ import annotations
 
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import IO, Any, Iterable, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 
 from . import queries
-from .loading import ParsedFile
 from .sparql_text import bind_values
-from .store import Binding, GraphName, StoreError, Term, rows_of
+from .store_api import Binding, GraphContent, GraphName, StoreError, Term, rows_of
+from .store_identity import require_base
+
+# Writes of this process, one at a time. Several processes writing to one server are not yet
+# serialised (issue 16: a lease held in the server itself).
+_LOCAL_WRITES = threading.RLock()
+_INSIDE = threading.local()  # set while this thread is inside writing()
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 N_TRIPLES = "application/n-triples"
@@ -171,8 +179,46 @@ class RemoteStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def replace_graphs(self, files: Iterable[ParsedFile]) -> list[tuple[GraphName, int]]:
-        """Replace every graph these files fill, in one update request (one transaction on the server)."""
+    @contextmanager
+    def writing(self) -> Iterator["RemoteStore"]:
+        """One write: reads go to the server and see what this write sent so far. Refused before
+        anything is written when the store was loaded under another base URI."""
+        if self.read_only:
+            raise StoreError("this store was opened read-only")
+        if getattr(_INSIDE, "writing", False):
+            yield self
+            return
+        with _LOCAL_WRITES:
+            _INSIDE.writing = True
+            try:
+                require_base(self, self.url)
+                yield self
+            finally:
+                _INSIDE.writing = False
+
+    def write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run the operation `fn(writer, *args)` as one write (this store is its own writer)."""
+        with self.writing():
+            return fn(self, *args)
+
+    def load_file(self, path: Path, rdf_format: ox.RdfFormat, target: ox.NamedNode | None,
+                  graphs: set[GraphName]) -> None:
+        """Replace `graphs` with the file's content, in one update request."""
+        quads = list(ox.parse(path=str(path), format=rdf_format, base_iri=self.base_uri))
+        if target is not None:
+            quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        self._replace([_Content(graphs, quads)])
+
+    def remove_graphs(self, graphs: Iterable[GraphName]) -> None:
+        self._replace([_Content(set(graphs), [])])
+
+    def replace_graphs(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
+        """Replace every graph these contents fill, in one update request (one transaction on the
+        server); outside `writing()`, as a write of its own."""
+        with self.writing():
+            return self._replace(files)
+
+    def _replace(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
         triples_of: dict[GraphName, list[ox.Triple]] = {}
         for parsed in files:
             for target in parsed.graphs:
@@ -182,11 +228,13 @@ class RemoteStore:
         self.update(replacement_update(triples_of))
         return sorted(((g, len(t)) for g, t in triples_of.items()), key=lambda item: str(item[0]))
 
-    def drop_staging_graphs(self) -> None:
-        """Nothing to do: a remote replacement is one request, with no staging graphs."""
 
-    def flush(self) -> None:
-        """Nothing to do: the server persists each update when it answers."""
+
+class _Content:
+    """Graphs to replace and their quads."""
+
+    def __init__(self, graphs: set[GraphName], quads: list[ox.Quad]) -> None:
+        self.graphs, self.quads = graphs, quads
 
 
 def replacement_update(triples_of: Mapping[GraphName, list[ox.Triple]]) -> str:

@@ -1,0 +1,106 @@
+"""One embedded store, several processes: what one process writes, every other one sees at its next
+read; a write in progress, or one whose process was killed, is seen by nobody; writes from several
+processes at once are serialised. Real processes throughout (a subprocess per writer)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from odmld.embedded_store import EmbeddedStore
+from odmld.store_api import operation
+
+from backends import BASE_URI, REPO
+from write_ops import marks
+
+GRAPH = ox.NamedNode(BASE_URI + "graph/file/proef")
+COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH.value}> {{ ?s ?p ?o }} }}"
+
+
+def python(code: str, *args: str) -> subprocess.Popen:
+    """A separate Python process running `code`, with odmld and tests/write_ops.py importable."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code), *args], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def count(store: EmbeddedStore) -> int:
+    return int(store.select(COUNT)[0]["n"].value)
+
+
+WRITE = """
+    import sys, pyoxigraph as ox
+    from odmld.embedded_store import EmbeddedStore
+    from odmld.loading import ParsedFile
+    from pathlib import Path
+    from write_ops import replace_and_wait
+    store = EmbeddedStore(sys.argv[1], base_uri=sys.argv[2])
+    graph = ox.NamedNode(sys.argv[2] + "graph/file/proef")
+    quads = [ox.Quad(ox.NamedNode(f"{sys.argv[2]}id/x/{n}"), ox.NamedNode("http://e.org/p"),
+                     ox.Literal(str(n)), graph) for n in range(int(sys.argv[3]))]
+    store.write(replace_and_wait, [ParsedFile(Path("proef"), graph, quads)], float(sys.argv[4]), sys.argv[5])
+    print("committed", flush=True)
+"""
+
+
+def test_a_write_in_one_process_is_seen_by_another_at_its_next_read(tmp_path):
+    store = EmbeddedStore(tmp_path / "store", base_uri=BASE_URI)
+    assert count(store) == 0
+    before = store.generation
+    writer = python(WRITE, str(tmp_path / "store"), BASE_URI, "25", "0", str(tmp_path / "marks"))
+    assert writer.wait(timeout=60) == 0, writer.stderr.read()
+    assert store.generation > before
+    assert count(store) == 25
+
+
+def test_a_write_in_progress_is_seen_by_no_reader_and_a_killed_one_never(tmp_path, cli):
+    location, written = str(tmp_path / "store"), str(tmp_path / "marks")
+    assert cli("load", store=location).returncode == 0  # a store with the model, by a process now gone
+    store = EmbeddedStore(location, base_uri=BASE_URI)
+    writer = python(WRITE, location, BASE_URI, "1000", "60", written)
+    deadline = time.monotonic() + 60
+    while marks(written) == 0:
+        assert writer.poll() is None and time.monotonic() < deadline, writer.stderr.read()
+        time.sleep(0.02)
+    # the other process is the writer, holds the database read-write and has written: nobody sees it
+    assert count(store) == 0
+    assert count(EmbeddedStore(location, base_uri=BASE_URI)) == 0
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    assert count(EmbeddedStore(location, base_uri=BASE_URI)) == 0
+    # the next write (this process becomes the writer) starts from the store as it was published
+    generation = store.generation
+    assert store.write(count_in_write) == 0
+    store.replace_graphs([])
+    assert store.generation == generation + 1 and count(store) == 0
+
+
+@operation
+def count_in_write(writer) -> int:
+    return int(writer.select(COUNT)[0]["n"].value)
+
+
+def test_writers_in_several_processes_take_turns(tmp_path):
+    location, written = str(tmp_path / "store"), str(tmp_path / "marks")
+    writers = [python(WRITE, location, BASE_URI, str(10 * (n + 1)), "0.2", written) for n in range(4)]
+    for process in writers:
+        assert process.wait(timeout=120) == 0, process.stderr.read()
+        assert process.stdout.read().split() == ["committed"]
+    assert marks(written) == 4
+    store = EmbeddedStore(location, base_uri=BASE_URI)
+    assert count(store) in {10, 20, 30, 40}  # the last writer's graph, whole
+    assert store.generation == 4
+
+
+def test_a_read_only_handle_refuses_to_write(tmp_path):
+    from odmld.store_api import StoreError
+    with pytest.raises(StoreError, match="read-only"):
+        EmbeddedStore(tmp_path / "store", base_uri=BASE_URI, read_only=True).replace_graphs([])
