@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from . import queries
-from .store import Store
+from .store_api import Store
 
 COLUMNS = ("domain", "maturity", "need", "evidence")
 DOMAINS = range(1, 12)

@@ -15,7 +15,7 @@ from . import queries, statistics
 from .dumps import Dump, graph_dump
 from .scoring import integer
 from .stars import rate
-from .store import Store
+from .store_api import Store
 from .terms import triple as t
 
 DCAT = "http://www.w3.org/ns/dcat#"

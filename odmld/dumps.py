@@ -22,7 +22,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .store import Store
+from .store_api import Store
 
 
 @dataclass(frozen=True)

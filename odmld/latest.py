@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from . import queries
 from .loading import ParsedFile
 from .scoring import integer
-from .store import Store
+from .store_api import Store
 
 DQV = "http://www.w3.org/ns/dqv#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")

@@ -1,12 +1,15 @@
-"""Reading RDF files into quads, each triples file in a named graph of its own.
+"""Reading RDF files into the store, each triples file in a named graph of its own.
 
-Parsing happens completely before anything is written, so a file that does not parse leaves the store
-as it was. The graph of a triples file is named after the file (`{base}graph/{folder}/{stem}`), so
-loading the same file again replaces exactly that graph.
+Every file is read once before anything is written (`plan_paths`: does it parse, which graphs does it
+fill), so a file that does not parse is refused with its line and the store stays as it was; then each
+is streamed into the store inside one write (`load_paths`), in memory that does not grow with the file.
+The graph of a triples file is named after the file (`{base}graph/{folder}/{stem}`), so loading the same
+file again replaces exactly that graph; TriG and N-Quads files keep the graphs they name.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -14,6 +17,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from .resources import BUNDLED_FOLDERS, folder
+from .store_api import GraphName, Writer
 
 # Folders inside data/ that hold material meant for submission, not the published model.
 SKIPPED_FOLDERS = frozenset({"examples"})
@@ -91,11 +95,63 @@ def parse_file(path: Path, base_uri: str) -> ParsedFile:
 
 
 def parse_paths(paths: list[Path], base_uri: str) -> list[ParsedFile]:
-    """Parse every RDF file under `paths`; raise LoadError on the first that fails."""
+    """Parse every RDF file under `paths` into memory; raise LoadError on the first that fails."""
+    return [parse_file(file, base_uri) for file in rdf_files(paths)]
+
+
+def rdf_files(paths: list[Path]) -> list[Path]:
     files = [file for path in paths for file in iter_rdf_files(Path(path))]
     if not files:
         raise LoadError(f"no RDF files found in {', '.join(str(p) for p in paths)}")
-    return [parse_file(file, base_uri) for file in files]
+    return files
+
+
+@dataclass(frozen=True)
+class FilePlan:
+    """One file as it will be loaded: its format, its graph (for a triples file; None for TriG and
+    N-Quads) and how many quads it puts in each graph."""
+    path: Path
+    media_type: str  # the format, by name: a plan may be handed to the store's writer process
+    target: ox.NamedNode | None
+    counts: tuple[tuple[GraphName, int], ...]
+
+    @property
+    def graphs(self) -> set[GraphName]:
+        return {graph for graph, _ in self.counts}
+
+    @property
+    def rdf_format(self) -> ox.RdfFormat:
+        return ox.RdfFormat.from_media_type(self.media_type)
+
+
+def plan_file(path: Path, base_uri: str) -> FilePlan:
+    """Read one file through, keeping only how many quads it puts in which graph: it parses, or
+    LoadError with the file and the line."""
+    rdf = rdf_format(path)
+    target = None if rdf in QUAD_FORMATS else graph_name(path, base_uri)
+    counts: Counter[GraphName] = Counter({target: 0} if target is not None else {})
+    try:
+        for quad in ox.parse(path=str(path), format=rdf, base_iri=base_uri):
+            counts[target if target is not None else quad.graph_name] += 1
+    except SyntaxError as error:
+        raise LoadError(f"{path}: {syntax_message(error)}") from None
+    except (OSError, ValueError) as error:
+        raise LoadError(f"{path}: {error}") from None
+    return FilePlan(path, rdf.media_type, target, tuple(counts.items()))
+
+
+def plan_paths(paths: list[Path], base_uri: str) -> list[FilePlan]:
+    """Every RDF file under `paths`, each read through once; LoadError on the first that fails."""
+    return [plan_file(file, base_uri) for file in rdf_files(paths)]
+
+
+def load_paths(writer: Writer, plans: list[FilePlan]) -> list[tuple[GraphName, int]]:
+    """Stream the planned files into `writer`'s write; returns the quads read per graph."""
+    counts: Counter[GraphName] = Counter()
+    for plan in plans:
+        writer.load_file(plan.path, plan.rdf_format, plan.target, plan.graphs)
+        counts.update(dict(plan.counts))
+    return sorted(counts.items(), key=lambda item: str(item[0]))
 
 
 def syntax_message(error: SyntaxError) -> str:

@@ -21,7 +21,8 @@ import pyoxigraph as ox
 
 from .answer_cache import AnswerCache
 from .remote_store import RemoteTimeout, parse_answer
-from .store import StoreError
+from .snapshots import Snapshot, Snapshots
+from .store_api import StoreError
 
 
 class QueryRefused(Exception):
@@ -151,24 +152,36 @@ def _worker_main(conn: Any, settings: WorkerSettings) -> None:
     """A worker process: answer job messages from `conn` until it closes.
 
     The store generation comes with each job (a plain int), so checking whether the store changed
-    costs nothing; the store is reopened (about 25 ms) only when it did.
+    costs nothing; the worker opens that generation's snapshot (about 25 ms) only when it moved.
     """
-    store, opened_at = None, -1
+    snapshots, snapshot, opened_at = Snapshots(settings.store_path), None, -1
     while True:
         try:
             generation, job = _read_job(conn.recv_bytes())
         except EOFError:
             return
         try:
-            if store is None or opened_at != generation:
-                store, opened_at = ox.Store.read_only(settings.store_path), generation
-            media, body = run_job(store, job, settings)
+            if snapshot is None or opened_at != generation:
+                snapshot, opened_at = open_snapshot(snapshots, generation), generation
+            media, body = run_job(snapshot.store, job, settings)
             answer: tuple = ("ok", media, body)
         except QueryRefused as refused:
             answer = ("refused", refused.status, refused.title, refused.detail)
         except Exception as error:  # keep the worker alive; the parent answers with the message
             answer = ("refused", 400, "Bad Request", f"the query cannot be run: {error}")
         conn.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def open_snapshot(snapshots: Snapshots, generation: int) -> Snapshot | _Nothing:
+    """The published snapshot of `generation` (an empty store before anything was published)."""
+    return snapshots.open(generation) if generation else _Nothing()
+
+
+class _Nothing:
+    """What a store nothing was ever written to reads as."""
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
 
 
 def _job_message(generation: int, job: QueryJob) -> bytes:

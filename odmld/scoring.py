@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from . import queries
 from .assessment_graph import AssessmentParts, ordered_datasets
 from .stars import rate
-from .store import Store
+from .store_api import Store
 
 TOP_RANK = 3
 PRINCIPLES = 20

@@ -29,7 +29,7 @@ from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile
 from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
-from .store import Store
+from .store_api import Store
 
 QB = "http://purl.org/linked-data/cube#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

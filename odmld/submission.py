@@ -16,7 +16,7 @@ from .assessment_csv import CsvUnreadable, level_lookup, parse_csv
 from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
 from .loading import syntax_message
 from .publishing import Published, organisation_iri, publish, to_rdflib, validate_parts
-from .store import Store
+from .store_api import Store
 from .validation import Report, validate_graph
 
 RDF_INPUTS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from . import queries
 from .assessment_graph import AssessmentParts, DomainPart
-from .store import Store
+from .store_api import Store
 
 COLUMNS = {"q6a": "6a", "q6b": "6b", "q6c": "6c", "omgang": "omgang", "q9": "9",
            "q10a": "10a", "q10b": "10b", "q10c": "10c", "q10d": "10d"}

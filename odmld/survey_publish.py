@@ -1,0 +1,55 @@
+"""Publishing a survey's individual responses: the counts as a qb:DataSet and the assessment derived
+from them, in one write. The one code path for `odmld import-survey` and the survey upload over HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as calendar_date
+
+import pyoxigraph as ox
+
+from . import survey_import
+from .publishing import Published, organisation_iri, publish, validate_parts
+from .store_api import Store
+from .validation import Report
+
+
+class SurveyRefused(ValueError):
+    """The responses cannot be published; `report` holds the SHACL findings when the derived assessment
+    does not conform (None when the file itself is wrong)."""
+
+    def __init__(self, message: str, report: Report | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass(frozen=True)
+class SurveyPublished:
+    published: Published
+    dataset: ox.NamedNode
+    respondents: int
+    suppressed: list[str]   # profiles with too few respondents to be published on their own
+
+
+def publish_survey(store: Store, text: str, organisation_id: str, date: str) -> SurveyPublished:
+    """Aggregate `text` (the responses template) and publish it for the organisation on `date`."""
+    try:
+        calendar_date.fromisoformat(date)
+    except ValueError:
+        raise SurveyRefused(f"the date must be YYYY-MM-DD, got {date!r}") from None
+    if len(date) != 10:
+        raise SurveyRefused(f"the date must be YYYY-MM-DD, got {date!r}")
+    try:
+        aggregate = survey_import.read_responses(text, survey_import.answer_scales(store))
+    except survey_import.SurveyInputError as error:
+        raise SurveyRefused(str(error)) from None
+    dataset = ox.NamedNode(f"{store.base_uri}id/bevraging/{organisation_id}/{date}")
+    graph = ox.NamedNode(f"{store.base_uri}graph/bevraging/{organisation_id}/{date}")
+    quads, suppressed = survey_import.statistics_quads(store, aggregate, dataset, graph)
+    parts = survey_import.survey_parts(store, aggregate, organisation_iri(store.base_uri, organisation_id),
+                                       date)
+    report = validate_parts(parts, store.base_uri)
+    if not report.conforms:
+        raise SurveyRefused("the assessment derived from the responses does not conform", report)
+    published = publish(store, parts, organisation_id, derived_from=quads)
+    return SurveyPublished(published, dataset, sum(aggregate.respondents.values()), suppressed)
