@@ -115,7 +115,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Graph Store Protocol URL of a remote store; default: from the query URL (`/query` -> "
             "`/store`, `/sparql` -> `/data`, else the same URL)."),
     Setting("store_timeout", 60.0, _positive_float,
-            "Seconds odmld waits for a remote store to answer one of its own requests."),
+            "Seconds odmld waits for the store to answer one of its own requests: a remote store, or "
+            "the process writing the embedded store when another write is under way."),
     Setting("tokens", None, str,
             "Path of the write-token database; default: beside an embedded store "
             "(`{store}-tokens.sqlite3`), or `$XDG_DATA_HOME/odmld/tokens.sqlite3` with a remote one."),
@@ -123,6 +124,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Base of every URI odmld mints; default: the server's own address, `http://HOST:PORT/`."),
     Setting("host", "127.0.0.1", str, "Address the web server listens on."),
     Setting("port", 5000, _positive_int, "Port the web server listens on."),
+    Setting("workers", None, _positive_int,
+            "Worker processes of the production server (`odmld serve`); default: one per core."),
+    Setting("threads", 4, _positive_int,
+            "Threads per worker process of the production server, so that one process serves other "
+            "requests while one waits on a query."),
     Setting("lang", "nl", _lang, "Language of command-line reports: `nl` or `en`."),
     Setting("query_timeout", 10.0, _positive_float,
             "Seconds a public SPARQL query may run before it is stopped."),
@@ -166,6 +172,8 @@ class Config:
     base_uri: str
     host: str
     port: int
+    workers: int
+    threads: int
     lang: str
     query_timeout: float
     result_limit: int
@@ -206,6 +214,8 @@ def load_config(overrides: Mapping[str, Any] | None = None,
         values["store"] = default_store_path()
     if values["tokens"] is None:
         values["tokens"] = default_tokens_path(values["store"])
+    if values["workers"] is None:
+        values["workers"] = os.cpu_count() or 1
     if values["base_uri"] is None:
         values["base_uri"] = f"http://{_display_host(values['host'])}:{values['port']}/"
     return Config(**values)

@@ -34,8 +34,8 @@ class SignedCookieSessions(SecureCookieSessionInterface):
 
 
 def create_app(config: Config | None = None, *, store: Store | None = None) -> Flask:
-    """Build the app. `store` is the already open store (from `odmld serve`); without it the app
-    opens the configured store read-only, as every worker of a production server does."""
+    """Build the app on the configured store (or on `store`, already open). Every worker process of
+    the production server builds its own; they share the store, and any of them accepts writes."""
     app = Flask(__name__)
     config = config or load_config()
     app.config["ODMLD"] = config
@@ -51,9 +51,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     db.init_app(app, store)
     errors.register(app)
 
-    from . import api, catalog, compare, feed, form, linkeddata, meta, pages, sparql
+    from . import api, catalog, compare, feed, form, linkeddata, meta, pages, sparql, surveys
     for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp, feed.bp,
-                      compare.bp):
+                      compare.bp, surveys.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

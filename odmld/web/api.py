@@ -36,8 +36,8 @@ def token_organisation() -> str | None:
 @bp.before_request
 def refuse_writes_on_a_read_only_server() -> Response | None:
     if get_store().read_only:
-        return error_response(405, "Method Not Allowed", "this server is read-only (a production "
-                              "worker); publish through the writer started with `odmld serve`")
+        return error_response(405, "Method Not Allowed", "this server was given a read-only store "
+                              "(ODMLD_STORE opened read-only); it accepts no writes")
     return None
 
 

@@ -8,12 +8,14 @@ from ..answer_cache import AnswerCache
 from ..query_pool import ForwardingQueries, QueryPool, WorkerSettings
 from ..config import is_remote
 from ..store import Store, open_store
+from ..store_identity import BaseUriMismatch, recorded_base
 from .response_cache import ResponseCache
 
 
 def init_app(app: Flask, store: Store | None) -> None:
     config = app.config["ODMLD"]
-    app.extensions["odmld.store"] = store if store is not None else open_store(config, read_only=True)
+    app.extensions["odmld.store"] = store if store is not None else open_store(config)
+    require_served_base(app.extensions["odmld.store"], config.store)
     if is_remote(config.store):
         # no caches: others may write to the server, and this process would not know (answer_cache.py)
         app.extensions["odmld.pages"] = None
@@ -33,6 +35,13 @@ def init_app(app: Flask, store: Store | None) -> None:
     if share:
         app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]
                                      lambda: store.generation)
+
+
+def require_served_base(store: Store, location: str) -> None:
+    """A store is served under the base URI it was loaded with, or not at all."""
+    recorded = recorded_base(store)
+    if recorded is not None and recorded != store.base_uri:
+        raise BaseUriMismatch(location, recorded, store.base_uri)
 
 
 def get_store() -> Store:

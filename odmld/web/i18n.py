@@ -35,7 +35,7 @@ MESSAGES = {
         "form_intro": "Schat per domein de maturiteit en de nood van uw bestuur in; een leeg domein wordt niet gescoord.",
         "token": "Schrijfsleutel (eenmaal per sessie)", "date": "Datum", "method": "Methode",
         "publish": "Publiceren", "bad_token": "Deze schrijfsleutel is onbekend, fout of ingetrokken.",
-        "read_only": "Deze server is alleen-lezen; publiceer via de server die met `odmld serve` draait.",
+        "read_only": "Deze server heeft een alleen-lezen store gekregen en aanvaardt geen publicaties.",
         "evidence": "onderbouwing", "priority_rule": "Prioriteit = kloof tot 'verworven' × (rang van de nood + 1), van 0 tot 9.",
     },
     "en": {
@@ -66,7 +66,7 @@ MESSAGES = {
         "form_intro": "Assess your government's maturity and need per domain; an empty domain is not scored.",
         "token": "Write token (once per session)", "date": "Date", "method": "Method",
         "publish": "Publish", "bad_token": "This write token is unknown, wrong or revoked.",
-        "read_only": "This server is read-only; publish through the server started with `odmld serve`.",
+        "read_only": "This server was given a read-only store and accepts no publications.",
         "evidence": "evidence", "priority_rule": "Priority = gap to 'acquired' × (need rank + 1), from 0 to 9.",
     },
 }

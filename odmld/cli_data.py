@@ -1,0 +1,162 @@
+"""The commands that read or write the store's data: load, validate, dump, statistics, rebase,
+import-survey. Each write is one write of the store (store_api.py): it takes the deployment's write lock,
+so it runs beside a serving server, which shows its effect at its next request."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from . import validation
+from .cli_common import (EXIT_FAILED, Failure, base_option, make_config, open_for, require_organisation,
+                         setting_option, store_option)
+from .loading import FilePlan, LoadError, load_paths, plan_paths
+from .publishing import rebuild_into, rebuild_statistics
+from .resources import default_load_paths
+from .store import Store, StoreError, Writer
+from .store_api import operation
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@store_option
+@base_option
+def load(paths: tuple[Path, ...], store: str | None, base_uri: str | None) -> None:
+    """Load RDF files or folders (default: data/, ontology/, shapes/).
+
+    Each triples file goes to its own named graph, TriG and N-Quads keep theirs; loading a file again
+    replaces its graph. Nothing is written unless every file parses, and the whole load is one write.
+    When assessment versions are loaded, what odmld derives from them is set again in the same write,
+    as `odmld statistics` does.
+    """
+    config = make_config(store=store, base_uri=base_uri)
+    target = open_for(config)
+    loaded, derived = load_into(target, list(paths) or default_load_paths(), derive=True)
+    for graph, count in loaded:
+        click.echo(f"{count:>8}  {graph}")
+    click.echo(f"loaded {sum(count for _, count in loaded)} quads into {len(loaded)} graph(s)")
+    if derived is not None:
+        click.echo(f"assessments loaded: latest assessments, publication positions and statistics set "
+                   f"again ({derived} quads)")
+
+
+def load_into(target: Store, paths: list[Path], *, derive: bool = False) -> tuple[list, int | None]:
+    """Load `paths` in one write; with `derive`, when assessment versions came with them, set what is
+    derived from them again in the same write (the quads written, else None)."""
+    try:
+        plans = plan_paths(paths, target.base_uri)
+    except LoadError as error:
+        raise Failure(f"nothing loaded: {error}") from None
+    return target.write(load_in, plans, derive)
+
+
+@operation
+def load_in(writer: Writer, plans: list[FilePlan], derive: bool) -> tuple[list, int | None]:
+    """`load_into`, as the write operation the store runs."""
+    loaded, derived = load_paths(writer, plans), None
+    assessments = f"{writer.base_uri}graph/inschatting/"
+    if derive and any(isinstance(graph, ox.NamedNode) and graph.value.startswith(assessments)
+                      for graph, _ in loaded):
+        derived = rebuild_into(writer)
+    return loaded, derived
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@base_option
+@setting_option("lang", "--lang", type=click.Choice(["nl", "en"]))
+def validate(paths: tuple[Path, ...], base_uri: str | None, lang: str | None) -> None:
+    """Validate RDF files against the shapes: exit 0 conforms, 1 violations, 2 unreadable."""
+    config = make_config(base_uri=base_uri, lang=lang)
+    try:
+        report = validation.validate_paths(list(paths), config.base_uri)
+    except validation.UnreadableInput as error:
+        raise Failure(str(error)) from None
+    click.echo(validation.format_report(report, config.lang))
+    if not report.conforms:
+        sys.exit(EXIT_FAILED)
+
+
+@click.command()
+@click.option("--format", "output_format", default="nquads", type=click.Choice(["nquads", "trig"]),
+              help="N-Quads (default) or TriG; both keep every named graph.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@store_option
+@base_option
+def dump(output_format: str, output: Path | None, store: str | None, base_uri: str | None) -> None:
+    """Write the whole store, every named graph included, losslessly."""
+    config = make_config(store=store, base_uri=base_uri)
+    rdf_format = ox.RdfFormat.N_QUADS if output_format == "nquads" else ox.RdfFormat.TRIG
+    target = open_for(config, read_only=True)
+    if output is None:
+        target.dump(sys.stdout.buffer, rdf_format)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as handle:
+            target.dump(handle, rdf_format)
+
+
+@click.command()
+@store_option
+@base_option
+def statistics(store: str | None, base_uri: str | None) -> None:
+    """Set each organisation's latest assessment and add the published statistics up again.
+
+    Publishing keeps them up to date; run this after loading assessments with `odmld load`, or on a
+    store written before odmld kept them.
+    """
+    config = make_config(store=store, base_uri=base_uri)
+    written = rebuild_statistics(open_for(config))
+    click.echo(f"statistics: {written} quads in <{config.base_uri}graph/laatste/...> and "
+               f"<{config.base_uri}graph/statistiek>")
+
+
+@click.command()
+@click.option("--to", "new_base", required=True, metavar="URI", help="The base URI to move the store to.")
+@store_option
+@base_option
+def rebase(new_base: str, store: str | None, base_uri: str | None) -> None:
+    """Move the store to another base URI: every IRI and graph name under the old base (--base-uri, the
+    one the store was loaded with) is rewritten, in one write."""
+    from .rebase import rebase_store
+
+    config = make_config(store=store, base_uri=base_uri)
+    target = make_config(store=store, base_uri=new_base).base_uri
+    moved = rebase_store(open_for(config), target)
+    click.echo(f"rebased {moved} quads from {config.base_uri} to {target}")
+
+
+@click.command("import-survey")
+@click.argument("responses", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--org", "organisation", required=True, help="The organisation's id (NIS code, or vgc).")
+@click.option("--date", "date", required=True, help="The date of the survey, YYYY-MM-DD.")
+@setting_option("lang", "--lang", type=click.Choice(["nl", "en"]))
+@store_option
+@base_option
+def import_survey(responses: Path, organisation: str, date: str, lang: str | None, store: str | None,
+                  base_uri: str | None) -> None:
+    """Aggregate individual survey responses and publish them as an assessment with method survey."""
+    from .survey_import import MINIMUM_GROUP
+    from .survey_publish import SurveyRefused, publish_survey
+
+    config = make_config(store=store, base_uri=base_uri, lang=lang)
+    target = open_for(config)
+    require_organisation(target, organisation)
+    try:
+        text = responses.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise Failure(f"{responses}: not UTF-8 text") from None
+    try:
+        done = publish_survey(target, text, organisation, date)
+    except SurveyRefused as refused:
+        if refused.report is not None:
+            raise Failure(validation.format_report(refused.report, config.lang), EXIT_FAILED) from None
+        raise Failure(f"{responses}: {refused}") from None
+    click.echo(f"{done.respondents} responses; statistics {done.dataset.value}")
+    if done.suppressed:
+        click.echo(f"not published per profile (fewer than {MINIMUM_GROUP}): " + ", ".join(done.suppressed))
+    click.echo(f"assessment {done.published.iri.value} (version {done.published.version})")

@@ -1,0 +1,92 @@
+"""`odmld query`: a query from the library, a file or standard input, on the store or an endpoint."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import queries
+from .cli_common import EXIT_FAILED, Failure, base_option, make_config, open_for, store_option
+from .output import render_results
+from .terms import parse_parameter
+
+
+@click.command()
+@click.argument("query")
+@click.option("--format", "output_format", default="table",
+              type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
+              help="Output: a table, SPARQL results as csv/tsv/json/xml, or RDF for CONSTRUCT.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME to VALUE (an <IRI> or a literal); may be repeated.")
+@click.option("--endpoint", metavar="URL", help="Run it on this SPARQL endpoint instead of the store.")
+@store_option
+@base_option
+def query(query: str, output_format: str, params: tuple[str, ...], endpoint: str | None,
+          store: str | None, base_uri: str | None) -> None:
+    """Run a SPARQL query: a name from queries/, a .rq file, or - for standard input."""
+    config = make_config(store=store, base_uri=base_uri)
+    text = read_query(query)
+    if endpoint:
+        base = base_uri and config.base_uri
+        try:
+            bindings = dict(parse_parameter(param, base or endpoint.rsplit("sparql", 1)[0]) for param in params)
+        except ValueError as error:
+            raise Failure(str(error)) from None
+        return remote_query(text, endpoint, base, bindings, output_format)
+    try:
+        bindings = dict(parse_parameter(param, config.base_uri) for param in params)
+    except ValueError as error:
+        raise Failure(str(error)) from None
+    target = open_for(config, read_only=True)
+    try:
+        results = target.query(text, bindings=bindings)
+        click.echo(render_results(results, output_format), nl=False)
+    except SyntaxError as error:
+        raise Failure(f"the query does not parse: {error}") from None
+    except (ValueError, RuntimeError) as error:
+        # pyoxigraph raises RuntimeError for queries it parses but cannot run as asked, e.g. a
+        # parameter that the query does not project (substitution needs it in the projection).
+        raise Failure(str(error)) from None
+
+
+def remote_query(text: str, endpoint: str, base: str | None, bindings: dict, output_format: str) -> None:
+    """A SELECT on a remote endpoint through odmld.client, printed as a table, CSV or JSON."""
+    import csv
+    import json
+
+    from .client import run_text
+    try:
+        rows = run_text(text, endpoint, base_uri=base, **bindings)
+    except Exception as error:  # SPARQLWrapper raises many types: unreachable, refused, bad query
+        raise Failure(f"{endpoint}: {error}", EXIT_FAILED) from None
+    names = list(dict.fromkeys(name for row in rows for name in row))
+    if output_format == "json":
+        click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+    elif output_format in ("csv", "tsv"):
+        writer = csv.writer(sys.stdout, delimiter="," if output_format == "csv" else "\t",
+                            lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([[row.get(name, "") for name in names] for row in rows])
+    else:
+        for row in rows:
+            click.echo("  ".join(f"{name}={row[name]}" for name in names if name in row))
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def read_query(name_or_path: str) -> str:
+    if name_or_path == "-":
+        return sys.stdin.read()
+    path = Path(name_or_path)
+    if path.suffix in {".rq", ".sparql"} or path.is_file():
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise Failure(f"cannot read {path}: {error.strerror}") from None
+    try:
+        return queries.get(name_or_path).text
+    except queries.QueryNotFound as error:
+        raise Failure(str(error)) from None
+
+

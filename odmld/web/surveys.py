@@ -1,0 +1,46 @@
+"""Survey responses over HTTP: POST /api/surveys?date=YYYY-MM-DD with the responses template as CSV and
+the organisation's write token, as `odmld import-survey` does from the command line (same validation,
+same errors: odmld.survey_publish)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..survey_publish import SurveyRefused, publish_survey
+from .api import token_organisation, unauthorized
+from .db import get_store
+from .errors import error_response
+from .i18n import current_language
+
+bp = Blueprint("surveys", __name__)
+
+
+@bp.route("/api/surveys", methods=["POST"])
+def upload() -> Response:
+    organisation_id = token_organisation()
+    if organisation_id is None:
+        return unauthorized()
+    if get_store().read_only:
+        return error_response(405, "Method Not Allowed", "this server was given a read-only store")
+    if request.mimetype != "text/csv":
+        return error_response(415, "Unsupported Media Type", "send the survey responses as text/csv "
+                              "(template: data/examples/survey-responses.csv)")
+    try:
+        text = request.get_data().decode("utf-8")
+    except UnicodeDecodeError:
+        return error_response(400, "Bad Request", "the CSV is not UTF-8 text")
+    try:
+        done = publish_survey(get_store(), text, organisation_id, request.values.get("date", ""))
+    except SurveyRefused as refused:
+        if refused.report is None:
+            return error_response(400, "Bad Request", str(refused))
+        lang = current_language()
+        return error_response(422, "Unprocessable Content", "; ".join(
+            finding.message(lang) for finding in refused.report.violations))
+    published = done.published
+    response = jsonify(assessment=published.iri.value, version=published.version,
+                       dataset=done.dataset.value, respondents=done.respondents,
+                       suppressed=done.suppressed)
+    response.status_code = 201
+    response.headers["Location"] = published.iri.value
+    return response
