@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generate import BASE, prepared_store, size_on_disk  # noqa: E402
 from odmld import queries  # noqa: E402
-from odmld.store import Store  # noqa: E402
+from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
 
 RESEARCH = ["latest-maturity", "ranking", "maturity-trend", "gap-versus-need", "centrumsteden-versus-rest",
             "least-served-principles", "portrait-versus-maturity", "datasets-three-stars", "most-improved",

@@ -50,7 +50,7 @@ from http_rate import hammer, load_tool  # noqa: E402
 from odmld import queries, tokens  # noqa: E402
 from odmld.scoring import integer  # noqa: E402
 from odmld.sparql_text import bind_values  # noqa: E402
-from odmld.store import Store  # noqa: E402
+from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
 
 SAMPLES = {"lang": ox.Literal("nl"), "domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),
            "principle": ox.NamedNode(f"{BASE}id/charterprincipe/2"),

@@ -48,9 +48,7 @@ def new_store(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Callabl
 def model_store_path(new_store: Callable[[], str]) -> str:
     """A store holding data/, ontology/ and shapes/, loaded once per test session and backend."""
     location = new_store()
-    store = model_loaded(location)
-    store.flush()
-    del store
+    model_loaded(location)
     return location
 
 

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.loading import LoadError, graph_name, parse_paths
-from odmld.store import STAGING_PREFIX, Store
+from odmld.store import Store
 
 from backends import open_location
 
@@ -74,17 +74,6 @@ def test_unknown_extensions_and_missing_paths_are_refused(tmp_path):
         parse_paths([write(tmp_path, "notes.txt", "hello")], BASE)
     with pytest.raises(LoadError, match="no such file"):
         parse_paths([tmp_path / "missing.ttl"], BASE)
-
-
-def test_staging_graphs_left_by_a_crash_are_removed_when_the_store_is_next_opened(tmp_path):
-    """Embedded only: a remote store replaces graphs in one request, with no staging graphs."""
-    store = Store(tmp_path / "store", base_uri=BASE)
-    store._store.add(ox.Quad(ox.NamedNode("http://e.org/s"), ox.NamedNode("http://e.org/p"),
-                             ox.Literal("x"), ox.NamedNode(STAGING_PREFIX + "dead:0")))
-    store.flush()
-    del store  # as a crashed process would leave it
-    reopened = Store(tmp_path / "store", base_uri=BASE)
-    assert all(not g.value.startswith(STAGING_PREFIX) for g in reopened.named_graphs())
 
 
 def test_bundled_files_are_named_after_their_folder():

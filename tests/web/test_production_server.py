@@ -1,4 +1,4 @@
-"""The README's production command: granian serving `create_app` read-only, started as a user would."""
+"""The production server as `odmld serve` starts it: granian serving `create_app`, started as a user would."""
 
 import gzip
 import hashlib
@@ -93,7 +93,7 @@ def test_errors_keep_their_shape(production):
     status, _, body = get(base + "sparql?query=" + quote("SELECT * WHERE { ?s ?p }"), "application/json")
     assert status == 400 and json.loads(body)["error"]["status"] == 400
     status, _, body = get(base + "api/assessments", "application/json", method="POST")
-    assert status == 405 and "read-only" in json.loads(body)["error"]["detail"]
+    assert status == 401 and "write token" in json.loads(body)["error"]["detail"]  # workers take writes
 
 
 def test_the_whole_store_dump_is_streamed_with_its_digest(production):

@@ -1,0 +1,57 @@
+"""Four processes publishing 25 assessments each at once, two of them for the same organisation and
+date: every acknowledged write is stored, and version numbers are unique per organisation and date."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from odmld.resources import folder
+
+from backends import BASE_URI, REPO, model_loaded, open_location
+
+PUBLISH = """
+import sys
+from odmld.config import load_config
+from odmld.store import open_store
+from odmld.submission import submit
+store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2]}, environ={}))
+body = open(sys.argv[3], "rb").read()
+for n in range(int(sys.argv[6])):
+    outcome = submit(store, sys.argv[4], "text/csv", body, {"date": sys.argv[5]}, "en")
+    print(outcome.published.iri.value if outcome.published else "refused: " + outcome.detail, flush=True)
+"""
+WRITERS = [("24062", "2024-06-01"), ("24062", "2024-06-01"), ("44021", "2024-06-01"), ("11002", "2023-01-01")]
+EACH = 25
+VERSIONS = f"""SELECT ?assessment ?version WHERE {{
+  ?assessment a <{BASE_URI}ns/odm#Assessment> ; <http://www.w3.org/2002/07/owl#versionInfo> ?version }}"""
+
+
+@pytest.mark.slow
+def test_four_processes_writing_at_once_lose_nothing_and_never_share_a_version_number(new_store, backend):
+    if backend == "remote":
+        pytest.xfail("several processes writing to one SPARQL server are not serialised yet (issue 16)")
+    location = new_store()
+    model_loaded(location)
+    csv_file = str(folder("data") / "examples" / "assessment.csv")
+    writers = [subprocess.Popen([sys.executable, "-c", PUBLISH, location, BASE_URI, csv_file, organisation,
+                                 date, str(EACH)], cwd=REPO, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+               for organisation, date in WRITERS]
+    acknowledged = []
+    for writer in writers:
+        out, err = writer.communicate(timeout=600)
+        assert writer.returncode == 0, err
+        acknowledged += out.split()
+    assert len(acknowledged) == len(WRITERS) * EACH and all(a.startswith(BASE_URI) for a in acknowledged)
+    assert len(set(acknowledged)) == len(acknowledged)  # no two writes were given the same version
+    stored = {row["assessment"].value: int(row["version"].value)
+              for row in open_location(location).select(VERSIONS)}
+    assert set(acknowledged) <= set(stored)
+    per_day = Counter(iri.rsplit("/", 1)[0] for iri in acknowledged)
+    for day, count in per_day.items():
+        numbers = sorted(version for iri, version in stored.items() if iri.startswith(day + "/"))
+        assert numbers == list(range(1, count + 1)), day
