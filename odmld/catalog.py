@@ -30,6 +30,12 @@ CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 VLOPENDATA = ox.NamedNode("https://metadata.vlaanderen.be/id/GDI-Vlaanderen-Trefwoorden/VLOPENDATA")
 PUBLIC = ox.NamedNode("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+AUTHORITY = "http://publications.europa.eu/resource/authority/"
+ADMS_STATUS = "http://www.w3.org/ns/adms#status"
+# DCAT-AP 3.0.1 / 2.x, Catalogue Record "change type" (ADMS change type vocabulary): a withdrawn version's
+# record says Deleted; its distributions the EU distribution status WITHDRAWN.
+CREATED, DELETED = (ox.NamedNode(f"http://purl.org/adms/changetype/{name}") for name in ("Created", "Deleted"))
+PROFILE = ox.NamedNode("https://data.vlaanderen.be/doc/applicatieprofiel/DCAT-AP-VL/erkendestandaard/2022-04-21")
 # suffix -> (media type, EU file type)
 SERIALISATIONS = {"ttl": ("text/turtle", "RDF_TURTLE"), "nt": ("application/n-triples", "RDF_N_TRIPLES"),
                   "rdf": ("application/rdf+xml", "RDF_XML"), "jsonld": ("application/ld+json", "JSON_LD")}
@@ -42,6 +48,7 @@ class Entry:
     identifier: str
     graph_path: str   # under {base}graph/
     licence: ox.NamedNode
+    withdrawn: bool = False
 
 
 def lit(value: str, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
@@ -81,7 +88,7 @@ def assessment_entries(base: str, assessments: list[dict], default: ox.NamedNode
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
         found.append(Entry(ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}"),
                            "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}",
-                           row["licence"] if "licence" in row else default))
+                           row["licence"] if "licence" in row else default, "withdrawn" in row))
     return found
 
 
@@ -107,8 +114,20 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
         generated = lit(row["generated"].value, datatype=XSD + "dateTime")
         organisation = row["organisation"]
         licence = row["licence"] if "licence" in row else default
+        period = ox.NamedNode(f"{dataset.value}/periode")
+        day = lit(date, datatype=XSD + "date")
         triples += [
             t(licence, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")),
+            t(organisation, RDF_TYPE.value, ox.NamedNode(FOAF + "Agent")),
+            t(dataset, DCT + "spatial", ox.NamedNode(AUTHORITY + "country/BEL")),
+            t(dataset, DCAT + "keyword", lit("open data", "nl")),
+            t(dataset, DCAT + "keyword", lit("maturiteit", "nl")),
+            t(dataset, DCAT + "keyword", lit("open data", "en")),
+            t(dataset, DCAT + "keyword", lit("maturity", "en")),
+            t(dataset, DCT + "temporal", period),
+            t(period, RDF_TYPE.value, ox.NamedNode(DCT + "PeriodOfTime")),
+            t(period, DCAT + "startDate", day),
+            t(period, DCAT + "endDate", day),
             t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Dataset")),
             t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Resource")),
             t(dataset, DCT + "title", lit(f"Open data maturiteit {name}, {date} (versie {version})", "nl")),
@@ -134,6 +153,8 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
             t(ox.NamedNode(f"{base}id/catalogus/odmld"), DCAT + "dataset", dataset),
             t(ox.NamedNode(f"{base}id/catalogus/sparql"), DCAT + "servesDataset", dataset),
         ]
+        if "publisher_type" in row:
+            triples.append(t(organisation, DCT + "type", row["publisher_type"]))
     return triples
 
 
@@ -148,6 +169,11 @@ def distribution(base: str, entry: Entry, key: str, url: str, media: str, file_t
         t(node, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
         t(node, DCT + "identifier", lit(f"{entry.identifier}-{key}")),
         t(node, DCT + "title", lit(f"{entry.identifier} ({file_type})", "nl")),
+        t(node, DCT + "description", lit(f"{entry.identifier} als {file_type}: {url}", "nl")),
+        t(node, DCT + "description", lit(f"{entry.identifier} as {file_type}: {url}", "en")),
+        t(node, "http://data.europa.eu/r5r/availability", ox.NamedNode(AUTHORITY + "planned-availability/STABLE")),
+        t(node, ADMS_STATUS, ox.NamedNode(AUTHORITY + "distribution-status/"
+                                          + ("WITHDRAWN" if entry.withdrawn else "COMPLETED"))),
         t(node, DCT + "license", entry.licence),
         t(node, DCAT + "accessURL", download),
         t(node, DCAT + "downloadURL", download),
@@ -203,12 +229,16 @@ def star_triples(base: str, distribution: ox.NamedNode, media: str,
             t(measurement, DQV + "value", lit(str(rating.stars), datatype=XSD + "integer"))]
 
 
-def record_triples(base: str, entry: Entry, modified: ox.Literal) -> list[ox.Triple]:
+def record_triples(base: str, entry: Entry, issued: ox.Literal, modified: ox.Literal) -> list[ox.Triple]:
+    """The dataset's catalogue record: created when it was published, Deleted once withdrawn."""
     record = ox.NamedNode(f"{entry.dataset.value}/record")
     return [t(ox.NamedNode(f"{base}id/catalogus/odmld"), DCAT + "record", record),
             t(record, RDF_TYPE.value, ox.NamedNode(DCAT + "CatalogRecord")),
             t(record, DCT + "identifier", lit(entry.identifier)),
             t(record, FOAF + "primaryTopic", entry.dataset),
+            t(record, DCT + "conformsTo", PROFILE),
+            t(record, ADMS_STATUS, DELETED if entry.withdrawn else CREATED),
+            t(record, DCT + "issued", issued),
             t(record, DCT + "modified", modified)]
 
 
@@ -241,6 +271,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
         chosen_ids.add(whole_dataset)
     modified = {triple.subject: triple.object for triple in static
                 if triple.predicate.value == DCT + "modified"}
+    issued = {triple.subject: triple.object for triple in static if triple.predicate.value == DCT + "issued"}
     triples = [triple for triple in static
                if not (triple.predicate.value in (DCAT + "dataset", DCAT + "servesDataset")
                        and triple.object not in chosen_ids)
@@ -250,19 +281,21 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
     for triple in triples:
         if triple.predicate.value == DCT + "modified":
             modified.setdefault(triple.subject, triple.object)
+        if triple.predicate.value == DCT + "issued":
+            issued.setdefault(triple.subject, triple.object)
     for entry in chosen:
         triples += distribution_triples(base, entry)
         if entry.graph_path.startswith("inschatting/"):
             triples += csv_triples(base, entry)
         triples += dump_triples(base, entry, f"{base}dump/{entry.graph_path}.ttl.gz", "text/turtle",
                                 "RDF_TURTLE", graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
-        triples += record_triples(base, entry, modified[entry.dataset])
+        triples += record_triples(base, entry, issued[entry.dataset], modified[entry.dataset])
     if page in (None, 1):
         whole_entry = Entry(whole_dataset, "odmld-volledig", "", default)
         # no checksum or size: the whole store's dump changes with every write and takes minutes to make
         # for a large store; its download says its SHA-256 in the Digest header
         triples += dump_triples(base, whole_entry, f"{base}dump/odmld.nq.gz", "application/n-quads",
                                 "RDF_N_QUADS", None)
-        triples += record_triples(base, whole_entry, modified[whole_dataset])
+        triples += record_triples(base, whole_entry, issued[whole_dataset], modified[whole_dataset])
     return triples, pages
 

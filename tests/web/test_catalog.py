@@ -11,8 +11,8 @@ from odmld.resources import folder
 
 from backends import model_loaded
 from conftest import BASE, make_app
+from shape_sets import shapes as official_shapes
 
-OFFICIAL = Path(__file__).resolve().parents[3] / "shared" / "standards" / "dcat-ap-vl" / "dcatapvl.jsonld"
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 ODM = rdflib.Namespace(BASE + "ns/odm#")
@@ -43,7 +43,7 @@ def graph_of(client, path: str, fmt: str = "turtle", accept: str = "text/turtle"
 
 def test_the_whole_catalogue_conforms_to_the_official_dcat_ap_vl_shapes(published):
     catalogue = graph_of(published, "/catalog/volledig.rdf", "xml", "application/rdf+xml")
-    shapes = rdflib.Graph().parse(OFFICIAL, format="json-ld")
+    shapes = official_shapes("DCAT-AP VL 2.0 dcatapvl.jsonld")
     conforms, report, text = pyshacl.validate(catalogue, shacl_graph=shapes, inference="none",
                                               allow_warnings=True)
     assert conforms, text
