@@ -293,7 +293,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
     if page in (None, 1):
         whole_entry = Entry(whole_dataset, "odmld-volledig", "", default)
         # no checksum or size: the whole store's dump changes with every write and takes minutes to make
-        # for a large store; its download says its SHA-256 in the Digest header
+        # for a large store; its download says its SHA-256 in the Repr-Digest header
         triples += dump_triples(base, whole_entry, f"{base}dump/odmld.nq.gz", "application/n-quads",
                                 "RDF_N_QUADS", None)
         triples += record_triples(base, whole_entry, issued[whole_dataset], modified[whole_dataset])

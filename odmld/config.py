@@ -153,6 +153,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Key that signs the form's session cookie; unset, a random key per process."),
     Setting("union_default_graph", True, _bool,
             "Queries see the union of all named graphs as their default graph."),
+    Setting("trust_proxy", False, _bool,
+            "A reverse proxy in front sets X-Forwarded-For, -Proto, -Host, -Port and -Prefix, and "
+            "they are taken as the URL a request came to (the service description's sd:endpoint); "
+            "only behind such a proxy, as anyone can send these headers."),
 )
 
 SETTINGS_BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
@@ -184,6 +188,7 @@ class Config:
     licence: str
     secret_key: str | None
     union_default_graph: bool
+    trust_proxy: bool
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config, load_config
 from ..store import Store
@@ -49,6 +50,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     # the innermost middleware: db.init_app puts the whole-response cache in front of it
     app.wsgi_app = SparqlGet(app.wsgi_app, app)  # type: ignore[method-assign]
     db.init_app(app, store)
+    if config.trust_proxy:  # outermost, so every part (the caches' keys too) sees the URL asked
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1,  # type: ignore[method-assign]
+                                x_prefix=1)
     errors.register(app)
 
     from . import api, catalog, compare, feed, form, linkeddata, meta, pages, sparql, surveys

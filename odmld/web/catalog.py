@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 
@@ -19,6 +20,7 @@ from .rdf_response import serialise
 bp = Blueprint("catalog", __name__)
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
+GZIP = "application/gzip"
 
 
 def base_uri() -> str:
@@ -104,8 +106,8 @@ def graph(name: str) -> Response:
 
 @bp.route("/dump/odmld.nq.gz")
 def whole_dump() -> Response:
-    """The whole store, every named graph kept, as gzipped N-Quads (its SHA-256 in the Digest header)."""
-    return dump_response(store_dump(get_store()), "application/n-quads", "odmld.nq.gz")
+    """The whole store, every named graph kept, as gzipped N-Quads (its SHA-256 in Repr-Digest)."""
+    return dump_response(store_dump(get_store()), "odmld.nq.gz")
 
 
 @bp.route("/dump/<path:name>.ttl.gz")
@@ -115,17 +117,18 @@ def graph_dump_file(name: str) -> Response:
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
     if not store.has_graph(graph_name):
         abort(404, description=f"no graph {name}")
-    return dump_response(graph_dump(store, graph_name), "text/turtle", name.replace("/", "-") + ".ttl.gz")
+    return dump_response(graph_dump(store, graph_name), name.replace("/", "-") + ".ttl.gz")
 
 
-def dump_response(dump: Dump, media: str, filename: str) -> Response:
+def dump_response(dump: Dump, filename: str) -> Response:
+    """A .gz file as what it is, application/gzip, without Content-Encoding (which would make a client
+    unpack it); its SHA-256 in Repr-Digest (RFC 9530: base64 in a structured byte sequence)."""
     if dump.path is not None:
-        response = send_file(dump.path, mimetype=media, etag=False, conditional=False)
+        response = send_file(dump.path, mimetype=GZIP, etag=False, conditional=False)
     else:
-        response = Response(dump.data, mimetype=media)
-    response.headers["Content-Encoding"] = "gzip"
+        response = Response(dump.data, mimetype=GZIP)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["Digest"] = f"sha-256={dump.sha256}"
+    response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(dump.sha256)).decode()}:"
     response.set_etag(dump.sha256)
     return response.make_conditional(request)
 

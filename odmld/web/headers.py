@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Response, request
 
 # any web page may read the service (no credentials are involved); no browser guesses another type
-EVERY_RESPONSE = (("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff"))
+EVERY_RESPONSE = (("Access-Control-Allow-Origin", "*"), ("X-Content-Type-Options", "nosniff"),
+                  ("Access-Control-Expose-Headers", "ETag, Link, Content-Location, Last-Modified, Location"))
 
 
 def add_common_headers(response: Response) -> Response:

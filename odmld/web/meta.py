@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 
 import pyoxigraph as ox
@@ -28,21 +29,29 @@ def base() -> str:
 
 
 def service_description(media: str) -> Response:
+    """The Service Description, whose sd:endpoint is the URL this request came to (clients such as
+    Comunica check that it is the one they asked; behind a proxy trusted with ODMLD_TRUST_PROXY, the
+    URL the proxy was asked)."""
     config = current_app.config["ODMLD"]
-    response = Response(service_description_bytes(config.base_uri, config.union_default_graph, media),
-                        mimetype=media)
+    response = Response(service_description_bytes(config.base_uri, config.union_default_graph, media,
+                                                  request.url), mimetype=media)
     response.headers["Vary"] = "Accept"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @lru_cache(maxsize=32)
-def service_description_bytes(base_uri: str, union_default_graph: bool, media: str) -> bytes:
-    """The Service Description depends on the settings only, so each format is made once."""
+def service_description_bytes(base_uri: str, union_default_graph: bool, media: str, asked: str) -> bytes:
+    """The Service Description depends on the settings and the URL asked only, so each is made once."""
     service = ox.NamedNode(base_uri + "sparql")
     dataset = ox.NamedNode(base_uri + ".well-known/void")
+    try:
+        endpoint = ox.NamedNode(asked)
+    except ValueError:  # a Host header that makes no IRI
+        endpoint = service
     triples = [
         triple(service, RDF + "type", ox.NamedNode(SD + "Service")),
-        triple(service, SD + "endpoint", service),
+        triple(service, SD + "endpoint", endpoint),
         triple(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query")),
         triple(service, SD + "defaultDataset", dataset),
     ]
@@ -73,7 +82,8 @@ def void() -> Response:
             "http://www.w3.org/2001/XMLSchema#integer"))),
     ]
     for row in store.select(queries.get("store-summary").text):
-        subset = ox.BlankNode()
+        # a label of the graph's own, so the same store gives the same bytes (and ETag) every time
+        subset = ox.BlankNode("g" + hashlib.sha256(row["graph"].value.encode()).hexdigest()[:32])
         triples += [triple(dataset, VOID + "subset", subset),
                     triple(subset, RDF + "type", ox.NamedNode(VOID + "Dataset")),
                     triple(subset, SD + "name", row["graph"]),

@@ -34,11 +34,28 @@ def jsonld_context(base_uri: str) -> dict:
     }}
 
 
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """The same term for rdflib, a blank node keeping its label: parsing N-Triples would give every
+    blank node a new random label, and the same document new bytes (and ETag) on every request."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return rdflib.Literal(term.value, datatype=None if datatype == XSD_STRING else rdflib.URIRef(datatype))
+
+
 def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
     """Serialise with pyoxigraph; JSON-LD is compacted with rdflib against the published context."""
     if media == ox.RdfFormat.JSON_LD.media_type:
         graph = rdflib.Graph()
-        graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+        for triple in triples:
+            graph.add((rdflib_term(triple.subject), rdflib_term(triple.predicate), rdflib_term(triple.object)))
         context = jsonld_context(base_uri)["@context"]
         compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
         compacted["@context"] = f"{base_uri}{CONTEXT_PATH}"

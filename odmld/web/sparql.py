@@ -7,6 +7,8 @@ usually answered before it gets here, by sparql_get.SparqlGet with this module's
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
@@ -32,14 +34,20 @@ READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """POST, and any GET that sparql_get.SparqlGet passed on."""
-    if request.mimetype == UPDATE or "update" in request.values:
+    values, refusal = protocol_values()
+    if refusal is not None:
+        return refusal
+    try:
+        single_parameters(*((values,) if values is request.args else (values, request.args)))
+    except QueryRefused as refused:
+        return error_response(refused.status, refused.title, refused.detail)
+    if request.mimetype == UPDATE or "update" in values or "update" in request.args:
         return error_response(403, "Forbidden", READ_ONLY)
-    text, refusal = query_text()
+    text, refusal = query_text(values)
     if refusal is not None:
         return refusal
     if text is None:
         return describe_service()
-    values = request.form if request.mimetype == FORM else request.args
     try:
         job, keep = prepare_job(text, request.headers.get("Accept", ""), values)
         media, body = get_pool().run(job, keep=keep)
@@ -55,7 +63,8 @@ def endpoint() -> Response:
 def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bool]:
     """The job that answers `text` for a client that sends `accept`, with the dataset named in
     `values`, and whether its answer may be kept. An update or a SERVICE clause is refused
-    (QueryRefused) before anything runs."""
+    (QueryRefused) before anything runs, and so is a second `query` or `update` in `values`."""
+    single_parameters(values)
     screened = screen(text)
     if screened.is_update:
         raise QueryRefused(403, "Forbidden", READ_ONLY)
@@ -70,6 +79,15 @@ def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bo
     return job, not screened.answers_differ_between_runs
 
 
+def single_parameters(*sources: MultiDict) -> None:
+    """A request gives `query` (or `update`) once: two are refused with 400 (QueryRefused), as the
+    protocol has no meaning for them (W3C protocol tests bad_multiple_queries, bad_multiple_updates)."""
+    for name in ("query", "update"):
+        given = sum(len(source.getlist(name)) for source in sources)
+        if given > 1:
+            raise QueryRefused(400, "Bad Request", f"send one '{name}' parameter, not {given}")
+
+
 def results_media(accept: str) -> str | None:
     """The SPARQL results format to answer in; plain JSON clients get SPARQL JSON."""
     chosen = best_match(accept, RESULT_MEDIA)
@@ -78,13 +96,32 @@ def results_media(accept: str) -> str | None:
     return chosen
 
 
-def query_text() -> tuple[str | None, Response | None]:
-    """The query of a GET, a form POST or a direct POST; a refusal for any other POST."""
-    if request.method == "GET":
-        return request.args.get("query"), None
-    if request.mimetype == FORM:
-        return request.form.get("query"), None
+def protocol_values() -> tuple[MultiDict, Response | None]:
+    """The protocol's parameters: of the query string for a GET or a direct POST, of the body for a form
+    POST, decoded in the charset the Content-Type declares (UTF-8 if none); 415 for a charset Python
+    does not know, 400 for a body that is not in the one declared."""
+    if request.method != "POST" or request.mimetype != FORM:
+        return request.args, None
+    charset = request.mimetype_params.get("charset", "utf-8")
+    try:
+        return MultiDict(parse_qsl(request.get_data().decode("latin-1"), keep_blank_values=True,
+                                   encoding=charset, errors="strict")), None
+    except LookupError:
+        return MultiDict(), error_response(415, "Unsupported Media Type", f"unknown charset {charset!r}")
+    except UnicodeDecodeError:
+        return MultiDict(), error_response(400, "Bad Request", f"the form is not {charset} text")
+
+
+def query_text(values: MultiDict) -> tuple[str | None, Response | None]:
+    """The query of a GET, a form POST or a direct POST; a refusal for any other POST. A direct POST is
+    UTF-8: application/sparql-query allows no other charset (W3C protocol test bad_query_non_utf8)."""
+    if request.method == "GET" or request.mimetype == FORM:
+        return values.get("query"), None
     if request.mimetype == DIRECT:
+        charset = request.mimetype_params.get("charset", "utf-8")
+        if charset.lower().replace("-", "") != "utf8":
+            return None, error_response(415, "Unsupported Media Type",
+                                        f"send {DIRECT} in UTF-8, not {charset}")
         try:
             return request.get_data().decode("utf-8"), None
         except UnicodeDecodeError:
