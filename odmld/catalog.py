@@ -7,55 +7,16 @@ dcat:CatalogRecord per dataset with a stable identifier, which is what the Flemi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
 from . import queries, statistics
-from .dumps import Dump, graph_dump
+from .catalog_distributions import csv_triples, distribution_triples, dump_triples
+from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
+                            PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)
+from .dumps import graph_dump
 from .scoring import integer
-from .stars import rate
 from .store_api import Store
 from .terms import triple as t
-
-DCAT = "http://www.w3.org/ns/dcat#"
-DCT = "http://purl.org/dc/terms/"
-FOAF = "http://xmlns.com/foaf/0.1/"
-MDCAT = "https://data.vlaanderen.be/ns/metadata-dcat#"
-DQV = "http://www.w3.org/ns/dqv#"
-SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
-VLOPENDATA = ox.NamedNode("https://metadata.vlaanderen.be/id/GDI-Vlaanderen-Trefwoorden/VLOPENDATA")
-PUBLIC = ox.NamedNode("http://publications.europa.eu/resource/authority/access-right/PUBLIC")
-FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
-AUTHORITY = "http://publications.europa.eu/resource/authority/"
-ADMS_STATUS = "http://www.w3.org/ns/adms#status"
-# DCAT-AP 3.0.1 / 2.x, Catalogue Record "change type" (ADMS change type vocabulary): a withdrawn version's
-# record says Deleted; its distributions the EU distribution status WITHDRAWN.
-CREATED, DELETED = (ox.NamedNode(f"http://purl.org/adms/changetype/{name}") for name in ("Created", "Deleted"))
-PROFILE = ox.NamedNode("https://data.vlaanderen.be/doc/applicatieprofiel/DCAT-AP-VL/erkendestandaard/2022-04-21")
-# suffix -> (media type, EU file type)
-SERIALISATIONS = {"ttl": ("text/turtle", "RDF_TURTLE"), "nt": ("application/n-triples", "RDF_N_TRIPLES"),
-                  "rdf": ("application/rdf+xml", "RDF_XML"), "jsonld": ("application/ld+json", "JSON_LD")}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One dataset of the catalogue and the named graph its distributions download."""
-    dataset: ox.NamedNode
-    identifier: str
-    graph_path: str   # under {base}graph/
-    licence: ox.NamedNode
-    withdrawn: bool = False
-
-
-def lit(value: str, lang: str | None = None, datatype: str | None = None) -> ox.Literal:
-    if lang:
-        return ox.Literal(value, language=lang)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-
 
 def static_part(store: Store) -> list[ox.Triple]:
     graph = ox.NamedNode(f"{store.base_uri}graph/data/catalog")
@@ -158,75 +119,14 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
     return triples
 
 
-def distribution(base: str, entry: Entry, key: str, url: str, media: str, file_type: str,
-                 linked: bool = True) -> tuple[ox.NamedNode, list[ox.Triple]]:
-    """One dcat:Distribution of `entry` (identifier `{entry}-{key}`) with what DCAT-AP VL asks and its
-    5-star rating."""
-    node = ox.NamedNode(f"{entry.dataset.value}/distributie/{key}")
-    download = ox.NamedNode(url)
-    return node, [
-        t(entry.dataset, DCAT + "distribution", node),
-        t(node, RDF_TYPE.value, ox.NamedNode(DCAT + "Distribution")),
-        t(node, DCT + "identifier", lit(f"{entry.identifier}-{key}")),
-        t(node, DCT + "title", lit(f"{entry.identifier} ({file_type})", "nl")),
-        t(node, DCT + "description", lit(f"{entry.identifier} als {file_type}: {url}", "nl")),
-        t(node, DCT + "description", lit(f"{entry.identifier} as {file_type}: {url}", "en")),
-        t(node, "http://data.europa.eu/r5r/availability", ox.NamedNode(AUTHORITY + "planned-availability/STABLE")),
-        t(node, ADMS_STATUS, ox.NamedNode(AUTHORITY + "distribution-status/"
-                                          + ("WITHDRAWN" if entry.withdrawn else "COMPLETED"))),
-        t(node, DCT + "license", entry.licence),
-        t(node, DCAT + "accessURL", download),
-        t(node, DCAT + "downloadURL", download),
-        t(node, DCAT + "mediaType", ox.NamedNode(f"https://www.iana.org/assignments/media-types/{media}")),
-        t(node, DCT + "format", ox.NamedNode(FILE_TYPE + file_type)),
-    ] + star_triples(base, node, media, entry.licence, linked)
 
 
-def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
-    """One distribution per RDF serialisation: a download of the dataset's named graph."""
-    triples = []
-    for suffix, (media, file_type) in SERIALISATIONS.items():
-        node, described = distribution(base, entry, suffix, f"{base}graph/{entry.graph_path}.{suffix}",
-                                       media, file_type)
-        triples += described + [t(node, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql"))]
-    return triples
 
 
-def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
-                 dump: Dump | None) -> list[ox.Triple]:
-    """A gzipped dump as a distribution, with its SHA-256 checksum and byte size when `dump` is given."""
-    node, triples = distribution(base, entry, "dump", url, media, file_type)
-    triples.append(t(node, DCAT + "compressFormat",
-                     ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip")))
-    if dump is None:
-        return triples
-    checksum = ox.NamedNode(f"{node.value}/checksum")
-    return triples + [
-        t(node, DCAT + "byteSize", lit(str(dump.size), datatype=XSD + "nonNegativeInteger")),
-        t(node, SPDX + "checksum", checksum),
-        t(checksum, RDF_TYPE.value, ox.NamedNode(SPDX + "Checksum")),
-        t(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256")),
-        t(checksum, SPDX + "checksumValue", lit(dump.sha256, datatype=XSD + "hexBinary")),
-    ]
 
 
-def csv_triples(base: str, entry: Entry) -> list[ox.Triple]:
-    """An assessment also as the CSV template a city fills in (domain, maturity, need, evidence)."""
-    return distribution(base, entry, "csv", f"{base}csv/{entry.graph_path}.csv", "text/csv", "CSV",
-                        linked=False)[1]
 
 
-def star_triples(base: str, distribution: ox.NamedNode, media: str,
-                 licence: ox.NamedNode, linked: bool = True) -> list[ox.Triple]:
-    """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
-    (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
-    rating = rate(media, licence.value, links_to_other_data=linked)
-    measurement = ox.NamedNode(f"{distribution.value}/sterren")
-    return [t(distribution, DQV + "hasQualityMeasurement", measurement),
-            t(measurement, RDF_TYPE.value, ox.NamedNode(DQV + "QualityMeasurement")),
-            t(measurement, DQV + "isMeasurementOf", ox.NamedNode(f"{base}id/metriek/vijf-sterren")),
-            t(measurement, DQV + "computedOn", distribution),
-            t(measurement, DQV + "value", lit(str(rating.stars), datatype=XSD + "integer"))]
 
 
 def record_triples(base: str, entry: Entry, issued: ox.Literal, modified: ox.Literal) -> list[ox.Triple]:

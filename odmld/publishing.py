@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import queries, statistics
+from . import feed_events, queries, statistics
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of)
 from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
@@ -92,6 +92,7 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
     files += derived_files(writer, parts, Version(date, version, iri, published_average(triples, iri)), model)
+    files += feed_events.next_event_files(writer, iri, at=now)  # the change feed's publication event
     writer.replace_graphs(file for file in files if file is not None)
     return Published(iri=iri, version=version, previous=previous)
 
@@ -161,6 +162,7 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
                   statistics.updated_file(writer.base_uri, statistics.read_totals(writer),
                                           statistics.contribution(old, kind, model),
                                           statistics.contribution(new, kind, model))]
+    files += feed_events.next_event_files(writer, iri, reason)  # the change feed's withdrawal event
     writer.replace_graphs(file for file in files if file is not None)
 
 
@@ -172,11 +174,12 @@ def rebuild_statistics(store: Store) -> int:
 @operation
 def rebuild_into(writer: Writer) -> int:
     """Set every organisation's latest and first assessment and its publication positions again from its
-    versions, then its latest ranks per domain and the published statistics; returns the quads written.
+    versions, then its latest ranks per domain and the published statistics, and, on a store written
+    before odmld kept them, the change feed's events; returns the quads written.
 
     In two steps of one write: the second reads the latest assessments the first one stored."""
     latest = every_latest_file(writer)
     writer.replace_graphs(latest)
-    rebuilt = statistics.rebuilt_files(writer)
+    rebuilt = statistics.rebuilt_files(writer) + feed_events.history_files(writer)
     writer.replace_graphs(rebuilt)
     return sum(len(file.quads) for file in latest + rebuilt)

@@ -1,12 +1,13 @@
-"""A Linked Data Event Stream of assessment versions, paged by publication time.
+"""/feed: a Linked Data Event Stream (LDES 1.0 over TREE) whose members are events, never rewritten.
 
-Members are ordered by prov:generatedAtTime (then IRI); each page holds ODMLD_PAGE_SIZE members and points
-to the next with a tree:GreaterThanOrEqualToRelation on that time. New versions only ever land on the
-last page, so a harvester that has read page N fetches only page N (again) and the pages after it.
-Full pages never change and are served as cacheable.
-
-Every version carries its place in that order (odm:publicationPosition, kept at every publication) and
-the published statistics count the versions, so a page looks up its own members instead of sorting all.
+Every publication and every withdrawal of an assessment version is a member of its own (odmld/feed_events.py),
+numbered when it is written (odm:eventPosition). Page n holds positions (n-1) x ODMLD_PAGE_SIZE + 1 to
+n x ODMLD_PAGE_SIZE, looked up by those positions. A page is full once the feed has reached its last
+position; from then on nothing on it can change: its members, what they carry (a publication carries the
+version's triples as published, never what was said of it later), and its relations to the next page,
+which are there as soon as it is full (the next page then exists, empty until the next event) and say
+only what is known then: the next page's members come at or after this page's last time and position.
+Full pages are ldes:immutable and served Cache-Control immutable; only the page being filled changes.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
-from .. import queries, statistics
+from .. import feed_events, queries
 from ..scoring import integer
 from ..terms import triple
 from .db import get_store
@@ -26,8 +27,59 @@ bp = Blueprint("feed", __name__)
 
 LDES = "https://w3id.org/ldes#"
 TREE = "https://w3id.org/tree#"
-PROV_GENERATED = "http://www.w3.org/ns/prov#generatedAtTime"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+AT_TIME = "http://www.w3.org/ns/prov#atTime"
+IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
+XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
+
+
+def stream_triples(base: str) -> list[ox.Triple]:
+    """What the event stream is, on every page: how its members are ordered and versioned (LDES 1.0:
+    timestamp and sequence paths, version-of path, create and delete markers). No retention policy: the
+    view keeps every event."""
+    odm, stream = f"{base}ns/odm#", ox.NamedNode(f"{base}id/feed/inschattingen")
+    return [triple(stream, RDF_TYPE, ox.NamedNode(LDES + "EventStream")),
+            triple(stream, LDES + "timestampPath", ox.NamedNode(AT_TIME)),
+            triple(stream, LDES + "sequencePath", ox.NamedNode(odm + "eventPosition")),
+            triple(stream, LDES + "versionOfPath", ox.NamedNode(IS_VERSION_OF)),
+            triple(stream, LDES + "versionCreatePath", ox.NamedNode(RDF_TYPE)),
+            triple(stream, LDES + "versionCreateObject", ox.NamedNode(odm + "Publication")),
+            triple(stream, LDES + "versionDeletePath", ox.NamedNode(RDF_TYPE)),
+            triple(stream, LDES + "versionDeleteObject", ox.NamedNode(odm + "Withdrawal")),
+            triple(stream, TREE + "view", ox.NamedNode(f"{base}feed?page=1"))]
+
+
+def member_triples(base: str, rows: list[dict]) -> list[ox.Triple]:
+    """Each event of the page, and for a publication the version's triples as published."""
+    odm, stream = f"{base}ns/odm#", ox.NamedNode(f"{base}id/feed/inschattingen")
+    triples = []
+    for row in rows:
+        event = row["event"]
+        triples += [triple(stream, TREE + "member", event), triple(event, RDF_TYPE, row["kind"]),
+                    triple(event, odm + "eventPosition", row["position"]),
+                    triple(event, IS_VERSION_OF, row["version"]), triple(event, AT_TIME, row["time"])]
+        if "reason" in row:
+            triples.append(triple(event, odm + "withdrawalReason", row["reason"]))
+    published = [row["version"] for row in rows if row["kind"].value == odm + "Publication"]
+    if published:
+        triples += get_store().query(queries.get("feed-member").text, bindings={"assessment": published})
+    return triples
+
+
+def relation_triples(base: str, index: int, last: dict) -> list[ox.Triple]:
+    """A full page's relations to the next: its members come at or after this page's last event, by
+    time and by position (two relations to one node, which a client reads together)."""
+    node, following = ox.NamedNode(f"{base}feed?page={index}"), ox.NamedNode(f"{base}feed?page={index + 1}")
+    triples = [triple(node, LDES + "immutable", ox.Literal("true", datatype=XSD_BOOLEAN))]
+    for name, path, value in (("tijd", AT_TIME, last["time"]),
+                              ("positie", f"{base}ns/odm#eventPosition", integer(int(last["position"].value) + 1))):
+        relation = ox.NamedNode(f"{base}feed?page={index}#volgende-{name}")
+        triples += [triple(node, TREE + "relation", relation),
+                    triple(relation, RDF_TYPE, ox.NamedNode(TREE + "GreaterThanOrEqualToRelation")),
+                    triple(relation, TREE + "node", following),
+                    triple(relation, TREE + "path", ox.NamedNode(path)),
+                    triple(relation, TREE + "value", value)]
+    return triples
 
 
 @bp.route("/feed")
@@ -39,32 +91,21 @@ def page() -> Response:
     if media is None:
         return not_acceptable()
     store, base = get_store(), current_app.config["ODMLD"].base_uri
-    size = current_app.config["ODMLD"].page_size
-    pages = statistics.page_count(statistics.published_versions(statistics.read_totals(store)), size)
-    index = int(number)
+    size, count = current_app.config["ODMLD"].page_size, feed_events.state(get_store()).count
+    index, pages = int(number), count // size + 1  # the full pages, and the one being filled
     if index > pages:
         abort(404, description=f"the feed has {pages} page(s)")
-    chosen = store.select(queries.get("feed-members").text,
-                          position=[integer(n) for n in range((index - 1) * size + 1, index * size + 1)])
-    stream = ox.NamedNode(f"{base}id/feed/inschattingen")
-    node = ox.NamedNode(f"{base}feed?page={index}")
-    triples = [triple(stream, RDF_TYPE, ox.NamedNode(LDES + "EventStream")),
-               triple(stream, LDES + "timestampPath", ox.NamedNode(PROV_GENERATED)),
-               triple(stream, TREE + "view", ox.NamedNode(f"{base}feed?page=1")),
-               triple(node, RDF_TYPE, ox.NamedNode(TREE + "Node"))]
-    members = [member["assessment"] for member in chosen]
-    triples += [triple(stream, TREE + "member", member) for member in members]
-    if members:
-        triples += store.query(queries.get("feed-member").text, bindings={"assessment": members})
-    if index < pages and chosen:
-        relation = ox.BlankNode()
-        triples += [triple(node, TREE + "relation", relation),
-                    triple(relation, RDF_TYPE, ox.NamedNode(TREE + "GreaterThanOrEqualToRelation")),
-                    triple(relation, TREE + "node", ox.NamedNode(f"{base}feed?page={index + 1}")),
-                    triple(relation, TREE + "path", ox.NamedNode(PROV_GENERATED)),
-                    triple(relation, TREE + "value", chosen[-1]["generated"])]
+    rows = store.select(queries.get("feed-events").text,
+                        position=[integer(n) for n in range((index - 1) * size + 1, index * size + 1)])
+    full = index * size <= count
+    triples = stream_triples(base) + [triple(ox.NamedNode(f"{base}feed?page={index}"), RDF_TYPE,
+                                             ox.NamedNode(TREE + "Node"))] + member_triples(base, rows)
+    if full:
+        triples += relation_triples(base, index, rows[-1])
+    # sorted, so the same triples are the same bytes whatever order the store gives them in
+    triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     response = Response(serialise(triples, media, base), mimetype=media)
     response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = ("public, max-age=86400, immutable" if index < pages
-                                         else "public, max-age=60")
-    return response
+    response.headers["Cache-Control"] = "public, max-age=86400, immutable" if full else "public, max-age=60"
+    response.add_etag()
+    return response.make_conditional(request)

@@ -140,31 +140,33 @@ def test_dumps_are_listed_with_checksum_and_size_and_reload_isomorphic(published
             assert BASE + "graph/inschatting/24062/2024-01-01/v2" in names
 
 
-def test_the_change_feed_gives_every_version_exactly_once(published):
+def test_the_change_feed_gives_every_publication_exactly_once_with_the_version(published):
     ldes = rdflib.Namespace("https://w3id.org/ldes#")
     tree = rdflib.Namespace("https://w3id.org/tree#")
     token = tokens.create(Path(published.application.config["ODMLD"].tokens), "24062")[1]
     body = (folder("data") / "examples" / "assessment.csv").read_bytes()
-    for _ in range(6):  # 3 + 6 versions = 3 pages of 4
+    for _ in range(6):  # 3 + 6 publications = 3 pages of 4, the last one being filled
         assert published.post("/api/assessments?date=2025-01-01", data=body, headers={
             "Content-Type": "text/csv", "Authorization": f"Bearer {token}"}).status_code == 201
-    members, page, pages = [], "/feed?page=1", []
+    versions, page, pages = [], "/feed?page=1", []
     while page:
         response = published.get(page, headers={"Accept": "text/turtle"})
         assert response.status_code == 200
         graph = rdflib.Graph().parse(data=response.data, format="turtle")
         stream = next(graph.subjects(rdflib.RDF.type, ldes.EventStream))
-        members += list(graph.objects(stream, tree.member))
-        for member in graph.objects(stream, tree.member):  # each with its own triples and its parts
-            assert (member, rdflib.URIRef("http://www.w3.org/ns/prov#generatedAtTime"), None) in graph
-            parts = list(graph.objects(member, ODM.domainAssessment))
+        for event in graph.objects(stream, tree.member):  # a publication, with the version's triples and parts
+            assert graph.value(event, rdflib.RDF.type) == ODM.Publication
+            version = graph.value(event, rdflib.DCTERMS.isVersionOf)
+            versions.append(version)
+            assert (version, rdflib.URIRef("http://www.w3.org/ns/prov#generatedAtTime"), None) in graph
+            parts = list(graph.objects(version, ODM.domainAssessment))
             assert len(parts) == 11 and all(len(list(graph.predicate_objects(p))) > 2 for p in parts)
         pages.append(response.headers["Cache-Control"])
         following = [graph.value(r, tree.node) for r in graph.objects(None, tree.relation)]
         page = str(following[0]).replace(BASE, "/") if following else None
     expected = {rdflib.URIRef(BASE + f"id/inschatting/24062/{ref}")
                 for ref in ("2023-01-01/v1", "2024-01-01/v1", "2024-01-01/v2")}
-    assert len(members) == len(set(members)) == 9 and set(members) >= expected
+    assert len(versions) == len(set(versions)) == 9 and set(versions) >= expected
     assert len(pages) == 3
     assert all("immutable" in c for c in pages[:-1]) and "immutable" not in pages[-1]
 
