@@ -140,7 +140,7 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
         raise NotFound(iri.value)
     if any(t.subject == iri and t.predicate.value == odm + "withdrawalReason" for t in triples):
         raise AlreadyWithdrawn(iri.value)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # the events' order
     triples += [
         ox.Triple(iri, ox.NamedNode(odm + "withdrawalReason"), ox.Literal(reason)),
         ox.Triple(iri, ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime"),
@@ -162,7 +162,7 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
                   statistics.updated_file(writer.base_uri, statistics.read_totals(writer),
                                           statistics.contribution(old, kind, model),
                                           statistics.contribution(new, kind, model))]
-    files += feed_events.next_event_files(writer, iri, reason)  # the change feed's withdrawal event
+    files += feed_events.next_event_files(writer, iri, reason, at=now)  # the feed's withdrawal event
     writer.replace_graphs(file for file in files if file is not None)
 
 
