@@ -78,7 +78,7 @@ class Reader(Protocol):
 
 
 class Writer(Reader, Protocol):
-    """Inside `Store.writing()`: reads see what this writer wrote so far."""
+    """What a write operation is given: reads see what it wrote so far."""
 
     def replace_graphs(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]: ...
 
