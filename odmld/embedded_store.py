@@ -10,6 +10,7 @@ undone: the database is put back to the current snapshot.
 from __future__ import annotations
 
 import threading
+import traceback
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping
 
@@ -242,10 +243,13 @@ def write_session(service: WriteService, fn: Callable, args: tuple, base_uri: st
         answer = fn(writer, *args)
         if writer.changed:
             snapshots.publish(service.database)
-    except BaseException:
+    except BaseException as error:
         writer.close()
         if writer.changed:
-            service.database = None  # closed: the restore replaces its files
+            # nothing may keep the database open while its files are replaced: not a result iterator
+            # held by a frame of the failed operation, which the exception's traceback keeps alive
+            traceback.clear_frames(error.__traceback__)
+            service.database = None
             snapshots.restore()
             service.database = service.open_database()
         snapshots.end()

@@ -100,6 +100,7 @@ class WriteService:
         self._lock_fd: int | None = None
         self.database: ox.Store | None = None
         self._one_at_a_time = threading.Lock()
+        self._inside = threading.local()  # set while this thread runs a write
         self._becoming = threading.Lock()
         self._listener: socket.socket | None = None
         self._pending = 0  # writes handed to this process and not yet answered
@@ -126,8 +127,14 @@ class WriteService:
             time.sleep(POLL_SECONDS)
 
     def execute(self, fn: Callable, args: tuple, base_uri: str, union: bool) -> Any:
+        if getattr(self._inside, "write", False):
+            raise StoreError("a write operation cannot start another write (give it the writer instead)")
         with self._one_at_a_time:
-            return self.session(self, fn, args, base_uri, union)
+            self._inside.write = True
+            try:
+                return self.session(self, fn, args, base_uri, union)
+            finally:
+                self._inside.write = False
 
     def _hand_over(self, name: str, args: tuple, base_uri: str, union: bool) -> Any:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -104,3 +104,24 @@ def test_a_read_only_handle_refuses_to_write(tmp_path):
     from odmld.store_api import StoreError
     with pytest.raises(StoreError, match="read-only"):
         EmbeddedStore(tmp_path / "store", base_uri=BASE_URI, read_only=True).replace_graphs([])
+
+
+@operation
+def empty_then_fail(writer, graph: ox.NamedNode) -> None:
+    writer.remove_graphs([graph])
+    held = writer.query("SELECT * WHERE { ?s ?p ?o }")  # a result iterator this frame keeps open
+    next(iter(held), None)
+    raise ValueError("half-way")
+
+
+def test_a_write_that_raises_half_way_is_undone_and_the_next_one_works(tmp_path):
+    from odmld.loading import ParsedFile
+    store = EmbeddedStore(tmp_path / "store", base_uri=BASE_URI)
+    quads = [ox.Quad(ox.NamedNode(f"{BASE_URI}id/x/{n}"), ox.NamedNode("http://e.org/p"), ox.Literal(str(n)), GRAPH)
+             for n in range(10)]
+    store.replace_graphs([ParsedFile(Path("proef"), GRAPH, quads)])
+    with pytest.raises(ValueError, match="half-way"):
+        store.write(empty_then_fail, GRAPH)
+    assert count(store) == 10
+    store.replace_graphs([ParsedFile(Path("proef"), GRAPH, quads[:3])])
+    assert count(store) == 3
