@@ -1,11 +1,15 @@
 """Looking at SPARQL text before anything runs it: is it an update, does it call SERVICE, may its
-answer be given again, what LIMIT does it state, where do bound parameters go (a VALUES block at the
-start of the WHERE group)?
+answer be given again, where do bound parameters go (a VALUES block at the start of the WHERE group)?
 
-pyoxigraph executes SERVICE clauses over HTTP (no switch, no timeout), so a public endpoint must refuse
-them before the query reaches the store. Comments, strings and IRIs are blanked out first, so a
-`SERVICE` inside a literal, an IRI or a comment is not mistaken for the keyword; a false alarm only
-ever refuses a query, it never lets one through.
+The screen reads the text with the SPARQL 1.1 grammar's own terminals (sparql_tokens.py), in every
+reading a parser might take where the text can be read two ways, and in the text as written and with
+its `\\u` / `\\U` code point escapes applied (the grammar applies them before parsing; Oxigraph 0.5
+does not, other servers do). A word counts if any of these readings sees it as code, so a false alarm
+may refuse a query, and a query a parser would read as calling SERVICE is always refused.
+
+The screen is one guard of two: the processes that run public queries cannot open a network
+connection at all (query_sandbox.py). It matters on its own where the text goes to a remote store,
+whose server may run SERVICE itself.
 """
 
 from __future__ import annotations
@@ -17,62 +21,91 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'      # long strings
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'                # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"                # IRIs
-    r"|#[^\n]*",                           # comments
-    re.DOTALL)
-_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)\s*)*", re.IGNORECASE)
-_UPDATE = re.compile(r"(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
-_VARYING = re.compile(r"(?<![\w:?$])(?:NOW|RAND|UUID|STRUUID)\s*\(", re.IGNORECASE)
-# the query's own LIMIT ends its text: a sub-select's sits inside the braces of the WHERE group
-_OUTER_LIMIT = re.compile(r"(?<![\w:?$])LIMIT\s+(\d+)(?:\s+OFFSET\s+\d+)?\s*\Z", re.IGNORECASE)
+from .sparql_tokens import TooIntricate, code_words, tokens
+
+_KEYWORDS = (
+    "BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE GROUP BY HAVING "
+    "ORDER ASC DESC LIMIT OFFSET VALUES LOAD SILENT INTO CLEAR DROP CREATE ADD TO MOVE COPY INSERT DATA "
+    "DELETE WITH USING DEFAULT GRAPH ALL OPTIONAL SERVICE BIND UNDEF MINUS UNION FILTER IN NOT EXISTS "
+    "TRUE FALSE A SEPARATOR").split()
+_GLUED = "(?:" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + ")*"
+# Oxigraph matches a keyword by its letters alone, with no word boundary after it: `SERVICEex:a` is
+# SERVICE then `ex:a`, and `trueSERVICE` is `true` then SERVICE. So a word (or a name's prefix) that
+# begins with the word, perhaps after other keywords, counts as the word.
+_SERVICE = re.compile(_GLUED + "SERVICE")
+_VARYING = re.compile(_GLUED + "(?:NOW|RAND|UUID|STRUUID)")
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
 class Screening:
-    """What a public endpoint must know of a query before it runs, read from one blanking of its text.
+    """What a public endpoint must know of a query before it runs.
 
     - `is_update`: the request, after its prologue, starts with an update operation;
-    - `calls_service`: it has a SERVICE clause (pyoxigraph would open a connection for it);
-    - `answers_differ_between_runs`: it asks for the time or for random values (NOW, RAND, UUID,
+    - `calls_service`: some reading of it has a SERVICE clause (pyoxigraph would open a connection);
+    - `answers_differ_between_runs`: it may ask for the time or for random values (NOW, RAND, UUID,
       STRUUID), so an answer kept from an earlier run would be wrong though the store is unchanged;
-    - `outer_limit`: the LIMIT of the query itself when its text ends with one, else None (a LIMIT of
-      a sub-select, in a comment or in a string does not count).
+    - `too_intricate`: it is read so many ways that screening it would cost too much (refused).
     """
 
     is_update: bool
     calls_service: bool
     answers_differ_between_runs: bool
-    outer_limit: int | None
+    too_intricate: bool = False
 
 
 def screen(text: str) -> Screening:
-    body = blank_noise(text)
-    limit = _OUTER_LIMIT.search(body)
-    return Screening(is_update=bool(_UPDATE.match(body, _PROLOGUE.match(body).end())),
-                     calls_service=bool(_SERVICE.search(body)),
-                     answers_differ_between_runs=bool(_VARYING.search(body)),
-                     outer_limit=int(limit.group(1)) if limit else None)
+    readings = _readings(text)
+    uppers = [reading.upper() for reading in readings]
+    # Cheap first: a word whose letters are nowhere in the text is in no reading of it. Most queries
+    # never spell SERVICE, and are screened without being tokenized at all.
+    spelled = [reading for reading, upper in zip(readings, uppers) if "SERVICE" in upper]
+    varying = [reading for reading, upper in zip(readings, uppers)
+               if "NOW" in upper or "RAND" in upper or "UUID" in upper]
+    try:
+        calls_service = any(_SERVICE.match(word) for reading in spelled for word in code_words(reading))
+        differs = any(_VARYING.match(word) for reading in varying for word in code_words(reading))
+    except TooIntricate:
+        return Screening(is_update=False, calls_service=True, answers_differ_between_runs=True,
+                         too_intricate=True)
+    return Screening(is_update=any(_starts_with_update(reading, upper)
+                                   for reading, upper in zip(readings, uppers)),
+                     calls_service=calls_service, answers_differ_between_runs=differs)
 
 
-_QUERY_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
-_CONSTRUCT_TEMPLATE = re.compile(r"\s*(WHERE\s*)?\{", re.IGNORECASE)
+def _readings(text: str) -> list[str]:
+    """The text as written, then with its code point escapes applied, once and again until none are
+    left (a parser applies them once; `\\u005Cu0053` is one escape away from another)."""
+    readings = [text]
+    while "\\u" in readings[-1] or "\\U" in readings[-1]:
+        applied = _CODEPOINT.sub(_codepoint, readings[-1])
+        if applied == readings[-1] or len(readings) > 8:
+            break
+        readings.append(applied)
+    return readings
+
+
+def _codepoint(match: re.Match) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else match.group()
+
+
+def _starts_with_update(text: str, upper: str) -> bool:
+    if not any(word in upper for word in _UPDATES):
+        return False
+    words = (token for token in tokens(text) if token.kind not in ("pname", "iri"))
+    first = next((token for token in words if token.text.upper() not in ("PREFIX", "BASE")), None)
+    return first is not None and first.text.upper().startswith(_UPDATES)
+
+
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of the query, read past comments, strings and IRIs."""
-    found = _QUERY_FORM.search(blank_noise(text))
-    return found.group(1).upper() if found else None
-
-
-def blank_noise(text: str) -> str:
-    """The query with strings, IRIs and comments blanked out, every offset kept."""
-    return _NOISE.sub(lambda match: " " * len(match.group()), text)
+    return next((token.text.upper() for token in tokens(text)
+                 if token.kind == "word" and token.text.upper() in _FORMS), None)
 
 
 def where_group_start(text: str) -> int:
@@ -81,34 +114,27 @@ def where_group_start(text: str) -> int:
     Raises ValueError for text that is not a query, and for the short `CONSTRUCT WHERE { }` form,
     whose group is also its template.
     """
-    body = blank_noise(text)
-    form = _QUERY_FORM.search(body)
+    stream = iter(tokens(text))
+    form = next((token for token in stream if token.kind == "word" and token.text.upper() in _FORMS), None)
     if form is None:
         raise ValueError("not a SPARQL query (no SELECT, ASK, CONSTRUCT or DESCRIBE)")
-    position = form.end()
-    if form.group(1).upper() == "CONSTRUCT":
-        template = _CONSTRUCT_TEMPLATE.match(body, position)
-        if template is None:
-            raise ValueError("CONSTRUCT without a template")
-        if template.group(1):
+    if form.text.upper() == "CONSTRUCT":
+        following = next(stream, None)
+        if following is not None and following.text.upper() == "WHERE":
             raise ValueError("the short CONSTRUCT WHERE form cannot take parameters")
-        position = _after_group(body, template.end() - 1)
-    brace = body.find("{", position)
-    if brace < 0:
-        raise ValueError("the query has no WHERE group to bind parameters in")
-    return brace + 1
-
-
-def _after_group(body: str, opening: int) -> int:
-    depth = 0
-    for offset in range(opening, len(body)):
-        if body[offset] == "{":
-            depth += 1
-        elif body[offset] == "}":
-            depth -= 1
+        if following is None or following.text != "{":
+            raise ValueError("CONSTRUCT without a template")
+        depth = 1
+        for token in stream:  # past the template's braces
+            depth += {"{": 1, "}": -1}.get(token.text, 0)
             if depth == 0:
-                return offset + 1
-    raise ValueError("unbalanced braces in the query")
+                break
+        else:
+            raise ValueError("unbalanced braces in the query")
+    brace = next((token for token in stream if token.text == "{"), None)
+    if brace is None:
+        raise ValueError("the query has no WHERE group to bind parameters in")
+    return brace.end
 
 
 def bind_values(text: str, bindings: Mapping[str, Any]) -> str:

@@ -66,6 +66,9 @@ def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bo
     (QueryRefused) before anything runs, and so is a second `query` or `update` in `values`."""
     single_parameters(values)
     screened = screen(text)
+    if screened.too_intricate:
+        raise QueryRefused(400, "Bad Request", "the query is too intricate to screen for SERVICE; "
+                           "simplify it")
     if screened.is_update:
         raise QueryRefused(403, "Forbidden", READ_ONLY)
     if screened.calls_service:
@@ -74,8 +77,7 @@ def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bo
     job = QueryJob(text=text, results_media=results_media(accept),
                    graph_media=best_match(accept, GRAPH_MEDIA),
                    default_graphs=tuple(values.getlist("default-graph-uri")),
-                   named_graphs=tuple(values.getlist("named-graph-uri")),
-                   stated_limit=screened.outer_limit)
+                   named_graphs=tuple(values.getlist("named-graph-uri")))
     return job, not screened.answers_differ_between_runs
 
 

@@ -11,8 +11,6 @@ from urllib.parse import quote
 import pytest
 import rdflib
 
-from odmld.sparql_text import screen
-
 from conftest import make_app
 
 DOMAINS = ("PREFIX odm: <http://odmld.test/ns/odm#> "
@@ -238,13 +236,3 @@ def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(model_stor
         assert len(bindings(after)) == 11
     finally:
         app.extensions["odmld.pool"].close()
-
-
-@pytest.mark.parametrize("text, limit", [
-    ("SELECT * { ?s ?p ?o } LIMIT 5", 5), ("select * { ?s ?p ?o } limit 5 offset 20\n", 5),
-    ("SELECT * { ?s ?p ?o } OFFSET 20 LIMIT 5", 5), ("SELECT * { ?s ?p ?o }", None),
-    ("SELECT * { ?s ?p ?o } LIMIT 5 VALUES ?s { <http://x/> }", None),
-    ("SELECT * { { SELECT * { ?s ?p ?o } LIMIT 5 } }", None), ("SELECT * { ?s ?p ?o } # LIMIT 5", None),
-    ('SELECT * { ?s ?p "} LIMIT 5" }', None)])
-def test_the_stated_limit_is_the_query_s_own(text, limit):
-    assert screen(text).outer_limit == limit
