@@ -85,6 +85,20 @@ def _iri(value: str) -> str:
     return value
 
 
+def _sandbox(value: str) -> str:
+    value = value.strip().lower()
+    if value not in {"required", "off"}:
+        raise ValueError(f"expected required or off, got {value!r}")
+    return value
+
+
+def _niceness(value: str) -> int:
+    number = int(value)
+    if not 0 <= number <= 19:
+        raise ValueError(f"expected a nice value from 0 to 19, got {value!r}")
+    return number
+
+
 def _lang(value: str) -> str:
     if value not in {"nl", "en"}:
         raise ValueError(f"expected nl or en, got {value!r}")
@@ -134,8 +148,23 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds a public SPARQL query may run before it is stopped."),
     Setting("result_limit", 10000, _positive_int,
             "Most rows (or triples) a public SPARQL query may return."),
+    Setting("result_mb", 16, _positive_int,
+            "Most megabytes the answer to a public SPARQL query may have (a single row can be large)."),
     Setting("sparql_workers", 2, _positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
+    Setting("query_memory_mb", 1024, _positive_int,
+            "Most megabytes of data (heap; RLIMIT_DATA) each query process may use, the store's own "
+            "included; a query that needs more is stopped and answered 400, and its process replaced."),
+    Setting("query_sandbox", "required", _sandbox,
+            "`required`: public SPARQL queries run only in processes barred from the network (a "
+            "seccomp filter; Linux with libseccomp2), else they are answered 503; `off`: run them "
+            "without the restriction where it cannot be installed (logged)."),
+    Setting("query_nice", 10, _niceness,
+            "Nice value (0-19) of the query processes, so the processes that serve pages keep their "
+            "share of the CPU while queries run."),
+    Setting("store_open_timeout", 120.0, _positive_float,
+            "Seconds a query process may take to open the store (at start and after a write), not "
+            "counted in ODMLD_QUERY_TIMEOUT; past it the request is answered 503."),
     Setting("cache_mb", 32, _whole_number,
             "Megabytes each server process keeps of finished public SPARQL answers, /doc/ pages and "
             "whole responses to repeated GETs (a third each), to answer the same request again without "
@@ -181,7 +210,12 @@ class Config:
     lang: str
     query_timeout: float
     result_limit: int
+    result_mb: int
     sparql_workers: int
+    query_memory_mb: int
+    query_sandbox: str
+    query_nice: int
+    store_open_timeout: float
     cache_mb: int
     page_size: int
     whole_catalogue_limit: int

@@ -20,17 +20,20 @@ def init_app(app: Flask, store: Store | None) -> None:
         # no caches: others may write to the server, and this process would not know (answer_cache.py)
         app.extensions["odmld.pages"] = None
         app.extensions["odmld.pool"] = ForwardingQueries(
-            app.extensions["odmld.store"], result_limit=config.result_limit, timeout=config.query_timeout)
+            app.extensions["odmld.store"], result_limit=config.result_limit, timeout=config.query_timeout,
+            result_bytes=config.result_mb * 1_000_000)
         return
     share = config.cache_mb * 1_000_000 // 3  # pages, query answers and whole responses
     app.extensions["odmld.pages"] = AnswerCache(share) if share else None
     store = app.extensions["odmld.store"]
     pool = QueryPool(
         WorkerSettings(store_path=config.store, base_uri=config.base_uri,
-                       result_limit=config.result_limit,
-                       union_default_graph=config.union_default_graph),
+                       result_limit=config.result_limit, result_bytes=config.result_mb * 1_000_000,
+                       union_default_graph=config.union_default_graph,
+                       memory_mb=config.query_memory_mb, niceness=config.query_nice,
+                       sandbox_required=config.query_sandbox == "required"),
         size=config.sparql_workers, timeout=config.query_timeout, generation=lambda: store.generation,
-        cache=AnswerCache(share) if share else None)
+        cache=AnswerCache(share) if share else None, open_timeout=config.store_open_timeout)
     app.extensions["odmld.pool"] = pool
     if share:
         app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]

@@ -20,9 +20,7 @@ def listener():
 def embedded_store_path(tmp_path_factory) -> str:
     """The bundled model in an embedded store of its own (closed, so others can open it)."""
     path = str(tmp_path_factory.mktemp("security") / "store")
-    store = model_loaded(path)
-    store.flush()
-    del store
+    model_loaded(path)
     return path
 
 

@@ -1,0 +1,176 @@
+"""A public query's answer, written in the asked format within a row limit and a byte limit.
+
+The limits are enforced on the answer as it is written, never read from the query text: pyoxigraph
+serialises from the result iterator straight into a writer that counts the rows of the format it
+writes (and the bytes), and stops the query as soon as either passes its limit. Counting the written
+format costs a few byte scans of what was written anyway; the earlier way, writing TSV to count and
+then parsing it back into the asked format, cost a third again of a small query.
+
+How each format shows a row, exactly (pyoxigraph escapes what would confuse it):
+- TSV: one line a row after the header line (a newline in a literal is written `\\n`);
+- XML: one `<result>` element a row (a `<` in text is written `&lt;`);
+- CSV: one line a row after the header line, counting only line ends outside quoted fields;
+- JSON: one object a row in `bindings`: outside strings, a row opens with `[{` or `,{` (between the
+  bindings of one row a variable name stands between `,` and `{`).
+
+XML 1.0 cannot carry most control characters (U+0001-U+0008, ...) nor U+FFFE / U+FFFF, even as
+references, and pyoxigraph writes them as they are: an XML answer (SPARQL XML results, RDF/XML) that
+holds one is refused, and the client told which formats can carry it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import pyoxigraph as ox
+
+
+class QueryRefused(Exception):
+    """The query cannot be answered as asked; `status` is the HTTP status to answer with."""
+
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.title, self.detail = status, title, detail
+
+
+class _Stop(Exception):
+    """Raised from a writer to stop pyoxigraph's serialiser."""
+
+
+class _CountingWriter:
+    """A write target that keeps what it is given, counts rows as `count` sees them, and stops the
+    serialiser past `row_limit` rows or `byte_limit` bytes."""
+
+    def __init__(self, row_limit: int, byte_limit: int) -> None:
+        self.row_limit, self.byte_limit = row_limit, byte_limit
+        self.data = bytearray()
+        self.rows = 0
+        self.too_many_rows = self.too_large = False
+
+    def write(self, chunk: bytes) -> int:
+        chunk = bytes(chunk)
+        self.data += chunk
+        self.rows += self.count(chunk)
+        if self.rows > self.row_limit:
+            self.too_many_rows = True
+            raise _Stop()
+        if len(self.data) > self.byte_limit:
+            self.too_large = True
+            raise _Stop()
+        return len(chunk)
+
+    def count(self, chunk: bytes) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+class _TsvRows(_CountingWriter):
+    def __init__(self, *limits: int) -> None:
+        super().__init__(*limits)
+        self.rows = -1  # the header line
+
+    def count(self, chunk: bytes) -> int:
+        return chunk.count(b"\n")
+
+
+class _XmlRows(_CountingWriter):
+    _TAG = b"<result>"
+
+    def count(self, chunk: bytes) -> int:
+        tail = bytes(self.data[-len(chunk) - len(self._TAG) + 1:-len(chunk)])  # a tag cut in two
+        return (tail + chunk).count(self._TAG)
+
+
+class _CsvRows(_CountingWriter):
+    def __init__(self, *limits: int) -> None:
+        super().__init__(*limits)
+        self.rows, self.quoted = -1, False
+
+    def count(self, chunk: bytes) -> int:
+        parts = chunk.split(b'"')  # a doubled quote inside a field toggles twice: no change
+        found = sum(part.count(b"\n") for part in parts[1 if self.quoted else 0::2])
+        self.quoted ^= (len(parts) - 1) % 2 == 1
+        return found
+
+
+_JSON_QUOTE = re.compile(rb'(?<!\\)(?:\\\\)*"')  # a quote after an even run of backslashes
+
+
+class _JsonRows(_CountingWriter):
+    def __init__(self, *limits: int) -> None:
+        super().__init__(*limits)
+        self.in_string = False
+        self.backslashes = b""  # a run of backslashes that ended the last chunk (inside a string)
+        self.before = b""       # the last byte outside strings seen
+
+    def count(self, chunk: bytes) -> int:
+        text = self.backslashes + chunk
+        run = len(text) - len(text.rstrip(b"\\"))
+        self.backslashes = text[len(text) - run:] if run else b""
+        parts = _JSON_QUOTE.split(text)
+        outside = b"".join(parts[1 if self.in_string else 0::2])
+        self.in_string ^= (len(parts) - 1) % 2 == 1
+        framed = self.before + outside
+        if outside:
+            self.before = outside[-1:]
+        return framed.count(b"[{") + framed.count(b",{")
+
+
+_ROW_COUNTERS = {ox.QueryResultsFormat.TSV: _TsvRows, ox.QueryResultsFormat.XML: _XmlRows,
+                 ox.QueryResultsFormat.CSV: _CsvRows, ox.QueryResultsFormat.JSON: _JsonRows}
+_NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def write_solutions(solutions: ox.QuerySolutions, results_format: ox.QueryResultsFormat,
+                    row_limit: int, byte_limit: int) -> bytes:
+    """The solutions in `results_format`, from one run of the query, within both limits."""
+    writer = _ROW_COUNTERS[results_format](row_limit, byte_limit)
+    try:
+        solutions.serialize(writer, results_format)
+    except Exception:
+        _refuse_if_past_limits(writer, "rows")
+        raise
+    _refuse_if_past_limits(writer, "rows")
+    if results_format == ox.QueryResultsFormat.XML:
+        _refuse_if_not_xml(writer.data, "JSON, CSV or TSV")
+    return bytes(writer.data)
+
+
+def write_graph(triples: Iterable[ox.Triple], rdf_format: ox.RdfFormat, triple_limit: int,
+                byte_limit: int) -> bytes:
+    """The triples of a CONSTRUCT or DESCRIBE in `rdf_format`, within both limits."""
+    collected = []
+    for triple in triples:
+        collected.append(triple)
+        if len(collected) > triple_limit:
+            raise QueryRefused(400, "Result limit exceeded",
+                                f"the query returns more than {triple_limit} triples")
+    writer = _CountingWriter(triple_limit, byte_limit)
+    try:
+        ox.serialize(collected, writer, rdf_format)
+    except Exception:
+        _refuse_if_past_limits(writer, "triples")
+        raise
+    if rdf_format == ox.RdfFormat.RDF_XML:
+        _refuse_if_not_xml(writer.data, "Turtle, N-Triples or JSON-LD")
+    return bytes(writer.data)
+
+
+def _refuse_if_past_limits(writer: _CountingWriter, what: str) -> None:
+    if writer.too_many_rows:
+        raise QueryRefused(400, "Result limit exceeded", f"the query returns more than "
+                            f"{writer.row_limit} {what}; add a LIMIT or narrow it")
+    if writer.too_large:
+        raise QueryRefused(400, "Result limit exceeded", f"the answer is larger than "
+                            f"{writer.byte_limit // 1_000_000} MB; narrow the query")
+
+
+def _refuse_if_not_xml(data: bytearray, other_formats: str) -> None:
+    found = _NOT_IN_XML.search(data)
+    if found is not None:
+        character = found.group().decode("utf-8")
+        raise QueryRefused(406, "Not Acceptable", f"the answer holds the character "
+                            f"U+{ord(character):04X}, which XML 1.0 cannot carry; ask for {other_formats}")
