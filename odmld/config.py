@@ -64,6 +64,20 @@ def _whole_number(value: str) -> int:
     return number
 
 
+def _at_most_32(value: str) -> int:
+    number = _positive_int(value)
+    if number > 32:
+        raise ValueError(f"expected at most 32, got {value!r}")
+    return number
+
+
+def _queue_places(value: str) -> int:
+    number = _whole_number(value)
+    if number > 32:
+        raise ValueError(f"expected at most 32, got {value!r}")
+    return number
+
+
 def _positive_float(value: str) -> float:
     number = float(value)
     if number <= 0:
@@ -152,6 +166,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Most megabytes the answer to a public SPARQL query may have (a single row can be large)."),
     Setting("sparql_workers", 2, _positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
+    Setting("client_queries", 2, _at_most_32,
+            "Public SPARQL queries one client (address; an IPv6 /64) may have running at once, across "
+            "every server process."),
+    Setting("client_queue", 4, _queue_places,
+            "Queries of one client that may wait for a running place (up to ODMLD_QUERY_TIMEOUT); "
+            "past them a query is answered 503 with Retry-After."),
+    Setting("heavy_query_seconds", 2.0, _positive_float,
+            "CPU seconds of a client's recent queries (decaying by half in about 7 s) past which its "
+            "queries run in the heavy lane: half of each pool's query processes, at nice 19."),
+    Setting("trusted_proxies", 0, _whole_number,
+            "Reverse proxies in front of odmld that append the client's address to X-Forwarded-For; "
+            "0: the client is the connection's address and X-Forwarded-For is ignored."),
     Setting("query_memory_mb", 1024, _positive_int,
             "Most megabytes of data (heap; RLIMIT_DATA) each query process may use, the store's own "
             "included; a query that needs more is stopped and answered 400, and its process replaced."),
@@ -159,7 +185,7 @@ SETTINGS: tuple[Setting, ...] = (
             "`required`: public SPARQL queries run only in processes barred from the network (a "
             "seccomp filter; Linux with libseccomp2), else they are answered 503; `off`: run them "
             "without the restriction where it cannot be installed (logged)."),
-    Setting("query_nice", 10, _niceness,
+    Setting("query_nice", 5, _niceness,
             "Nice value (0-19) of the query processes, so the processes that serve pages keep their "
             "share of the CPU while queries run."),
     Setting("store_open_timeout", 120.0, _positive_float,
@@ -212,6 +238,10 @@ class Config:
     result_limit: int
     result_mb: int
     sparql_workers: int
+    client_queries: int
+    client_queue: int
+    heavy_query_seconds: float
+    trusted_proxies: int
     query_memory_mb: int
     query_sandbox: str
     query_nice: int

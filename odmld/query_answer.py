@@ -29,9 +29,10 @@ import pyoxigraph as ox
 class QueryRefused(Exception):
     """The query cannot be answered as asked; `status` is the HTTP status to answer with."""
 
-    def __init__(self, status: int, title: str, detail: str) -> None:
+    def __init__(self, status: int, title: str, detail: str,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
-        self.status, self.title, self.detail = status, title, detail
+        self.status, self.title, self.detail, self.headers = status, title, detail, headers
 
 
 class _Stop(Exception):

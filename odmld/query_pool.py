@@ -11,27 +11,26 @@ queries are not answered at all (503, logged once) unless the settings allow run
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import multiprocessing as mp
 import pickle
-import queue
 import select
 import signal
 import threading
+import time
 from typing import Any, Callable
-
-import pyoxigraph as ox
 
 from . import query_worker
 from .answer_cache import AnswerCache
+from .fair_share import FairShare
 from .query_answer import QueryRefused
-from .query_worker import QueryJob, WorkerSettings, answer
-from .remote_store import RemoteTimeout, parse_answer
-from .store_api import StoreError
+from .query_worker import QueryJob, WorkerSettings
 
-__all__ = ["ForwardingQueries", "QueryJob", "QueryPool", "QueryRefused", "WorkerSettings"]
+__all__ = ["QueryJob", "QueryPool", "QueryRefused", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
+HEAVY_WAIT = 1.0  # seconds a heavy-lane query may wait for a process of its lane
 
 
 class _Unavailable(Exception):
@@ -41,7 +40,8 @@ class _Unavailable(Exception):
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, context: Any, settings: WorkerSettings, generation: int) -> None:
+    def __init__(self, context: Any, settings: WorkerSettings, generation: int, lane: str) -> None:
+        self.lane = lane
         self.conn, child = context.Pipe()
         self.process = context.Process(target=query_worker.main, args=(child, settings, generation),
                                        daemon=True)
@@ -90,6 +90,43 @@ class _Worker:
         self.conn.close()
 
 
+class _IdleWorkers:
+    """The idle workers of a pool, by lane: a heavy job waits for a heavy-lane worker; a light one
+    takes a light-lane worker, else an idle heavy-lane one."""
+
+    def __init__(self) -> None:
+        self._idle: dict[str, list[_Worker]] = {"light": [], "heavy": []}
+        self._changed = threading.Condition()
+        self.heavy_lane = False  # whether the pool has heavy-lane workers at all
+
+    def take(self, lane: str, timeout: float) -> _Worker | None:
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                order = ("heavy",) if lane == "heavy" and self.heavy_lane else ("light", "heavy")
+                found = next((self._idle[name] for name in order if self._idle[name]), None)
+                if found:
+                    return found.pop()
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not self._changed.wait(remaining):
+                    return None
+
+    def give(self, worker: _Worker) -> None:
+        with self._changed:
+            self._idle[worker.lane].append(worker)
+            self._changed.notify_all()
+
+    def all(self) -> list[_Worker]:
+        with self._changed:
+            return [*self._idle["light"], *self._idle["heavy"]]
+
+    def drain(self) -> list[_Worker]:
+        with self._changed:
+            drained = [*self._idle["light"], *self._idle["heavy"]]
+            self._idle = {"light": [], "heavy": []}
+            return drained
+
+
 class QueryPool:
     """A fixed number of worker processes that answer public SPARQL queries with a time limit.
 
@@ -101,47 +138,69 @@ class QueryPool:
 
     def __init__(self, settings: WorkerSettings, *, size: int, timeout: float,
                  generation: Callable[[], int], cache: AnswerCache | None = None,
-                 open_timeout: float = 120.0) -> None:
+                 open_timeout: float = 120.0, fair_share: FairShare | None = None,
+                 heavy_niceness: int = 19) -> None:
         self.settings, self.size, self.timeout, self.cache = settings, size, timeout, cache
-        self.open_timeout = open_timeout
+        self.open_timeout, self.fair_share, self.heavy_niceness = open_timeout, fair_share, heavy_niceness
         self.generation = generation
         self._context = mp.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._idle = _IdleWorkers()
         self._started = False
         self._lock = threading.Lock()
         self.unavailable: str | None = None  # why no query can be answered here, once known
 
     def _ensure_started(self) -> None:
+        """Start the workers: with a fair share, half of them (at least one, when there are two or
+        more) form the heavy lane, at the lowest CPU priority."""
         with self._lock:
             if not self._started:
-                for _ in range(self.size):
-                    self._idle.put(self._new_worker())
+                heavy = self.size // 2 if self.fair_share is not None else 0
+                self._idle.heavy_lane = heavy > 0
+                for lane in ["light"] * (self.size - heavy) + ["heavy"] * heavy:
+                    self._idle.give(self._new_worker(lane))
                 self._started = True
 
-    def _new_worker(self) -> _Worker:
-        return _Worker(self._context, self.settings, self.generation())
+    def _new_worker(self, lane: str) -> _Worker:
+        settings = self.settings
+        if lane == "heavy":
+            settings = dataclasses.replace(settings, niceness=max(settings.niceness, self.heavy_niceness))
+        return _Worker(self._context, settings, self.generation(), lane)
 
-    def run(self, job: QueryJob, *, keep: bool = True) -> tuple[str, bytes]:
-        """The answer to `job`; with `keep`, one kept from an earlier run at this generation may do."""
+    def run(self, job: QueryJob, *, keep: bool = True, client: str | None = None) -> tuple[str, bytes]:
+        """The answer to `job`; with `keep`, one kept from an earlier run at this generation may do.
+        With a fair share, `client` (fair_share.client_of) is admitted first, and charged after."""
         generation = self.generation()
         if self.cache is not None and keep:
             kept = self.cache.get(generation, job)
             if kept is not None:
                 return kept
-        media, body = self._ask_worker(generation, job)
+        if self.fair_share is None or client is None:
+            media, body = self._ask_worker(generation, job, "light")[:2]
+        else:
+            with self.fair_share.admitted(client) as lane:
+                began = time.monotonic()
+                try:
+                    media, body, cpu = self._ask_worker(generation, job, lane)
+                except QueryRefused:
+                    self.fair_share.record(client, time.monotonic() - began)  # a stop costs its time
+                    raise
+                self.fair_share.record(client, cpu)
         if self.cache is not None and keep:
             self.cache.put(generation, job, (media, body), len(body) + len(job.text))
         return media, body
 
-    def _ask_worker(self, generation: int, job: QueryJob) -> tuple[str, bytes]:
-        """Run `job` on an idle worker; past the time or memory limit the worker is replaced."""
+    def _ask_worker(self, generation: int, job: QueryJob, lane: str) -> tuple[str, bytes, float]:
+        """Run `job` on an idle worker of `lane`; past the time or memory limit the worker is replaced.
+        Returns (media type, body, CPU seconds the query took)."""
         if self.unavailable is not None:
             raise QueryRefused(503, "Service Unavailable", self.unavailable)
         self._ensure_started()
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise QueryRefused(503, "Busy", "every query worker is busy; try again shortly") from None
+        # a request that waits holds a thread of the server, which pages need too: heavy clients
+        # wait briefly for their lane, then are told when to come back
+        worker = self._idle.take(lane, self.timeout if lane == "light" else min(self.timeout, HEAVY_WAIT))
+        if worker is None:
+            raise QueryRefused(503, "Busy", "every query process of this lane is busy; try again "
+                               "shortly", headers={"Retry-After": "5"})
         try:
             if not worker.ready:
                 self._warn_once(worker.wait_ready(self.open_timeout))
@@ -165,14 +224,14 @@ class QueryPool:
             raise QueryRefused(400, "Bad Request", "the query ended its worker; it was not answered") \
                 from None
         finally:
-            self._idle.put(worker)
+            self._idle.give(worker)
         if answer[0] == "ok":
-            return answer[1], answer[2]
+            return answer[1], answer[2], answer[3]
         raise QueryRefused(*answer[1:4])
 
     def _replace(self, worker: _Worker) -> _Worker:
         worker.stop()
-        return self._new_worker()
+        return self._new_worker(worker.lane)
 
     def _note_unavailable(self, reason: str) -> str:
         """Log the reason once; a missing network restriction is for good, so later queries are
@@ -192,39 +251,10 @@ class QueryPool:
                     log.warning("public SPARQL queries run WITHOUT the network restriction, as "
                                 "ODMLD_QUERY_SANDBOX=off allows: %s", warning)
 
-    def close(self) -> None:
-        while not self._idle.empty():
-            self._idle.get_nowait().stop()
-
-
-class ForwardingQueries:
-    """Public SPARQL queries for a remote store: sent to the server, with the time limit as the wait.
-
-    No worker processes: the server runs the query. When odmld stops waiting the server may go on, so
-    give the server its own limit as well (`oxigraph serve --timeout-s`).
-    """
-
-    def __init__(self, store: Any, *, result_limit: int, timeout: float,
-                 result_bytes: int = 16_000_000) -> None:
-        self.store, self.result_limit, self.timeout = store, result_limit, timeout
-        self.result_bytes = result_bytes
-
-    def run(self, job: QueryJob, *, keep: bool = True) -> tuple[str, bytes]:
-        """The server's answer to `job`; nothing is kept here, so `keep` changes nothing."""
-        try:
-            media, body = self.store.fetch(
-                job.text, default_graph=[ox.NamedNode(g) for g in job.default_graphs] or None,
-                named_graphs=[ox.NamedNode(g) for g in job.named_graphs] or None, timeout=self.timeout)
-        except SyntaxError as error:
-            raise QueryRefused(400, "Bad Request", f"the query does not parse (so says the store): {error}") from None
-        except ValueError as error:
-            raise QueryRefused(400, "Bad Request", f"the query cannot be run: {error}") from None
-        except RemoteTimeout:
-            raise QueryRefused(400, "Query timeout", f"the query ran longer than the time limit of "
-                               f"{self.timeout:g} s; narrow it or add a LIMIT") from None
-        except StoreError as error:
-            raise QueryRefused(503, "Store unavailable", str(error)) from None
-        return answer(lambda: parse_answer(media, body), job, self.result_limit, self.result_bytes)
+    def workers(self) -> list[_Worker]:
+        """The idle workers (for tests and measurements)."""
+        return self._idle.all()
 
     def close(self) -> None:
-        """Nothing to close."""
+        for worker in self._idle.drain():
+            worker.stop()

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from ..answer_cache import AnswerCache
-from ..query_pool import ForwardingQueries, QueryPool, WorkerSettings
-from ..config import is_remote
+from ..forwarding import ForwardingQueries
+from ..query_pool import QueryPool, WorkerSettings
+from ..config import beside_store, is_remote
+from ..fair_share import FairShare
 from ..store import Store, open_store
 from ..store_identity import BaseUriMismatch, recorded_base
 from .response_cache import ResponseCache
@@ -16,12 +18,15 @@ def init_app(app: Flask, store: Store | None) -> None:
     config = app.config["ODMLD"]
     app.extensions["odmld.store"] = store if store is not None else open_store(config)
     require_served_base(app.extensions["odmld.store"], config.store)
+    fair_share = FairShare(beside_store(config.store, "run"), per_client=config.client_queries,
+                           queue=config.client_queue, wait=config.query_timeout,
+                           heavy_seconds=config.heavy_query_seconds)
     if is_remote(config.store):
         # no caches: others may write to the server, and this process would not know (answer_cache.py)
         app.extensions["odmld.pages"] = None
         app.extensions["odmld.pool"] = ForwardingQueries(
             app.extensions["odmld.store"], result_limit=config.result_limit, timeout=config.query_timeout,
-            result_bytes=config.result_mb * 1_000_000)
+            result_bytes=config.result_mb * 1_000_000, fair_share=fair_share)
         return
     share = config.cache_mb * 1_000_000 // 3  # pages, query answers and whole responses
     app.extensions["odmld.pages"] = AnswerCache(share) if share else None
@@ -33,7 +38,8 @@ def init_app(app: Flask, store: Store | None) -> None:
                        memory_mb=config.query_memory_mb, niceness=config.query_nice,
                        sandbox_required=config.query_sandbox == "required"),
         size=config.sparql_workers, timeout=config.query_timeout, generation=lambda: store.generation,
-        cache=AnswerCache(share) if share else None, open_timeout=config.store_open_timeout)
+        cache=AnswerCache(share) if share else None, open_timeout=config.store_open_timeout,
+        fair_share=fair_share)
     app.extensions["odmld.pool"] = pool
     if share:
         app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]

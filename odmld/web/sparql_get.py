@@ -16,6 +16,7 @@ from flask import Flask
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request
 
+from ..fair_share import client_of
 from ..query_pool import QueryRefused
 from .errors import error_response
 from .headers import EVERY_RESPONSE
@@ -38,7 +39,9 @@ class SparqlGet:
             return self.app(environ, start_response)
         try:
             job, keep = prepare_job(text, request.headers.get("Accept", ""), request.args)
-            media, body = self.flask_app.extensions["odmld.pool"].run(job, keep=keep)
+            client = client_of(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"),
+                               self.flask_app.config["ODMLD"].trusted_proxies)
+            media, body = self.flask_app.extensions["odmld.pool"].run(job, keep=keep, client=client)
         except QueryRefused as refused:
             return self.refuse(environ, start_response, refused)
         except Exception:  # pragma: no cover - a bug; answered and logged as errors.register does
@@ -57,5 +60,5 @@ class SparqlGet:
         """The refusal in the service's one error shape, made by Flask as every other error is."""
         with self.flask_app.request_context(environ):
             response = self.flask_app.process_response(
-                error_response(refused.status, refused.title, refused.detail))
+                error_response(refused.status, refused.title, refused.detail, refused.headers))
         return response(environ, start_response)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from backends import model_loaded
-from probes import Listener, make_pool
+from .probes import Listener, make_pool
 
 
 @pytest.fixture()

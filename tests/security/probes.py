@@ -65,9 +65,9 @@ def make_app(store_path: str, store=None, **settings):
 
 
 def make_pool(store_path: str, *, size: int = 2, timeout: float = 20.0, generation=lambda: 0,
-              **settings) -> QueryPool:
+              fair_share=None, **settings) -> QueryPool:
     """A query pool on `store_path` with no screen in front: straight to the query processes."""
     worker = {"result_limit": 10_000, "memory_mb": 1024, **settings}
     return QueryPool(WorkerSettings(store_path=str(store_path), base_uri=BASE,
                                     union_default_graph=True, **worker),
-                     size=size, timeout=timeout, generation=generation)
+                     size=size, timeout=timeout, generation=generation, fair_share=fair_share)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.query_pool import QueryJob, QueryRefused
-from probes import make_pool
+from .probes import make_pool
 
 JSON = "application/sparql-results+json"
 # every pair of triples, sorted: the sort holds the whole cartesian product in memory

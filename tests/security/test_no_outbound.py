@@ -12,8 +12,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 
 from odmld.query_pool import QueryJob, QueryRefused
-from probes import closed_port
-from service_texts import bypasses, service_queries
+from .probes import closed_port
+from .service_texts import bypasses, service_queries
 
 PROBE_PORT = 1
 HYPOTHESIS = settings(max_examples=40, deadline=None, derandomize=True,
@@ -59,7 +59,7 @@ def test_the_answer_does_not_tell_whether_a_port_is_open(pool, listener):
 
 def test_every_query_process_runs_under_a_seccomp_filter(pool):
     ask(pool, "ASK {}")
-    workers = list(pool._idle.queue)
+    workers = pool.workers()
     assert workers
     for worker in workers:
         status = Path(f"/proc/{worker.process.pid}/status").read_text()

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from odmld.query_answer import QueryRefused, write_graph, write_solutions
 from odmld.query_pool import QueryJob
-from probes import make_app, make_pool
+from .probes import make_app, make_pool
 
 FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,
            ox.QueryResultsFormat.TSV)

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from odmld.sparql_text import screen
-from probes import make_app
-from service_texts import bypasses, placed_service_queries, service_queries
+from .probes import make_app
+from .service_texts import bypasses, placed_service_queries, service_queries
 
 JSON = "application/sparql-results+json"
 PROBE_PORT = 1  # only for building strategies; each test formats its own listener's port in
