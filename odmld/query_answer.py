@@ -10,8 +10,8 @@ How each format shows a row, exactly (pyoxigraph escapes what would confuse it):
 - TSV: one line a row after the header line (a newline in a literal is written `\\n`);
 - XML: one `<result>` element a row (a `<` in text is written `&lt;`);
 - CSV: one line a row after the header line, counting only line ends outside quoted fields;
-- JSON: one object a row in `bindings`: outside strings, a row opens with `[{` or `,{` (between the
-  bindings of one row a variable name stands between `,` and `{`).
+- JSON: one object a row in `bindings`: a row opens with `[{"` or `,{"` (between the bindings of one
+  row a variable name stands between `,` and `{`), or is `{}` when nothing is bound in it.
 
 XML 1.0 cannot carry most control characters (U+0001-U+0008, ...) nor U+FFFE / U+FFFF, even as
 references, and pyoxigraph writes them as they are: an XML answer (SPARQL XML results, RDF/XML) that
@@ -50,7 +50,6 @@ class _CountingWriter:
         self.too_many_rows = self.too_large = False
 
     def write(self, chunk: bytes) -> int:
-        chunk = bytes(chunk)
         self.data += chunk
         self.rows += self.count(chunk)
         if self.rows > self.row_limit:
@@ -63,6 +62,9 @@ class _CountingWriter:
 
     def count(self, chunk: bytes) -> int:
         return 0
+
+    def finish(self) -> None:
+        """Called once the whole answer is written."""
 
     def flush(self) -> None:
         pass
@@ -97,32 +99,35 @@ class _CsvRows(_CountingWriter):
         return found
 
 
-_JSON_QUOTE = re.compile(rb'(?<!\\)(?:\\\\)*"')  # a quote after an even run of backslashes
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_ROW_STARTS = (b'[{"', b',{"')
+_JSON_NOT_ROW_STARTS = (b'[{"}', b'[{",', b',{"}', b',{",')  # a string that ends in `[{` or `,{`
 
 
 class _JsonRows(_CountingWriter):
-    def __init__(self, *limits: int) -> None:
-        super().__init__(*limits)
-        self.in_string = False
-        self.backslashes = b""  # a run of backslashes that ended the last chunk (inside a string)
-        self.before = b""       # the last byte outside strings seen
+    """A row with a binding opens `[{"` or `,{"` followed by a variable name. Inside a string every
+    `"` follows a backslash, so such a quote is a real one: either a name's opening quote, or the
+    closing quote of a string that ends in `[{` or `,{`, which is followed by `}` or `,` (never by a
+    name) and is taken off. Byte counts only, over each chunk and the last bytes of the one before.
+    A row with nothing bound is `{}`, which a string may hold too: if the answer has one, its rows are
+    counted again at the end with the strings taken out."""
 
     def count(self, chunk: bytes) -> int:
-        text = self.backslashes + chunk
-        run = len(text) - len(text.rstrip(b"\\"))
-        self.backslashes = text[len(text) - run:] if run else b""
-        parts = _JSON_QUOTE.split(text)
-        outside = b"".join(parts[1 if self.in_string else 0::2])
-        self.in_string ^= (len(parts) - 1) % 2 == 1
-        framed = self.before + outside
-        if outside:
-            self.before = outside[-1:]
-        return framed.count(b"[{") + framed.count(b",{")
+        new = len(self.data) - len(chunk)  # where this chunk starts; a mark may begin 3 bytes before
+        starts = sum(self.data.count(mark, max(new - 2, 0)) for mark in _JSON_ROW_STARTS)
+        return starts - sum(self.data.count(mark, max(new - 3, 0)) for mark in _JSON_NOT_ROW_STARTS)
+
+    def finish(self) -> None:
+        if b"{}" in self.data:
+            structure = _JSON_STRING.sub(b"", self.data)
+            self.rows = structure.count(b"[{") + structure.count(b",{")
+            self.too_many_rows = self.rows > self.row_limit
 
 
 _ROW_COUNTERS = {ox.QueryResultsFormat.TSV: _TsvRows, ox.QueryResultsFormat.XML: _XmlRows,
                  ox.QueryResultsFormat.CSV: _CsvRows, ox.QueryResultsFormat.JSON: _JsonRows}
-_NOT_IN_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+_XML_CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # as bytes, only ever themselves
+_XML_NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")  # U+FFFE, U+FFFF
 
 
 def write_solutions(solutions: ox.QuerySolutions, results_format: ox.QueryResultsFormat,
@@ -134,6 +139,7 @@ def write_solutions(solutions: ox.QuerySolutions, results_format: ox.QueryResult
     except Exception:
         _refuse_if_past_limits(writer, "rows")
         raise
+    writer.finish()
     _refuse_if_past_limits(writer, "rows")
     if results_format == ox.QueryResultsFormat.XML:
         _refuse_if_not_xml(writer.data, "JSON, CSV or TSV")
@@ -170,8 +176,14 @@ def _refuse_if_past_limits(writer: _CountingWriter, what: str) -> None:
 
 
 def _refuse_if_not_xml(data: bytearray, other_formats: str) -> None:
-    found = _NOT_IN_XML.search(data)
+    """Refuse XML holding a character XML 1.0 cannot carry (two C-speed passes over the bytes)."""
+    found = None
+    if len(data.translate(None, _XML_CONTROLS)) != len(data):
+        found = min(data.find(bytes([byte])) for byte in _XML_CONTROLS if bytes([byte]) in data)
+        found = data[found:found + 1]
+    else:
+        found = next((bytes(mark) for mark in _XML_NONCHARACTERS if mark in data), None)
     if found is not None:
-        character = found.group().decode("utf-8")
+        character = found.decode("utf-8")
         raise QueryRefused(406, "Not Acceptable", f"the answer holds the character "
-                            f"U+{ord(character):04X}, which XML 1.0 cannot carry; ask for {other_formats}")
+                           f"U+{ord(character):04X}, which XML 1.0 cannot carry; ask for {other_formats}")
