@@ -174,7 +174,10 @@ SETTINGS: tuple[Setting, ...] = (
             "past them a query is answered 503 with Retry-After."),
     Setting("heavy_query_seconds", 2.0, _positive_float,
             "CPU seconds of a client's recent queries (decaying by half in about 7 s) past which its "
-            "queries run in the heavy lane: half of each pool's query processes, at nice 19."),
+            "queries run in the heavy lane (ODMLD_HEAVY_WORKERS)."),
+    Setting("heavy_workers", 1, _whole_number,
+            "Query processes per server process for the heavy lane, beside ODMLD_SPARQL_WORKERS, at "
+            "nice 19; 0: no heavy lane (heavy clients are bounded per client only)."),
     Setting("trusted_proxies", 0, _whole_number,
             "Reverse proxies in front of odmld that append the client's address to X-Forwarded-For; "
             "0: the client is the connection's address and X-Forwarded-For is ignored."),
@@ -241,6 +244,7 @@ class Config:
     client_queries: int
     client_queue: int
     heavy_query_seconds: float
+    heavy_workers: int
     trusted_proxies: int
     query_memory_mb: int
     query_sandbox: str

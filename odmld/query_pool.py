@@ -91,8 +91,8 @@ class _Worker:
 
 
 class _IdleWorkers:
-    """The idle workers of a pool, by lane: a heavy job waits for a heavy-lane worker; a light one
-    takes a light-lane worker, else an idle heavy-lane one."""
+    """The idle workers of a pool, by lane: a job waits for a worker of its own lane (a heavy job for
+    a light-lane one when the pool has no heavy lane)."""
 
     def __init__(self) -> None:
         self._idle: dict[str, list[_Worker]] = {"light": [], "heavy": []}
@@ -103,8 +103,7 @@ class _IdleWorkers:
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                order = ("heavy",) if lane == "heavy" and self.heavy_lane else ("light", "heavy")
-                found = next((self._idle[name] for name in order if self._idle[name]), None)
+                found = self._idle["heavy" if lane == "heavy" and self.heavy_lane else "light"]
                 if found:
                     return found.pop()
                 remaining = deadline - time.monotonic()
@@ -139,9 +138,10 @@ class QueryPool:
     def __init__(self, settings: WorkerSettings, *, size: int, timeout: float,
                  generation: Callable[[], int], cache: AnswerCache | None = None,
                  open_timeout: float = 120.0, fair_share: FairShare | None = None,
-                 heavy_niceness: int = 19) -> None:
+                 heavy_size: int = 1, heavy_niceness: int = 19) -> None:
         self.settings, self.size, self.timeout, self.cache = settings, size, timeout, cache
-        self.open_timeout, self.fair_share, self.heavy_niceness = open_timeout, fair_share, heavy_niceness
+        self.open_timeout, self.fair_share = open_timeout, fair_share
+        self.heavy_size, self.heavy_niceness = heavy_size, heavy_niceness
         self.generation = generation
         self._context = mp.get_context("spawn")
         self._idle = _IdleWorkers()
@@ -150,13 +150,13 @@ class QueryPool:
         self.unavailable: str | None = None  # why no query can be answered here, once known
 
     def _ensure_started(self) -> None:
-        """Start the workers: with a fair share, half of them (at least one, when there are two or
-        more) form the heavy lane, at the lowest CPU priority."""
+        """Start the workers: `size` for the light lane and, with a fair share, `heavy_size` more for
+        the heavy lane, at the lowest CPU priority. Light queries never wait for a heavy client's."""
         with self._lock:
             if not self._started:
-                heavy = self.size // 2 if self.fair_share is not None else 0
+                heavy = self.heavy_size if self.fair_share is not None else 0
                 self._idle.heavy_lane = heavy > 0
-                for lane in ["light"] * (self.size - heavy) + ["heavy"] * heavy:
+                for lane in ["light"] * self.size + ["heavy"] * heavy:
                     self._idle.give(self._new_worker(lane))
                 self._started = True
 

@@ -39,7 +39,7 @@ def init_app(app: Flask, store: Store | None) -> None:
                        sandbox_required=config.query_sandbox == "required"),
         size=config.sparql_workers, timeout=config.query_timeout, generation=lambda: store.generation,
         cache=AnswerCache(share) if share else None, open_timeout=config.store_open_timeout,
-        fair_share=fair_share)
+        fair_share=fair_share, heavy_size=config.heavy_workers)
     app.extensions["odmld.pool"] = pool
     if share:
         app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]
