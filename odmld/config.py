@@ -178,9 +178,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("heavy_workers", 1, _whole_number,
             "Query processes per server process for the heavy lane, beside ODMLD_SPARQL_WORKERS, at "
             "nice 19; 0: no heavy lane (heavy clients are bounded per client only)."),
-    Setting("trusted_proxies", 0, _whole_number,
-            "Reverse proxies in front of odmld that append the client's address to X-Forwarded-For; "
-            "0: the client is the connection's address and X-Forwarded-For is ignored."),
     Setting("query_memory_mb", 1024, _positive_int,
             "Most megabytes of data (heap; RLIMIT_DATA) each query process may use, the store's own "
             "included; a query that needs more is stopped and answered 400, and its process replaced."),
@@ -245,7 +242,6 @@ class Config:
     client_queue: int
     heavy_query_seconds: float
     heavy_workers: int
-    trusted_proxies: int
     query_memory_mb: int
     query_sandbox: str
     query_nice: int

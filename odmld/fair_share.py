@@ -14,9 +14,9 @@ what one client may use is kept in files every process shares, beside the store
   processes that run at the lowest CPU priority, at most half of each pool), so a few clients looping
   heavy queries cannot take every query process or the CPU from the others.
 
-A client is its remote address; an IPv6 address counts by its /64 (one machine has a whole /64), and
-with `trusted_proxies` N the N-th address from the right of X-Forwarded-For (what the nearest trusted
-proxy saw) is the client, as the proxies are trusted to append it.
+A client is its remote address; an IPv6 address counts by its /64 (one machine has a whole /64).
+X-Forwarded-For counts only behind a trusted proxy (ODMLD_TRUST_PROXY): werkzeug's ProxyFix, in front
+of everything, then puts the address the proxy saw in REMOTE_ADDR.
 """
 
 from __future__ import annotations
@@ -41,13 +41,10 @@ DECAY_SECONDS = 10.0
 _RECORD = struct.Struct("dd")  # decayed CPU seconds, when
 
 
-def client_of(remote_addr: str | None, forwarded_for: str | None, trusted_proxies: int) -> str:
-    """The client a request counts for: its address, or what the nearest trusted proxy saw."""
+def client_of(remote_addr: str | None) -> str:
+    """The client a request counts for: its address (behind a trusted proxy, ODMLD_TRUST_PROXY, the
+    one the proxy saw, as ProxyFix puts it in REMOTE_ADDR), an IPv6 address by its /64."""
     address = remote_addr or "unknown"
-    if trusted_proxies and forwarded_for:
-        hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
-        if len(hops) >= trusted_proxies:
-            address = hops[-trusted_proxies]
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from .. import queries
@@ -51,9 +51,7 @@ def endpoint() -> Response:
         return describe_service()
     try:
         job, keep = prepare_job(text, request.headers.get("Accept", ""), values)
-        client = client_of(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                           current_app.config["ODMLD"].trusted_proxies)
-        media, body = get_pool().run(job, keep=keep, client=client)
+        media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
     except QueryRefused as refused:
         return error_response(refused.status, refused.title, refused.detail, refused.headers)
     response = Response(body, mimetype=media)

@@ -39,9 +39,8 @@ class SparqlGet:
             return self.app(environ, start_response)
         try:
             job, keep = prepare_job(text, request.headers.get("Accept", ""), request.args)
-            client = client_of(environ.get("REMOTE_ADDR"), environ.get("HTTP_X_FORWARDED_FOR"),
-                               self.flask_app.config["ODMLD"].trusted_proxies)
-            media, body = self.flask_app.extensions["odmld.pool"].run(job, keep=keep, client=client)
+            media, body = self.flask_app.extensions["odmld.pool"].run(
+                job, keep=keep, client=client_of(environ.get("REMOTE_ADDR")))
         except QueryRefused as refused:
             return self.refuse(environ, start_response, refused)
         except Exception:  # pragma: no cover - a bug; answered and logged as errors.register does

@@ -13,6 +13,7 @@ import time
 
 from odmld.config import load_config
 from odmld.query_pool import QueryPool, WorkerSettings
+from odmld.snapshots import Snapshots
 from odmld.web import create_app
 
 BASE = "http://odmld.test/"
@@ -64,10 +65,12 @@ def make_app(store_path: str, store=None, **settings):
     return create_app(config, store=store)
 
 
-def make_pool(store_path: str, *, size: int = 2, timeout: float = 20.0, generation=lambda: 0,
+def make_pool(store_path: str, *, size: int = 2, timeout: float = 20.0, generation=None,
               fair_share=None, **settings) -> QueryPool:
-    """A query pool on `store_path` with no screen in front: straight to the query processes."""
+    """A query pool on `store_path` with no screen in front: straight to the query processes, which
+    open the store's current snapshot unless `generation` says otherwise."""
     worker = {"result_limit": 10_000, "memory_mb": 1024, **settings}
     return QueryPool(WorkerSettings(store_path=str(store_path), base_uri=BASE,
                                     union_default_graph=True, **worker),
-                     size=size, timeout=timeout, generation=generation, fair_share=fair_share)
+                     size=size, timeout=timeout, fair_share=fair_share,
+                     generation=generation or Snapshots(store_path).generation)

@@ -4,13 +4,15 @@ the opening of the store."""
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
+from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from odmld.query_pool import QueryJob, QueryRefused
+from odmld.snapshots import Snapshots, snapshot_name
 from .probes import make_pool
 
 JSON = "application/sparql-results+json"
@@ -53,34 +55,35 @@ def test_a_query_that_reaches_the_memory_ceiling_is_refused_and_others_go_on(emb
         pool.close()
 
 
-@pytest.fixture()
-def slow_to_open(tmp_path):
-    """A store whose read-only open takes long: many writes still in RocksDB's write-ahead log."""
-    path = tmp_path / "slow"
+def publish_slow_snapshot(store_path: Path, generation: int, count: int) -> None:
+    """Publish, as generation `generation` of the store at `store_path`, a snapshot whose read-only
+    open takes long: `count` more quads, left in RocksDB's write-ahead log (the writer's snapshots
+    have none; a store written some other way may)."""
+    snapshots = Snapshots(store_path)
+    folder = snapshots.folder / snapshot_name(generation)
+    if generation > 1:
+        shutil.copytree(snapshots.folder / snapshot_name(generation - 1), folder)
+    database = ox.Store(str(folder))
+    database.extend(ox.Quad(ox.NamedNode(f"http://e.org/{n}"), ox.NamedNode("http://e.org/p"),
+                            ox.Literal("x" * 200 + str(n)), ox.DefaultGraph())
+                    for n in range((generation - 1) * count, generation * count))
+    del database  # closed without a flush: opening must replay the log
+    Path(f"{folder}.lock").touch()
+    (snapshots.folder / "CURRENT").write_text(snapshot_name(generation))
 
-    def write(count: int, offset: int = 0) -> None:
-        store = ox.Store(str(path))
-        store.extend(ox.Quad(ox.NamedNode(f"http://e.org/{n}"), ox.NamedNode("http://e.org/p"),
-                             ox.Literal("x" * 200 + str(n)), ox.DefaultGraph())
-                     for n in range(offset, offset + count))
-        del store  # closed without a flush: opening must replay the log
 
-    write(80_000)
-    return path, write
-
-
-def test_opening_the_store_does_not_count_against_the_query_time_limit(slow_to_open):
-    path, write = slow_to_open
+def test_opening_the_store_does_not_count_against_the_query_time_limit(tmp_path):
+    store_path = tmp_path / "store"
+    Snapshots(store_path).folder.mkdir(parents=True)
+    publish_slow_snapshot(store_path, 1, 80_000)
     began = time.monotonic()
-    ox.Store.read_only(str(path))
+    Snapshots(store_path).open(1)
     opening = time.monotonic() - began
     timeout = max(0.2, opening / 4)  # far less than an open takes, far more than an ASK does
-    generation = [0]
-    pool = make_pool(path, size=1, timeout=timeout, generation=lambda: generation[0])
+    pool = make_pool(store_path, size=1, timeout=timeout)
     try:
         assert pool.run(job("ASK { ?s ?p ?o }"), keep=False)[1].count(b"true") == 1
-        write(80_000, offset=80_000)
-        generation[0] += 1  # a write: the process opens the store again before the query
+        publish_slow_snapshot(store_path, 2, 80_000)  # a write: the process opens its snapshot first
         assert pool.run(job("ASK { <http://e.org/150000> ?p ?o }"), keep=False)[1].count(b"true") == 1
     finally:
         pool.close()
