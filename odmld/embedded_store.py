@@ -183,8 +183,15 @@ class EmbeddedStore(_Reads):
 
     @property
     def generation(self) -> int:
-        """The published snapshot readers see now; grows with every committed write, in any process."""
-        return self.snapshots.generation()
+        """The published snapshot readers see now; grows with every committed write, in any process.
+
+        A database that has no snapshot yet (written before snapshots existed) is given its first here,
+        so that what is asked of it by generation (the query processes) sees what it holds."""
+        generation = self.snapshots.generation()
+        if generation == 0 and self._has_database():
+            self.snapshot()
+            generation = self.snapshots.generation()
+        return generation
 
     def _database(self) -> ox.Store:
         if self.snapshots.generation() == 0 and not self._has_database():

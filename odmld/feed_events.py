@@ -51,9 +51,16 @@ def event_time(previous: str | None, at: str | None = None) -> str:
     """`at` (default: now, in UTC to the microsecond), but never before the previous event (a clock
     set back, another process's clock)."""
     now = at or datetime.now(timezone.utc).isoformat(timespec="microseconds")
-    if previous is not None and datetime.fromisoformat(previous) > datetime.fromisoformat(now):
+    if previous is not None and moment(previous) > moment(now):
         return previous
     return now
+
+
+def moment(stamp: str) -> datetime:
+    """An xsd:dateTime as an instant; one without a time zone (as a store written by an older odmld,
+    or loaded from a file, may hold) is taken as UTC."""
+    parsed = datetime.fromisoformat(stamp)
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=timezone.utc)
 
 
 def event_files(base: str, position: int, version: ox.NamedNode, time: str,

@@ -125,3 +125,16 @@ def test_a_write_that_raises_half_way_is_undone_and_the_next_one_works(tmp_path)
     assert count(store) == 10
     store.replace_graphs([ParsedFile(Path("proef"), GRAPH, quads[:3])])
     assert count(store) == 3
+
+
+def test_a_database_written_before_snapshots_existed_is_read_whole_by_generation(tmp_path):
+    """The query processes open the snapshot of the generation they are given: a database with none
+    yet (an older odmld's, or the bench's) must get one before its generation is first told."""
+    database = ox.Store(str(tmp_path / "store"))
+    database.add(ox.Quad(ox.NamedNode(f"{BASE_URI}id/x/1"), ox.NamedNode("http://e.org/p"), ox.Literal("1"), GRAPH))
+    del database
+    store = EmbeddedStore(tmp_path / "store", base_uri=BASE_URI)
+    generation = store.generation
+    assert generation == 1
+    answer = store.snapshots.open(generation).store.query(COUNT)
+    assert int(next(iter(answer))["n"].value) == 1

@@ -52,3 +52,12 @@ def test_every_write_appends_one_event_and_a_store_without_them_gets_them_once(n
     assert events(store) == [] and feed_events.state(store).count == 0
     rebuild_statistics(store)
     assert [event[:3] for event in events(store)] == [event[:3] for event in written]
+
+
+def test_an_event_after_one_stamped_without_a_time_zone_is_numbered_and_timed(tmp_path):
+    """A store written by an older odmld (or the bench's generator) holds versions timed without a
+    time zone; the next event's time is still compared with them, as UTC."""
+    from odmld.feed_events import event_time
+    assert event_time("2015-07-01T00:00:00", "2024-01-01T00:00:00.000001+00:00") == \
+        "2024-01-01T00:00:00.000001+00:00"
+    assert event_time("2099-01-01T00:00:00", "2024-01-01T00:00:00+00:00") == "2099-01-01T00:00:00"
