@@ -76,6 +76,8 @@ def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
     for row in scratch.query(queries.get("submission-datasets").text, base_iri=base_uri):
         if not isinstance(row["url"], ox.NamedNode):
             raise SubmissionProblem("a listed dataset's dcat:landingPage must be a URL")
+        if row["licence"] is not None and not isinstance(row["licence"], ox.NamedNode):
+            raise SubmissionProblem("a listed dataset's dcterms:license must be a URL")
         parts.datasets.append(ListedDataset(
             title=row["title"], url=row["url"], media=row["media"].value,
             licence=row["licence"].value if row["licence"] is not None else None,

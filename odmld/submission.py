@@ -70,10 +70,14 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
     organisation = values.get("organisation") or values.get("org") or organisation_id
     method = values.get("method") or "zelfevaluatie"
     licence = (values.get("licence") or values.get("license") or "").strip()
-    if licence and not licence.startswith(("http://", "https://")):
-        return Outcome(422, "Unprocessable Content", f"licence must be the licence's URL, got {licence!r}")
+    try:
+        licence_iri = ox.NamedNode(licence) if licence else None
+    except ValueError:  # the shapes say which IRIs are allowed; this is not an IRI at all
+        return Outcome(422, "Unprocessable Content",
+                       f"de licentie moet de URL van de licentie zijn, niet {licence!r}" if lang == "nl"
+                       else f"licence must be the licence's URL, got {licence!r}")
     return AssessmentParts(
-        licence=ox.NamedNode(licence) if licence else None,
+        licence=licence_iri,
         organisation=organisation_iri(base, organisation if organisation.isalnum() else "-"),
         date=ox.Literal(values.get("date", ""), datatype=XSD_DATE),
         method=ox.NamedNode(f"{base}id/methode/{method if method.isalnum() else '-'}"),
