@@ -14,6 +14,7 @@ from ..config import Config, load_config
 from ..store import Store
 from . import db, errors, headers
 from .i18n import current_language, translator
+from .links import link
 from .sparql_get import SparqlGet
 
 
@@ -63,7 +64,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     @app.context_processor
     def page_helpers() -> dict:
         lang = current_language()
-        return {"lang": lang, "t": translator(lang), "href": pages.local_href}
+        return {"lang": lang, "t": translator(lang), "link": link}
 
     app.after_request(headers.add_common_headers)
 

@@ -90,7 +90,7 @@ def render_resource_page(resource: ox.NamedNode, triples: list[ox.Triple]) -> st
     for predicate, objects in sorted(rows.items()):
         shown = [object_view(o, labels, lang) for o in objects]
         shown = [v for v in shown if v["lang"] in (None, "", lang)] or shown
-        properties.append({"iri": predicate, "href": local_href(predicate),
+        properties.append({"iri": predicate,
                            "label": pick_label(property_labels.get(predicate, []), lang) or predicate,
                            "values": sorted(shown, key=lambda v: v["text"])})
     types = {o.value for o in rows.get(RDF_TYPE, [])}
@@ -102,10 +102,10 @@ def render_resource_page(resource: ox.NamedNode, triples: list[ox.Triple]) -> st
 def object_view(term: ox.Term, labels: dict[str, list[ox.Literal]], lang: str) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         label = pick_label(labels.get(term.value, []), lang)
-        return {"text": label or term.value, "href": local_href(term.value), "lang": None}
+        return {"text": label or term.value, "iri": term.value, "lang": None}
     if isinstance(term, ox.Literal):
-        return {"text": term.value, "href": None, "lang": term.language}
-    return {"text": str(term), "href": None, "lang": None}
+        return {"text": term.value, "iri": None, "lang": term.language}
+    return {"text": str(term), "iri": None, "lang": None}
 
 
 def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
