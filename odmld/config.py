@@ -205,7 +205,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,
             "Licence of the model's datasets, and of an assessment whose city names none."),
     Setting("secret_key", None, str,
-            "Key that signs the form's session cookie; unset, a random key per process."),
+            "Key for the form's CSRF tokens; unset, a key made once into `{store}-secret.key` (mode 600) "
+            "that every process of the deployment reads."),
+    Setting("session_hours", 8.0, _positive_float,
+            "Hours a form session lasts after the write token is given (it ends at once when the token "
+            "is revoked)."),
     Setting("union_default_graph", True, _bool,
             "Queries see the union of all named graphs as their default graph."),
     Setting("trust_proxy", False, _bool,
@@ -251,6 +255,7 @@ class Config:
     whole_catalogue_limit: int
     licence: str
     secret_key: str | None
+    session_hours: float
     union_default_graph: bool
     trust_proxy: bool
     extra: Mapping[str, Any] = field(default_factory=dict)

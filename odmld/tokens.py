@@ -56,8 +56,8 @@ def revoke(path: Path, token_id: str) -> bool:
     return changed == 1
 
 
-def organisation_of(path: Path, presented: str) -> str | None:
-    """The organisation a presented token writes for, or None (unknown, wrong or revoked)."""
+def verify(path: Path, presented: str) -> tuple[str, str] | None:
+    """(token id, organisation) of a presented token, or None (unknown, wrong or revoked)."""
     token_id, _, secret = presented.partition(".")
     if not secret or not path.exists():
         return None
@@ -66,7 +66,24 @@ def organisation_of(path: Path, presented: str) -> str | None:
                                  (token_id,)).fetchone()
     if row is None or not secrets.compare_digest(row[0], _digest(secret)):
         return None
-    return row[1]
+    return token_id, row[1]
+
+
+def organisation_of(path: Path, presented: str) -> str | None:
+    """The organisation a presented token writes for, or None (unknown, wrong or revoked)."""
+    verified = verify(path, presented)
+    return verified[1] if verified else None
+
+
+def active_organisation(path: Path, token_id: str) -> str | None:
+    """The organisation of a token already verified once (a form session keeps its id, never its
+    secret), while the token is not revoked."""
+    if not path.exists():
+        return None
+    with closing(_connect(path)) as connection:
+        row = connection.execute("SELECT organisation FROM tokens WHERE id = ? AND revoked IS NULL",
+                                 (token_id,)).fetchone()
+    return row[0] if row else None
 
 
 def listing(path: Path) -> list[Token]:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timezone
 
 from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config, load_config
@@ -18,21 +16,16 @@ from .links import link
 from .sparql_get import SparqlGet
 
 
-class SignedCookieSessions(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions with the signer made once per key, not on every request.
+class NoCookieSessions(SessionInterface):
+    """Flask's own session is not used: the form keeps its sessions server-side (sessions.py), and
+    nothing else needs one. Flask opens a session on every request; this one costs nothing and can
+    never put anything in a cookie."""
 
-    Flask opens the session on every request, and building the signer was about a tenth of the work
-    of a small /sparql request that never touches the session; it depends only on the keys.
-    """
+    def open_session(self, app: Flask, request: object) -> None:
+        return None
 
-    def __init__(self) -> None:
-        self._signers: dict[tuple, URLSafeTimedSerializer | None] = {}
-
-    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
-        if keys not in self._signers:
-            self._signers[keys] = super().get_signing_serializer(app)
-        return self._signers[keys]
+    def save_session(self, app: Flask, session: object, response: object) -> None:
+        return None
 
 
 def create_app(config: Config | None = None, *, store: Store | None = None) -> Flask:
@@ -43,11 +36,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app.config["ODMLD"] = config
     app.config["ODMLD_LOADED_AT"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    # signs the session cookie that keeps the form's write token; a random key (the default) means
-    # sessions end when the process does
-    app.secret_key = config.secret_key or secrets.token_hex(32)
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
-    app.session_interface = SignedCookieSessions()
+    app.session_interface = NoCookieSessions()
     # the innermost middleware: db.init_app puts the whole-response cache in front of it
     app.wsgi_app = SparqlGet(app.wsgi_app, app)  # type: ignore[method-assign]
     db.init_app(app, store)

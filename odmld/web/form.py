@@ -1,9 +1,10 @@
 """The self-assessment form (the seeds' "online bevragingstool"): HTML only, no JavaScript needed.
 
 It posts to the same code path as the write API (odmld.submission), as the CSV template: one row per
-domain the city filled in. The write token is asked once and kept in the (signed, HttpOnly) session
-cookie. Problems are shown next to the field they concern; on success the browser goes to the new
-assessment's page, which shows its plan.
+domain the city filled in. The write token is asked once per session; the session is kept server-side
+(odmld.web.sessions), and every post carries the session's CSRF token (403 without it). Problems are
+shown next to the field they concern; on success the browser goes to the new assessment's page, which
+shows its plan.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import io
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session
+from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request
 
 from .. import submission, tokens
+from . import sessions
 from .db import get_store
+from .errors import error_response
 from .i18n import current_language, translator
 from .pages import local_href, select
+from .sessions import FormSession
 
 bp = Blueprint("form", __name__)
 
@@ -26,29 +30,36 @@ METHODS = ("zelfevaluatie", "bevraging", "interview")
 
 
 @bp.route("/zelfevaluatie", methods=["GET"])
-def show() -> str:
-    return page(values={}, errors={}, general=[])
+def show() -> Response:
+    session = sessions.current()
+    return page(session, values={}, errors={}, general=[])
 
 
 @bp.route("/zelfevaluatie", methods=["POST"])
-def send() -> Response | str:
-    if get_store().read_only:
-        return page(request.form, {}, [message("read_only")]), 405
+def send() -> Response:
+    session = sessions.current()
     form = request.form
-    presented = (form.get("token") or session.get("token") or "").strip()
-    organisation_id = tokens.organisation_of(tokens_file(), presented) if presented else None
-    if organisation_id is None:
-        session.pop("token", None)
-        return page(form, {}, [message("bad_token")]), 401
-    session["token"] = presented
+    if get_store().read_only:
+        return page(session, form, {}, [message("read_only")], 405)
+    if not sessions.csrf_valid(session, form.get("csrf")):
+        return sessions.remember(error_response(403, "Forbidden", message("bad_csrf")), session)
+    presented = (form.get("token") or "").strip()
+    if presented:
+        verified = tokens.verify(tokens_file(), presented)
+        sessions.end(session)
+        if verified is None:
+            return page(sessions.fresh(), form, {}, [message("bad_token")], 401)
+        session = sessions.sign_in(*verified)
+    if session.organisation is None:
+        return page(session, form, {}, [message("bad_token")], 401)
     rows, order = csv_rows(form)
-    outcome = submission.submit(get_store(), organisation_id, "text/csv", rows.encode("utf-8"),
+    outcome = submission.submit(get_store(), session.organisation, "text/csv", rows.encode("utf-8"),
                                 {"date": form.get("date", ""), "method": form.get("method", "")},
                                 current_language())
     if outcome.published is not None:
-        return redirect(local_href(outcome.published.iri.value), code=303)
+        return sessions.remember(redirect(local_href(outcome.published.iri.value), code=303), session)
     errors, general = place_problems(outcome, order)
-    return page(form, errors, general), outcome.status
+    return page(session, form, errors, general, outcome.status)
 
 
 def csv_rows(form: Any) -> tuple[str, list[str]]:
@@ -84,7 +95,7 @@ def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[
     return errors, general
 
 
-def tokens_file():
+def tokens_file() -> Path:
     return Path(current_app.config["ODMLD"].tokens)
 
 
@@ -92,8 +103,12 @@ def message(key: str) -> str:
     return translator(current_language())(key)
 
 
-def page(values: Any, errors: dict[str, list[str]], general: list[str]) -> str:
-    return render_template("form.html", domains=select("assessment-form"),
+def page(session: FormSession, values: Any, errors: dict[str, list[str]], general: list[str],
+         status: int = 200) -> Response:
+    html = render_template("form.html", domains=select("assessment-form"),
                            maturity=select("maturity-levels"), need=select("need-levels"),
                            methods=METHODS, values=values, errors=errors, general=general,
-                           has_token="token" in session)
+                           has_token=session.organisation is not None, csrf=sessions.csrf_token(session))
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return sessions.remember(response, session)

@@ -36,6 +36,7 @@ MESSAGES = {
         "token": "Schrijfsleutel (eenmaal per sessie)", "date": "Datum", "method": "Methode",
         "publish": "Publiceren", "bad_token": "Deze schrijfsleutel is onbekend, fout of ingetrokken.",
         "read_only": "Deze server heeft een alleen-lezen store gekregen en aanvaardt geen publicaties.",
+        "bad_csrf": "Dit formulier is verlopen of kwam niet van deze site; open het formulier opnieuw en verstuur het nog eens.",
         "evidence": "onderbouwing", "priority_rule": "Prioriteit = kloof tot 'verworven' × (rang van de nood + 1), van 0 tot 9.",
     },
     "en": {
@@ -67,6 +68,7 @@ MESSAGES = {
         "token": "Write token (once per session)", "date": "Date", "method": "Method",
         "publish": "Publish", "bad_token": "This write token is unknown, wrong or revoked.",
         "read_only": "This server was given a read-only store and accepts no publications.",
+        "bad_csrf": "This form has expired or did not come from this site; open the form again and send it once more.",
         "evidence": "evidence", "priority_rule": "Priority = gap to 'acquired' × (need rank + 1), from 0 to 9.",
     },
 }

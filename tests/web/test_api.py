@@ -1,6 +1,7 @@
 """The write API: every answer code, the three formats, versions, atomicity and concurrent writers."""
 
 import io
+import re
 import threading
 from decimal import Decimal
 from pathlib import Path
@@ -243,23 +244,28 @@ def filled_form(**overrides) -> dict:
     return values
 
 
+def csrf_of(page: str) -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+
+
 def test_the_form_end_to_end_submit_see_errors_fix_see_result(writable):
     client = writable["app"].test_client()
     empty = client.get("/zelfevaluatie?lang=nl").data.decode()
     assert empty.count("<fieldset id=\"domein-") == 11 and "<script" not in empty
     assert "leermomenten" not in empty and "De technische en juridische kennis" in empty
 
-    wrong_token = client.post("/zelfevaluatie", data=filled_form(token="nope.nope"))
+    wrong_token = client.post("/zelfevaluatie", data=filled_form(token="nope.nope", csrf=csrf_of(empty)))
     assert wrong_token.status_code == 401 and "schrijfsleutel" in wrong_token.data.decode().lower()
 
-    broken = client.post("/zelfevaluatie", data=filled_form(token=writable["leuven"], **{"need-4": ""}))
+    broken = client.post("/zelfevaluatie", data=filled_form(token=writable["leuven"], **{"need-4": ""},
+                                                           csrf=csrf_of(wrong_token.data.decode())))
     assert broken.status_code == 422
     page = broken.data.decode()
     fieldset = page[page.index('<fieldset id="domein-4"'):page.index('<fieldset id="domein-5"')]
     assert 'class="invalid"' in fieldset and "nood is 0-2" in fieldset
     assert 'value="2018-08-08"' in page  # what the city typed is kept
 
-    fixed = client.post("/zelfevaluatie", data=filled_form())  # the token is remembered
+    fixed = client.post("/zelfevaluatie", data=filled_form(csrf=csrf_of(page)))  # the token is remembered
     assert fixed.status_code == 303
     result = client.get(fixed.headers["Location"], headers={"Accept": "text/html"},
                         follow_redirects=True).data.decode()
