@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config, load_config
 from ..store import Store
-from . import db, errors, headers
+from . import body_limit, db, errors, headers
 from .i18n import current_language, translator
 from .links import link
 from .sparql_get import SparqlGet
@@ -35,11 +35,13 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     config = config or load_config()
     app.config["ODMLD"] = config
     app.config["ODMLD_LOADED_AT"] = datetime.now(timezone.utc).replace(microsecond=0)
-    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    app.config["MAX_CONTENT_LENGTH"] = body_limit.LIMIT
     app.session_interface = NoCookieSessions()
     # the innermost middleware: db.init_app puts the whole-response cache in front of it
     app.wsgi_app = SparqlGet(app.wsgi_app, app)  # type: ignore[method-assign]
     db.init_app(app, store)
+    # no body over the limit reaches anything else, chunked or not
+    app.wsgi_app = body_limit.BodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]
     if config.trust_proxy:  # outermost, so every part (the caches' keys too) sees the URL asked
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1,  # type: ignore[method-assign]
                                 x_prefix=1)
