@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from . import queries
 from .store_api import Store
+from .user_text import whole_number
 
 COLUMNS = ("domain", "maturity", "need", "evidence")
 DOMAINS = range(1, 12)
@@ -64,13 +65,13 @@ def level_lookup(store: Store) -> dict[str, dict[str, ox.NamedNode]]:
 
 def parse_csv(text: str, lookup: dict[str, dict[str, ox.NamedNode]]) -> ParsedCsv:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    if header[:3] != list(COLUMNS[:3]):
-        raise CsvUnreadable(f"the first line must be the header {','.join(COLUMNS)}; "
-                            f"got {','.join(header) or 'nothing'}")
-    reader.fieldnames = header
     parsed = ParsedCsv()
-    try:
+    try:  # the header is read (and can be malformed, a bare carriage return) on first use
+        header = [name.strip().lower() for name in (reader.fieldnames or [])]
+        if header[:3] != list(COLUMNS[:3]):
+            raise CsvUnreadable(f"the first line must be the header {','.join(COLUMNS)}; "
+                                f"got {','.join(header) or 'nothing'}")
+        reader.fieldnames = header
         for number, row in enumerate(reader, start=2):
             read_row(number, row, lookup, parsed)
     except csv.Error as error:
@@ -102,7 +103,7 @@ def read_row(number: int, row: dict[str, str | None], lookup: dict[str, dict[str
         return  # an empty line in a spreadsheet export
     problems = len(parsed.problems)
     domain = cells["domain"]
-    if not (domain.isdigit() and int(domain) in DOMAINS):
+    if whole_number(domain) not in DOMAINS:
         parsed.problems.append(RowProblem(number, "domain", domain,
                                           "het domein is een nummer van 1 tot 11",
                                           "the domain is a number from 1 to 11"))

@@ -17,6 +17,7 @@ from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, pa
 from .loading import syntax_message
 from .publishing import Published, organisation_iri, publish, to_rdflib, validate_parts
 from .store_api import Store
+from .user_text import identifier
 from .validation import Report, validate_graph
 
 RDF_INPUTS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}
@@ -78,9 +79,9 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
                        else f"licence must be the licence's URL, got {licence!r}")
     return AssessmentParts(
         licence=licence_iri,
-        organisation=organisation_iri(base, organisation if organisation.isalnum() else "-"),
+        organisation=organisation_iri(base, identifier(organisation) or "-"),
         date=ox.Literal(values.get("date", ""), datatype=XSD_DATE),
-        method=ox.NamedNode(f"{base}id/methode/{method if method.isalnum() else '-'}"),
+        method=ox.NamedNode(f"{base}id/methode/{identifier(method) or '-'}"),
         domains=[DomainPart(ox.NamedNode(f"{base}id/maturiteitsdomein/{s.domain}"), s.maturity, s.need,
                             ox.Literal(s.evidence, language="nl") if s.evidence else None)
                  for s in parsed.scores])

@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config, load_config
 from ..store import Store
-from . import body_limit, db, errors, headers
+from . import body_limit, converters, db, errors, headers
 from .i18n import current_language, translator
 from .links import link
 from .sparql_get import SparqlGet
@@ -46,6 +46,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1,  # type: ignore[method-assign]
                                 x_prefix=1)
     errors.register(app)
+    app.url_map.converters.update(converters.CONVERTERS)  # before any route is added
 
     from . import api, catalog, compare, feed, form, linkeddata, meta, pages, sparql, surveys
     for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp, feed.bp,

@@ -80,7 +80,7 @@ def outcome_response(outcome: submission.Outcome) -> Response:
     return response
 
 
-@bp.route("/api/assessments/<path:ref>", methods=["DELETE"])
+@bp.route("/api/assessments/<iri_path:ref>", methods=["DELETE"])
 def withdraw_version(ref: str) -> Response:
     """Withdraw one version (`{organisation}/{date}/v{n}`); it stays as a tombstone with the reason."""
     organisation_id = token_organisation()
@@ -91,11 +91,11 @@ def withdraw_version(ref: str) -> Response:
     reason = (request.values.get("reason") or "").strip()
     if not reason:
         return error_response(400, "Bad Request", "say why with a 'reason' parameter")
+    iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")  # iri_path: valid
     try:
-        iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")
         withdraw(get_store(), iri, reason[:2000])
     except AlreadyWithdrawn:
         return error_response(409, "Conflict", f"{ref} is already withdrawn")
-    except (NotFound, ValueError):
+    except NotFound:
         return error_response(404, "Not Found", f"no assessment version {ref}")
     return jsonify(withdrawn=iri.value, reason=reason[:2000])

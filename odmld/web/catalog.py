@@ -15,6 +15,7 @@ from ..dumps import Dump, graph_dump, store_dump
 from .db import get_store
 from .formats import HTML, negotiate, split_suffix
 from .linkeddata import not_acceptable
+from .params import requested_page
 from .rdf_response import serialise
 
 bp = Blueprint("catalog", __name__)
@@ -28,22 +29,20 @@ def base_uri() -> str:
 
 
 @bp.route("/catalog")
-@bp.route("/catalog.<suffix>")
+@bp.route("/catalog.<any(ttl, jsonld, rdf, nt, html):suffix>")
 def paged(suffix: str | None = None) -> Response:
     """One page of the catalogue, with a hydra:PartialCollectionView to walk the others."""
-    page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
-        abort(400, description="page is a whole number from 1")
+    page = requested_page()
     config = current_app.config["ODMLD"]
-    triples, pages = catalogue(get_store(), int(page), config.page_size, config.licence)
-    if int(page) > pages:
+    triples, pages = catalogue(get_store(), page, config.page_size, config.licence)
+    if page > pages:
         abort(404, description=f"the catalogue has {pages} page(s)")
-    triples += hydra_view(int(page), pages, suffix)
-    return respond(triples, suffix, "catalog.paged", page=page)
+    triples += hydra_view(page, pages, suffix)
+    return respond(triples, suffix, "catalog.paged", page=str(page))
 
 
 @bp.route("/catalog/volledig")
-@bp.route("/catalog/volledig.<suffix>")
+@bp.route("/catalog/volledig.<any(ttl, jsonld, rdf, nt, html):suffix>")
 def whole(suffix: str | None = None) -> Response:
     """The whole catalogue in one document, for harvesters that do not follow paging, up to a limit:
     the first request after a write makes every graph's dump for its checksum."""
@@ -73,8 +72,6 @@ def hydra_view(page: int, pages: int, suffix: str | None) -> list[ox.Triple]:
 
 def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str, **values: str) -> Response:
     media = (split_suffix(f"x.{suffix}")[1] if suffix else None) or negotiate(request)
-    if suffix and split_suffix(f"x.{suffix}")[1] is None:
-        abort(404, description=f"no catalogue format .{suffix}")
     if media is None:
         return not_acceptable()
     if media == HTML:
@@ -86,7 +83,7 @@ def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str, **value
     return Response(serialise(triples, media, base_uri()), mimetype=media)
 
 
-@bp.route("/graph/<path:name>")
+@bp.route("/graph/<iri_path:name>")
 def graph(name: str) -> Response:
     """A named graph to download, in the format its suffix (or Accept) names."""
     name, media = split_suffix(name)
@@ -110,7 +107,7 @@ def whole_dump() -> Response:
     return dump_response(store_dump(get_store()), "odmld.nq.gz")
 
 
-@bp.route("/dump/<path:name>.ttl.gz")
+@bp.route("/dump/<iri_path:name>.ttl.gz")
 def graph_dump_file(name: str) -> Response:
     """One named graph as gzipped Turtle."""
     store = get_store()
@@ -133,13 +130,10 @@ def dump_response(dump: Dump, filename: str) -> Response:
     return response.make_conditional(request)
 
 
-@bp.route("/csv/inschatting/<path:ref>.csv")
+@bp.route("/csv/inschatting/<iri_path:ref>.csv")
 def assessment_csv(ref: str) -> Response:
     """An assessment version as the CSV template: domain, maturity rank, need rank, evidence."""
-    try:
-        assessment = ox.NamedNode(f"{base_uri()}id/inschatting/{ref}")
-    except ValueError:
-        abort(404, description=f"no assessment version {ref}")
+    assessment = ox.NamedNode(f"{base_uri()}id/inschatting/{ref}")
     rows = get_store().select(queries.get("assessment-plan").text, assessment=assessment,
                               lang=ox.Literal("nl"))
     if not rows:

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import queries
+from .. import queries, user_text
 from .charts import Axis, radar_svg
 from .i18n import current_language, translator
 from .pages import select
@@ -27,8 +27,8 @@ def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[st
     base = current_app.config["ODMLD"].base_uri
     chosen = []
     for identifier in identifiers[:20]:
-        if not identifier.isalnum():
-            abort(400, description=f"{identifier!r} is not an organisation id")
+        if user_text.identifier(identifier) is None:
+            abort(400, description=f"{identifier!r} is not an organisation id (letters and digits)")
         organisation = ox.NamedNode(f"{base}id/organisatie/{identifier}")
         versions = [v for v in select("organisation-versions", organisation=organisation)
                     if date is None or v["date"].value <= date]

@@ -21,6 +21,7 @@ from ..terms import triple
 from .db import get_store
 from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
+from .params import requested_page
 from .rdf_response import serialise
 
 bp = Blueprint("feed", __name__)
@@ -84,15 +85,13 @@ def relation_triples(base: str, index: int, last: dict) -> list[ox.Triple]:
 
 @bp.route("/feed")
 def page() -> Response:
-    number = request.args.get("page", "1")
-    if not number.isdigit() or int(number) < 1:
-        abort(400, description="page is a whole number from 1")
+    index = requested_page()
     media = negotiate(request, GRAPH_MEDIA)
     if media is None:
         return not_acceptable()
     store, base = get_store(), current_app.config["ODMLD"].base_uri
     size, count = current_app.config["ODMLD"].page_size, feed_events.state(get_store()).count
-    index, pages = int(number), count // size + 1  # the full pages, and the one being filled
+    pages = count // size + 1  # the full pages, and the one being filled
     if index > pages:
         abort(404, description=f"the feed has {pages} page(s)")
     rows = store.select(queries.get("feed-events").text,

@@ -34,7 +34,7 @@ def not_acceptable() -> Response:
                           "this document is available as " + ", ".join(DOCUMENT_MEDIA))
 
 
-@bp.route("/id/<path:ref>")
+@bp.route("/id/<iri_path:ref>")
 def thing(ref: str) -> Response:
     """A thing is not a document: 303 See Other to the document that describes it."""
     response = redirect(url_for("linkeddata.document", ref=ref), code=303)
@@ -42,7 +42,7 @@ def thing(ref: str) -> Response:
     return response
 
 
-@bp.route("/doc/<path:ref>")
+@bp.route("/doc/<iri_path:ref>")
 def document(ref: str) -> Response:
     """The description of /id/{ref}, kept in the page cache (bytes and headers) while the store is
     unchanged, so asking again runs no query."""
@@ -76,10 +76,7 @@ def page_key(media: str | None) -> tuple[str, str, str | None, str | None]:
 
 def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     """The resource /id/{ref} and the triples that describe it; 404 when nothing is known of it."""
-    try:
-        resource = ox.NamedNode(f"{base_uri()}id/{ref}")
-    except ValueError:
-        abort(404, description=f"id/{ref} is not a valid IRI")
+    resource = ox.NamedNode(f"{base_uri()}id/{ref}")  # the route's iri_path took only valid ones
     triples = list(get_store().query(queries.get("describe").text, bindings={"resource": resource}))
     if not triples and ref.startswith("catalogus/"):
         triples = catalogue_description(resource)
