@@ -17,7 +17,7 @@ from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, pa
 from .loading import syntax_message
 from .publishing import Published, organisation_iri, publish, to_rdflib, validate_parts
 from .store_api import Store
-from .user_text import identifier
+from .user_text import identifier, plain_date
 from .validation import Report, validate_graph
 
 RDF_INPUTS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}
@@ -44,6 +44,10 @@ def submit(store: Store, organisation_id: str, media: str, body: bytes,
             else parts_from_rdf(store.base_uri, body, RDF_INPUTS[media], lang))
     if isinstance(read, Outcome):
         return read
+    if not plain_date(read.date.value):
+        return Outcome(422, "Unprocessable Content",
+                       f"dcterms:date: {read.date.value!r} is geen datum geschreven als JJJJ-MM-DD" if lang == "nl"
+                       else f"dcterms:date: {read.date.value!r} is not a date written YYYY-MM-DD")
     if read.organisation != organisation_iri(store.base_uri, organisation_id):
         return Outcome(403, "Forbidden", f"this token writes for organisation {organisation_id} only, "
                        f"not for {read.organisation.value}")
@@ -91,10 +95,20 @@ def parts_from_rdf(base_uri: str, body: bytes, rdf_format: ox.RdfFormat,
                    lang: str) -> AssessmentParts | Outcome:
     try:
         quads = list(ox.parse(body, format=rdf_format, base_iri=base_uri))
+        unreadable = None
     except SyntaxError as error:
-        return Outcome(400, "Bad Request", f"the submission does not parse: {syntax_message(error)}")
+        unreadable = Outcome(400, "Bad Request", f"the submission does not parse: {syntax_message(error)}")
     except (ValueError, OSError) as error:
-        return Outcome(400, "Bad Request", f"the submission does not parse: {error}")
+        unreadable = Outcome(400, "Bad Request", f"the submission does not parse: {error}")
+    if unreadable is not None or rdf_format == ox.RdfFormat.JSON_LD:
+        # a JSON-LD parser drops a value with an ill-formed language tag or IRI without a word, and
+        # Turtle's calls a well-formed-looking tag a syntax error: both are a field the city got wrong
+        problems = ill_formed_terms(body, rdf_format, base_uri, lang)
+        if problems:
+            return Outcome(422, "Unprocessable Content", "; ".join(p["message"] for p in problems),
+                           problems=problems)
+    if unreadable is not None:
+        return unreadable
     report = validate_graph(to_rdflib([ox.Triple(q.subject, q.predicate, q.object) for q in quads]),
                             base_uri)
     if not report.conforms:
@@ -119,3 +133,54 @@ def domain_of(focus: str | None) -> str | None:
     if focus and "/domein-" in focus:
         return focus.rsplit("/domein-", 1)[1]
     return None
+
+
+def ill_formed_terms(body: bytes, rdf_format: ox.RdfFormat, base_uri: str, lang: str) -> list[dict[str, Any]]:
+    """The language tags and IRIs of a submission that are not well-formed, each naming its field.
+
+    Read with the parser's lenient mode, which keeps what the strict one drops or refuses; every term it
+    gives is checked again by building it strictly. Only a report: the data published is always what the
+    strict parser read."""
+    problems: list[dict[str, Any]] = []
+    try:
+        for quad in ox.parse(body, format=rdf_format, base_iri=base_uri, lenient=True):
+            for term in (quad.subject, quad.predicate, quad.object):
+                problem = ill_formed(term)
+                if problem is not None:
+                    problems.append(term_problem(field_name(quad.predicate, base_uri), *problem, lang))
+    except (SyntaxError, ValueError, OSError):
+        pass  # unreadable even leniently: the strict parser's message says where
+    return problems
+
+
+def ill_formed(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> tuple[str, str] | None:
+    """("language", tag) or ("iri", text) when a term could not have been built strictly."""
+    try:
+        if isinstance(term, ox.Literal) and term.language is not None:
+            ox.Literal(term.value, language=term.language)
+        elif isinstance(term, ox.NamedNode):
+            ox.NamedNode(term.value)
+    except ValueError:
+        return ("language", term.language) if isinstance(term, ox.Literal) else ("iri", term.value)
+    return None
+
+
+def term_problem(field: str, kind: str, value: str, lang: str) -> dict[str, Any]:
+    if kind == "language":
+        message = (f"{field}: {value!r} is geen taalcode (BCP 47, zoals nl of en)" if lang == "nl"
+                   else f"{field}: {value!r} is not a language tag (BCP 47, such as nl or en)")
+    else:
+        message = (f"{field}: {value!r} is geen geldige IRI" if lang == "nl"
+                   else f"{field}: {value!r} is not a valid IRI")
+    return {"field": field, "value": value, "message": message}
+
+
+FIELD_PREFIXES = {"http://purl.org/dc/terms/": "dcterms:", "http://www.w3.org/ns/dcat#": "dcat:"}
+
+
+def field_name(predicate: ox.NamedNode, base_uri: str) -> str:
+    """A property as a city writes it: odm:evidence, dcterms:title, dcat:landingPage."""
+    for namespace, prefix in ((f"{base_uri}ns/odm#", "odm:"), *FIELD_PREFIXES.items()):
+        if predicate.value.startswith(namespace):
+            return prefix + predicate.value[len(namespace):]
+    return predicate.value

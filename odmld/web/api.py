@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import submission, tokens
 from ..publishing import AlreadyWithdrawn, NotFound, withdraw
+from ..user_text import has_control_character
 from .db import get_store
 from .errors import error_response
 from .i18n import current_language
@@ -91,6 +92,11 @@ def withdraw_version(ref: str) -> Response:
     reason = (request.values.get("reason") or "").strip()
     if not reason:
         return error_response(400, "Bad Request", "say why with a 'reason' parameter")
+    if has_control_character(reason):
+        return error_response(422, "Unprocessable Content",
+                              "de reden (reason) bevat een stuurteken; alleen tekst, tab en regeleinden zijn "
+                              "toegelaten" if current_language() == "nl" else "the reason contains a control "
+                              "character; only text, tab and line breaks are allowed")
     iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")  # iri_path: valid
     try:
         withdraw(get_store(), iri, reason[:2000])

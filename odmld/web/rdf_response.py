@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
+from xml.parsers import expat
 
 import pyoxigraph as ox
 import rdflib
 from flask import Response, current_app, request, url_for
+from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import generate_etag, quote_etag
 
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
@@ -63,7 +66,41 @@ def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
     rdf = rdf_format(media)
     if rdf == ox.RdfFormat.TURTLE:
         return ox.serialize(triples, format=rdf, prefixes=jsonld_context(base_uri)["@context"])
+    if rdf == ox.RdfFormat.RDF_XML:
+        return rdf_xml(triples)
     return ox.serialize(triples, format=rdf)
+
+
+# characters XML 1.0 cannot carry at all, not even as a character reference
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def rdf_xml(triples: list[ox.Triple]) -> bytes:
+    """RDF/XML that is well-formed XML whatever text the store holds.
+
+    A literal may hold characters XML cannot carry (a store written before submissions were checked
+    for them): each is written as U+FFFD, the replacement character, as XML has no way to say it (the
+    other formats keep it). A carriage return is written as a character reference, which XML parsers
+    would otherwise read as a line feed. Last, the document is parsed as namespaced XML; a property
+    whose IRI has no XML name cannot be written in RDF/XML at all, and is a 406 pointing to the other
+    formats, never a broken document."""
+    safe = [ox.Triple(t.subject, t.predicate, xml_safe(t.object)) for t in triples]
+    body = ox.serialize(safe, format=ox.RdfFormat.RDF_XML).replace(b"\r", b"&#13;")
+    try:
+        expat.ParserCreate(namespace_separator=" ").Parse(body, True)
+    except expat.ExpatError:
+        raise NotAcceptable(description="this document cannot be written as RDF/XML (one of its property "
+                            "IRIs has no XML name); ask for Turtle, N-Triples or JSON-LD") from None
+    return body
+
+
+def xml_safe(term: ox.Term) -> ox.Term:
+    if not isinstance(term, ox.Literal) or not NOT_XML.search(term.value):
+        return term
+    value = NOT_XML.sub("\ufffd", term.value)
+    if term.language:
+        return ox.Literal(value, language=term.language)
+    return ox.Literal(value, datatype=term.datatype)
 
 
 def alternates_header(endpoint: str, **values: str) -> str:
