@@ -18,3 +18,7 @@ def test_the_wheel_ships_the_rdf_and_sparql_folders(tmp_path):
         expected = {f"odmld/{folder}/{p.relative_to(REPO / folder).as_posix()}"
                     for p in (REPO / folder).rglob("*") if p.is_file()}
         assert expected and expected <= names, folder
+    web = REPO / "odmld" / "web"
+    for folder in ("templates", "static"):  # the charts are .svg templates, the pages .html
+        expected = {f"odmld/web/{p.relative_to(web).as_posix()}" for p in (web / folder).rglob("*") if p.is_file()}
+        assert expected and expected <= names, folder

@@ -168,5 +168,6 @@ def render_ontology_page() -> str:
 def remember_language(response: Response) -> Response:
     chosen = request.args.get("lang")
     if chosen in ("nl", "en"):
-        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        response.set_cookie("lang", chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True,
+                            secure=current_app.config["ODMLD"].base_uri.startswith("https://"))
     return response
