@@ -207,6 +207,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", None, str,
             "Key for the form's CSRF tokens; unset, a key made once into `{store}-secret.key` (mode 600) "
             "that every process of the deployment reads."),
+    Setting("idempotency_hours", 24.0, _positive_float,
+            "Hours the write API keeps the answer to a request sent with an Idempotency-Key, so that a "
+            "retry with the same key gets the same answer."),
     Setting("session_hours", 8.0, _positive_float,
             "Hours a form session lasts after the write token is given (it ends at once when the token "
             "is revoked)."),
@@ -255,6 +258,7 @@ class Config:
     whole_catalogue_limit: int
     licence: str
     secret_key: str | None
+    idempotency_hours: float
     session_hours: float
     union_default_graph: bool
     trust_proxy: bool

@@ -2,8 +2,9 @@
 
 201 with Location on success; 401 without or with a bad token; 403 for another organisation's
 assessment; 415 for a media type other than CSV, Turtle or JSON-LD; 400 for input that does not parse;
-422 with the validation report when the assessment is wrong; 413 above the size limit (Flask's
-MAX_CONTENT_LENGTH). The work itself is odmld.submission's, shared with the self-assessment form.
+422 with the validation report when the assessment is wrong; 413 above the size limit (body_limit.py).
+The work itself is odmld.submission's, shared with the self-assessment form. With an Idempotency-Key
+header a retried POST or DELETE gets the first answer again (idempotency.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from .. import submission, tokens
 from ..publishing import AlreadyWithdrawn, NotFound, withdraw
 from ..user_text import has_control_character
+from . import idempotency
 from .db import get_store
 from .errors import error_response
 from .i18n import current_language
@@ -47,6 +49,10 @@ def submit() -> Response:
     organisation_id = token_organisation()
     if organisation_id is None:
         return unauthorized()
+    return idempotency.once(organisation_id, lambda: publish(organisation_id))
+
+
+def publish(organisation_id: str) -> Response:
     outcome = submission.submit(get_store(), organisation_id, request.mimetype, request.get_data(),
                                 request.values, current_language())
     if outcome.published is None:
@@ -87,6 +93,10 @@ def withdraw_version(ref: str) -> Response:
     organisation_id = token_organisation()
     if organisation_id is None:
         return unauthorized()
+    return idempotency.once(organisation_id, lambda: withdraw_as(organisation_id, ref))
+
+
+def withdraw_as(organisation_id: str, ref: str) -> Response:
     if ref.split("/", 1)[0] != organisation_id:
         return error_response(403, "Forbidden", f"this token writes for organisation {organisation_id} only")
     reason = (request.values.get("reason") or "").strip()
