@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -137,12 +138,16 @@ def test_authorisation_matrix_writes_nothing(writable, route, credential, expect
 @pytest.mark.parametrize("credential", [None, "wrong", "revoked"])
 def test_the_form_with_no_or_a_bad_token_writes_nothing(writable, credential):
     before = dump(writable["store"])
-    fields = {"date": "2024-05-05", "method": "zelfevaluatie", "maturity-1": "gevorderd"}
+    # as a browser does: open the form (its session cookie and CSRF token), then post it
+    _, headers, page = call(writable["base"] + "zelfevaluatie")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.decode()).group(1)
+    fields = {"date": "2024-05-05", "method": "zelfevaluatie", "maturity-1": "gevorderd", "csrf": csrf}
     if credential:
         fields["token"] = writable.get(credential, "odm_wrong.secret")
     status, _, _ = call(writable["base"] + "zelfevaluatie",
                         data=urllib.parse.urlencode(fields).encode(),
-                        headers={"Content-Type": "application/x-www-form-urlencoded"})
+                        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
     assert status == 401
     assert dump(writable["store"]) == before
 
