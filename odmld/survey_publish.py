@@ -4,13 +4,12 @@ from them, in one write. The one code path for `odmld import-survey` and the sur
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date as calendar_date
-
 import pyoxigraph as ox
 
 from . import survey_import
 from .publishing import Published, organisation_iri, publish, validate_parts
 from .store_api import Store
+from .user_text import plain_date
 from .validation import Report
 
 
@@ -33,11 +32,7 @@ class SurveyPublished:
 
 def publish_survey(store: Store, text: str, organisation_id: str, date: str) -> SurveyPublished:
     """Aggregate `text` (the responses template) and publish it for the organisation on `date`."""
-    try:
-        calendar_date.fromisoformat(date)
-    except ValueError:
-        raise SurveyRefused(f"the date must be YYYY-MM-DD, got {date!r}") from None
-    if len(date) != 10:
+    if not plain_date(date):  # fromisoformat alone also takes week dates (2024-W01-1)
         raise SurveyRefused(f"the date must be YYYY-MM-DD, got {date!r}")
     try:
         aggregate = survey_import.read_responses(text, survey_import.answer_scales(store))

@@ -152,3 +152,14 @@ def test_a_predicate_rdf_xml_cannot_write_is_406_not_broken_xml(target):
     else:
         assert response.status_code == 406 and "Turtle" in response.get_json()["error"]["detail"]
     assert target.app.test_client().get("/doc/test/predicate.ttl").status_code == 200
+
+
+@pytest.mark.parametrize("date", ["2024-W01-1", "2024-001", "2024-01-01T00:00:00"])
+def test_a_survey_upload_with_a_date_that_is_not_yyyy_mm_dd_is_refused(target, date):
+    before = quads(target.store)
+    response = target.app.test_client().post(
+        f"/api/surveys?date={quote(date)}", data=(EXAMPLES / "survey-responses.csv").read_bytes(),
+        headers={"Content-Type": "text/csv", "Accept": "application/json",
+                 "Authorization": f"Bearer {target.leuven}"})
+    assert response.status_code == 400 and "YYYY-MM-DD" in response.get_json()["error"]["detail"]
+    assert quads(target.store) == before
