@@ -71,8 +71,10 @@ def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
     return ox.serialize(triples, format=rdf)
 
 
-# characters XML 1.0 cannot carry at all, not even as a character reference
+# characters XML 1.0 cannot carry at all, not even as a character reference; in UTF-8 the C0 controls
+# are single bytes that no other character's encoding contains, and U+FFFE, U+FFFF are EF BF BE / BF
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML_BYTES = re.compile(b"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 def rdf_xml(triples: list[ox.Triple]) -> bytes:
@@ -81,16 +83,19 @@ def rdf_xml(triples: list[ox.Triple]) -> bytes:
     A literal may hold characters XML cannot carry (a store written before submissions were checked
     for them): each is written as U+FFFD, the replacement character, as XML has no way to say it (the
     other formats keep it). A carriage return is written as a character reference, which XML parsers
-    would otherwise read as a line feed. Last, the document is parsed as namespaced XML; a property
-    whose IRI has no XML name cannot be written in RDF/XML at all, and is a 406 pointing to the other
-    formats, never a broken document."""
-    safe = [ox.Triple(t.subject, t.predicate, xml_safe(t.object)) for t in triples]
-    body = ox.serialize(safe, format=ox.RdfFormat.RDF_XML).replace(b"\r", b"&#13;")
+    would otherwise read as a line feed. Last, the document is parsed as namespaced XML: a property or
+    class whose IRI has no XML name cannot be written in RDF/XML at all, and is a 406 pointing to the
+    other formats, never a broken document."""
+    body = ox.serialize(triples, format=ox.RdfFormat.RDF_XML)
+    if NOT_XML_BYTES.search(body):  # rare: only then is every literal looked at
+        safe = [ox.Triple(t.subject, t.predicate, xml_safe(t.object)) for t in triples]
+        body = ox.serialize(safe, format=ox.RdfFormat.RDF_XML)
+    body = body.replace(b"\r", b"&#13;")
     try:
         expat.ParserCreate(namespace_separator=" ").Parse(body, True)
     except expat.ExpatError:
         raise NotAcceptable(description="this document cannot be written as RDF/XML (one of its property "
-                            "IRIs has no XML name); ask for Turtle, N-Triples or JSON-LD") from None
+                            "or class IRIs has no XML name); ask for Turtle, N-Triples or JSON-LD") from None
     return body
 
 

@@ -143,15 +143,21 @@ def test_an_rdf_xml_page_is_well_formed_whatever_text_the_store_holds(target):
         assert text.startswith("before") and text.endswith("middle\r\nafter ]]> & <x/>"), repr(text)
 
 
-def test_a_predicate_rdf_xml_cannot_write_is_406_not_broken_xml(target):
-    subject = f"{BASE_URI}id/test/predicate"
-    write_directly(target, subject, "http://example.org/ends-with-a-slash/", "x")
-    response = target.app.test_client().get("/doc/test/predicate.rdf", headers={"Accept": "application/json"})
-    if response.status_code == 200:
-        well_formed(response.data)
-    else:
-        assert response.status_code == 406 and "Turtle" in response.get_json()["error"]["detail"]
-    assert target.app.test_client().get("/doc/test/predicate.ttl").status_code == 200
+def test_a_property_or_class_rdf_xml_cannot_name_is_406_not_broken_xml(target):
+    write_directly(target, f"{BASE_URI}id/test/predicate", "http://example.org/ends-with-a-slash/", "x")
+    graph = ox.NamedNode(f"{BASE_URI}graph/test/class")
+    typed = ox.Quad(ox.NamedNode(f"{BASE_URI}id/test/class"),
+                    ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                    ox.NamedNode("http://example.org/Class/"), graph)
+    target.store.replace_graphs([ParsedFile(path=Path("class"), graph=graph, quads=[typed])])
+    client = target.app.test_client()
+    for name in ("predicate", "class"):
+        response = client.get(f"/doc/test/{name}.rdf", headers={"Accept": "application/json"})
+        if response.status_code == 200:
+            well_formed(response.data)
+        else:
+            assert response.status_code == 406 and "Turtle" in response.get_json()["error"]["detail"]
+        assert client.get(f"/doc/test/{name}.ttl").status_code == 200
 
 
 @pytest.mark.parametrize("date", ["2024-W01-1", "2024-001", "2024-01-01T00:00:00"])
