@@ -21,7 +21,7 @@ import rdflib
 from odmld.loading import ParsedFile
 
 from backends import BASE_URI
-from web_targets import (EXAMPLES, jsonld_assessment, post_assessment, quads, turtle_assessment,
+from .web_targets import (EXAMPLES, jsonld_assessment, post_assessment, quads, turtle_assessment,
                          writable_target)
 
 CSV = (EXAMPLES / "assessment.csv").read_bytes()

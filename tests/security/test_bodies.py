@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from backends import BASE_URI, free_port, live_server
-from web_targets import quads, writable_target
+from .web_targets import quads, writable_target
 
 LIMIT = 1024 * 1024
 VALID_ROW = b"domain,maturity,need,evidence\n1,opgestart,sterke nood,\n"

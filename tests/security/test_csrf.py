@@ -28,8 +28,8 @@ from odmld.config import beside_store, load_config
 from odmld.web import create_app
 
 from backends import BASE_URI, REPO, live_server
-from chromium_browser import chromium
-from web_targets import GENT, LEUVEN, quads, writable_target
+from .chromium_browser import chromium
+from .web_targets import GENT, LEUVEN, quads, writable_target
 
 COOKIE = "odmld_form"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from web_targets import EXAMPLES, post_assessment, quads, writable_target
+from .web_targets import EXAMPLES, post_assessment, quads, writable_target
 
 ARABIC_THREE = "%D9%A3"
 SUPERSCRIPT_TWO = "%C2%B2"

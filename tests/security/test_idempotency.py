@@ -20,7 +20,7 @@ from odmld.config import beside_store
 from odmld.web import create_app, idempotency
 
 from backends import BASE_URI, live_server
-from web_targets import EXAMPLES, GENT, LEUVEN, post_assessment, quads, writable_target
+from .web_targets import EXAMPLES, GENT, LEUVEN, post_assessment, quads, writable_target
 
 CSV = (EXAMPLES / "assessment.csv").read_bytes()
 

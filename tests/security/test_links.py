@@ -19,7 +19,7 @@ from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.publishing import organisation_iri, publish
 
 from backends import BASE_URI
-from web_targets import (EXAMPLES, LEUVEN, is_harmless_url, jsonld_assessment, page_links,
+from .web_targets import (EXAMPLES, LEUVEN, is_harmless_url, jsonld_assessment, page_links,
                          post_assessment, quads, turtle_assessment, writable_target)
 
 SCRIPT_URLS = ["javascript:alert(document.domain)", "JavaScript:alert(1)", "data:text/html;base64,PHNjcmlwdD4xPC9zY3JpcHQ+",

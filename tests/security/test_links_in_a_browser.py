@@ -18,8 +18,8 @@ from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.publishing import organisation_iri, publish
 
 from backends import BASE_URI, live_server
-from chromium_browser import chromium
-from web_targets import GENT, LEUVEN, writable_target
+from .chromium_browser import chromium
+from .web_targets import GENT, LEUVEN, writable_target
 
 # fetch the form (with whatever token it carries) and post it as whoever is signed in
 ATTACK = """
