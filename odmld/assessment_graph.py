@@ -8,6 +8,7 @@ gives the same graph in every format, and every version gets an IRI odmld mints:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -133,14 +134,28 @@ def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> l
     return triples
 
 
+SUBMITTED = ox.NamedNode("urn:odmld:submission")  # stands for the version IRI in a digest
+
+
+def submission_digest(parts: AssessmentParts, base_uri: str) -> str:
+    """SHA-256 of the canonical triples of `parts` (the same in every format a city may send): two
+    submissions with the same digest say the same thing."""
+    lines = sorted(str(triple) for triple in build_triples(parts, SUBMITTED, base_uri))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
 def version_triples(iri: ox.NamedNode, version: int, previous: ox.NamedNode | None,
-                    generated_at: str) -> list[ox.Triple]:
-    """Provenance of one stored version: its number, when, and which version it revises."""
+                    generated_at: str, digest: str | None = None,
+                    base_uri: str | None = None) -> list[ox.Triple]:
+    """Provenance of one stored version: its number, when, which version it revises, and the digest
+    of what was submitted (odm:submissionDigest)."""
     triples = [
         ox.Triple(iri, OWL_VERSION, ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer"))),
         ox.Triple(iri, ox.NamedNode(PROV + "generatedAtTime"),
                   ox.Literal(generated_at, datatype=ox.NamedNode(XSD + "dateTime"))),
     ]
+    if digest is not None and base_uri is not None:
+        triples.append(ox.Triple(iri, ox.NamedNode(f"{base_uri}ns/odm#submissionDigest"), ox.Literal(digest)))
     if previous is not None:
         triples.append(ox.Triple(iri, ox.NamedNode(PROV + "wasRevisionOf"), previous))
     return triples

@@ -19,7 +19,8 @@ import rdflib
 from . import feed_events, queries, statistics
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of)
-from .assessment_graph import AssessmentParts, build_triples, mint_iri, version_triples
+from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,
+                               version_triples)
 from .loading import ParsedFile
 from .scoring import Model, model_inputs, score_triples
 from .store_api import Store, Writer, operation
@@ -38,6 +39,7 @@ class Published:
     iri: ox.NamedNode
     version: int
     previous: ox.NamedNode | None
+    existing: bool = False  # an identical resubmission: the version that already said it
 
 
 def organisation_iri(base_uri: str, organisation_id: str) -> ox.NamedNode:
@@ -74,6 +76,11 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     date = parts.date.value
     versions = writer.select(queries.get("assessment-versions").text,
                              organisation=parts.organisation, date=parts.date)
+    digest = submission_digest(parts, writer.base_uri)
+    if versions and "withdrawn" not in versions[0] and versions[0].get("digest") == ox.Literal(digest):
+        latest = versions[0]  # said already: a retry, or the same file sent twice
+        return Published(latest["assessment"], int(latest["version"].value),
+                         versions[1]["assessment"] if len(versions) > 1 else None, existing=True)
     previous = versions[0]["assessment"] if versions else None
     version = int(versions[0]["version"].value) + 1 if versions else 1
     iri = mint_iri(writer.base_uri, organisation_id, date, version)
@@ -81,7 +88,7 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     model = model_inputs(writer)
     triples = (build_triples(parts, iri, writer.base_uri) + score_triples(writer, parts, iri, model)
-               + version_triples(iri, version, previous, now))
+               + version_triples(iri, version, previous, now, digest, writer.base_uri))
     graph = ox.NamedNode(f"{writer.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
     files = []
     if derived_from:

@@ -95,3 +95,11 @@ def run_cli(*args: str, store: str | Path | None = None, input: str | None = Non
         environment["ODMLD_STORE"] = str(store)
     return subprocess.run([sys.executable, "-m", "odmld.cli", *args], capture_output=True,
                           text=True, input=input, env=environment, cwd=REPO, timeout=300)
+
+
+def assessment_csv(note: str | None = None) -> bytes:
+    """The example assessment (data/examples/assessment.csv); with `note` as domain 2's evidence, a
+    submission that says something else, so that publishing it makes a new version (an identical
+    resubmission is answered with the version that already holds it)."""
+    body = (REPO / "data" / "examples" / "assessment.csv").read_bytes()
+    return body if note is None else body.replace(b"\n2,1,2,\n", f"\n2,1,2,{note}\n".encode(), 1)

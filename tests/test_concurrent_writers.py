@@ -13,15 +13,16 @@ from odmld.resources import folder
 
 from backends import BASE_URI, REPO, model_loaded, open_location
 
-PUBLISH = """
+PUBLISH = r"""
 import sys
 from odmld.config import load_config
 from odmld.store import open_store
 from odmld.submission import submit
 store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2]}, environ={}))
 body = open(sys.argv[3], "rb").read()
-for n in range(int(sys.argv[6])):
-    outcome = submit(store, sys.argv[4], "text/csv", body, {"date": sys.argv[5]}, "en")
+for n in range(int(sys.argv[6])):  # each its own evidence: another submission, so another version
+    varied = body.replace(b"\n2,1,2,\n", f"\n2,1,2,schrijver {sys.argv[7]} poging {n}\n".encode(), 1)
+    outcome = submit(store, sys.argv[4], "text/csv", varied, {"date": sys.argv[5]}, "en")
     print(outcome.published.iri.value if outcome.published else "refused: " + outcome.detail, flush=True)
 """
 WRITERS = [("24062", "2024-06-01"), ("24062", "2024-06-01"), ("44021", "2024-06-01"), ("11002", "2023-01-01")]
@@ -38,9 +39,9 @@ def test_four_processes_writing_at_once_lose_nothing_and_never_share_a_version_n
     model_loaded(location)
     csv_file = str(folder("data") / "examples" / "assessment.csv")
     writers = [subprocess.Popen([sys.executable, "-c", PUBLISH, location, BASE_URI, csv_file, organisation,
-                                 date, str(EACH)], cwd=REPO, stdout=subprocess.PIPE,
+                                 date, str(EACH), str(number)], cwd=REPO, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-               for organisation, date in WRITERS]
+               for number, (organisation, date) in enumerate(WRITERS)]
     acknowledged = []
     for writer in writers:
         out, err = writer.communicate(timeout=600)

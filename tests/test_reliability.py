@@ -31,7 +31,7 @@ from odmld.config import load_config
 from odmld.resources import folder
 from odmld.web import create_app
 
-from backends import BASE_URI, REPO, live_server, model_loaded, open_location, run_cli
+from backends import BASE_URI, REPO, assessment_csv, live_server, model_loaded, open_location, run_cli
 
 EXAMPLE_CSV = (folder("data") / "examples" / "assessment.csv").read_bytes()
 VERSION_GRAPHS = f"""SELECT ?graph ?parts WHERE {{
@@ -74,8 +74,9 @@ def dump(store) -> bytes:
     return out.getvalue()
 
 
-def submit(env, token: str, date: str) -> tuple[int, dict[str, str], bytes]:
-    return call(f"{env['base']}api/assessments?date={date}", data=EXAMPLE_CSV, headers={
+def submit(env, token: str, date: str, note: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """POST the example assessment (with `note` as an evidence: another submission, another version)."""
+    return call(f"{env['base']}api/assessments?date={date}", data=assessment_csv(note), headers={
         "Content-Type": "text/csv", "Authorization": f"Bearer {env[token]}"})
 
 
@@ -86,7 +87,8 @@ def test_concurrent_writers_and_readers_lose_nothing_and_never_fail(writable):
 
     def writer(n: int) -> None:
         for round_ in range(4):
-            status, headers, _ = submit(writable, "leuven", f"2024-0{1 + n % 2}-0{1 + round_}")
+            status, headers, _ = submit(writable, "leuven", f"2024-0{1 + n % 2}-0{1 + round_}",
+                                        f"schrijver {n}")
             with lock:
                 statuses.append(status)
                 if status == 201:
@@ -153,8 +155,8 @@ def test_the_form_with_no_or_a_bad_token_writes_nothing(writable, credential):
 
 
 def test_backup_and_restore_give_the_same_dataset(writable, new_store, tmp_path):
-    for date in ("2024-01-01", "2024-01-01", "2025-01-01"):
-        assert submit(writable, "leuven", date)[0] == 201
+    for date, note in (("2024-01-01", "eerste"), ("2024-01-01", "tweede"), ("2025-01-01", None)):
+        assert submit(writable, "leuven", date, note)[0] == 201
     backup = writable["location"]
     first = run_cli("dump", store=backup)
     assert first.returncode == 0, first.stderr
@@ -177,15 +179,16 @@ def same_dataset(one: str, other: str) -> bool:
         isomorphic(graphs[0][name], graphs[1][name]) for name in graphs[0])
 
 
-PUBLISH_LOOP = """
+PUBLISH_LOOP = r"""
 import sys
 from odmld.config import load_config
 from odmld.store import open_store
 from odmld.submission import submit
 store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2]}, environ={}))
 body = open(sys.argv[3], "rb").read()
-for n in range(1000):
-    outcome = submit(store, "24062", "text/csv", body, {"date": "2024-03-03"}, "en")
+for n in range(1000):  # each with its own evidence: another submission, another version
+    varied = body.replace(b"\n2,1,2,\n", f"\n2,1,2,poging {n}\n".encode(), 1)
+    outcome = submit(store, "24062", "text/csv", varied, {"date": "2024-03-03"}, "en")
     print(outcome.published.iri.value if outcome.published else outcome.detail, flush=True)
 """
 

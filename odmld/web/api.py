@@ -60,8 +60,10 @@ def publish(organisation_id: str) -> Response:
     published = outcome.published
     response = jsonify(assessment=published.iri.value, version=published.version,
                        previous=published.previous.value if published.previous else None,
+                       existing=published.existing,
                        warnings=[f.message(current_language()) for f in outcome.report.warnings])
-    response.status_code = 201
+    # an identical resubmission is answered with the version that already holds it, not a new one
+    response.status_code = 200 if published.existing else 201
     response.headers["Location"] = published.iri.value
     return response
 

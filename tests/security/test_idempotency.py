@@ -59,10 +59,13 @@ def test_a_retry_with_the_same_key_gets_the_first_answer_and_no_second_version(t
     assert versions(target, LEUVEN, "2013-01-01") == 1
 
 
-def test_without_a_key_a_resubmission_is_a_new_version(target):
-    for _ in range(2):
-        assert post_assessment(target, CSV, "text/csv", query="?date=2013-01-02").status_code == 201
-    assert versions(target, LEUVEN, "2013-01-02") == 2
+def test_without_a_key_an_identical_resubmission_is_answered_with_the_first_version(target):
+    first = post_assessment(target, CSV, "text/csv", query="?date=2013-01-02")
+    again = post_assessment(target, CSV, "text/csv", query="?date=2013-01-02")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "Idempotency-Replayed" not in again.headers  # publishing itself knew it
+    assert versions(target, LEUVEN, "2013-01-02") == 1
 
 
 def test_the_same_key_with_another_body_is_422_and_changes_nothing(target):
@@ -124,8 +127,9 @@ def test_a_key_is_forgotten_after_its_hours(target):
     keys = beside_store(target.app.config["ODMLD"].store, "idempotency.sqlite3")
     with sqlite3.connect(keys) as connection:
         connection.execute("UPDATE idempotency SET claimed = claimed - 25 * 3600 WHERE key = 'old-key'")
-    again = with_key(target, "old-key", "2013-07-01")
-    assert again.status_code == 201 and again.headers["Location"].endswith("/v2")
+    again = with_key(target, "old-key", "2013-07-01")  # carried out again: publishing knows the version
+    assert again.status_code == 200 and again.headers["Location"].endswith("/v1")
+    assert "Idempotency-Replayed" not in again.headers
 
 
 def test_a_withdrawal_retried_with_its_key_is_answered_as_the_first_time(target):

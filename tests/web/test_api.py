@@ -14,7 +14,7 @@ from odmld import tokens
 from odmld.resources import folder
 from odmld.store import Store
 
-from backends import model_loaded
+from backends import assessment_csv, model_loaded
 from conftest import BASE, make_app
 
 EXAMPLES = folder("data") / "examples"
@@ -62,22 +62,35 @@ def canonical(store: Store, iri: str) -> set[tuple[str, str, str]]:
             if t.predicate.value not in PROVENANCE}
 
 
-def test_csv_turtle_and_jsonld_of_the_same_assessment_give_the_same_graph(writable):
-    made = []
+def test_csv_turtle_and_jsonld_of_the_same_assessment_are_one_version(writable):
+    """The same assessment in the three formats says the same thing: the first makes a version, the
+    other two are answered with it (200, the same Location), and nothing more is stored."""
+    answers = []
     for name, media in (("assessment.csv", "text/csv"), ("assessment.ttl", "text/turtle"),
                         ("assessment.jsonld", "application/ld+json")):
         query = "?date=2024-05-01&method=zelfevaluatie" if media == "text/csv" else ""
-        response = post(writable, (EXAMPLES / name).read_bytes(), media, query=query)
-        assert response.status_code == 201, response.data
-        made.append(response.headers["Location"])
-    graphs = [canonical(writable["store"], iri) for iri in made]
-    assert graphs[0] and graphs[0] == graphs[1] == graphs[2]
-    assert len([t for t in graphs[0] if t[1].endswith("#domainAssessment")]) == 11
+        answers.append(post(writable, (EXAMPLES / name).read_bytes(), media, query=query))
+    assert [answer.status_code for answer in answers] == [201, 200, 200], answers[1].data
+    assert {answer.headers["Location"] for answer in answers} == {answers[0].headers["Location"]}
+    assert [answer.get_json()["existing"] for answer in answers] == [False, True, True]
+    graph = canonical(writable["store"], answers[0].headers["Location"])
+    assert len([t for t in graph if t[1].endswith("#domainAssessment")]) == 11
+
+
+def test_an_identical_resubmission_is_answered_with_the_existing_version(writable):
+    first = post(writable, csv_body(), "text/csv", query="?date=2023-04-04")
+    again = post(writable, csv_body(), "text/csv", query="?date=2023-04-04")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.headers["Location"] == first.headers["Location"] and again.get_json()["version"] == 1
+    changed = post(writable, assessment_csv("Nu met budget"), "text/csv", query="?date=2023-04-04")
+    assert changed.status_code == 201 and changed.headers["Location"].endswith("/v2")
+    back = post(writable, csv_body(), "text/csv", query="?date=2023-04-04")  # the v1 text, after v2
+    assert back.status_code == 201 and back.headers["Location"].endswith("/v3")
 
 
 def test_a_new_submission_is_a_new_version_that_revises_the_previous(writable):
     first = post(writable, csv_body(), "text/csv", query="?date=2023-01-15")
-    second = post(writable, csv_body(), "text/csv", query="?date=2023-01-15")
+    second = post(writable, assessment_csv("Herzien"), "text/csv", query="?date=2023-01-15")
     assert first.headers["Location"].endswith("/id/inschatting/24062/2023-01-15/v1")
     assert second.headers["Location"].endswith("/id/inschatting/24062/2023-01-15/v2")
     assert second.get_json()["previous"] == first.headers["Location"]
@@ -153,7 +166,8 @@ def test_concurrent_submissions_all_land(writable):
     results = []
 
     def submit(n: int) -> None:
-        results.append(post(writable, csv_body(), "text/csv", query="?date=2022-12-31").status_code)
+        results.append(post(writable, assessment_csv(f"schrijver {n}"), "text/csv",
+                            query="?date=2022-12-31").status_code)
 
     threads = [threading.Thread(target=submit, args=(n,)) for n in range(6)]
     for thread in threads:

@@ -7,9 +7,8 @@ import pytest
 import rdflib
 
 from odmld import tokens
-from odmld.resources import folder
 
-from backends import model_loaded
+from backends import assessment_csv, model_loaded
 from conftest import BASE, make_app
 from shape_sets import shapes as official_shapes
 
@@ -25,10 +24,9 @@ def published(new_store):
     store = model_loaded(path)
     app = make_app(path, store, page_size=4)
     token = tokens.create(Path(app.config["ODMLD"].tokens), "24062")[1]
-    body = (folder("data") / "examples" / "assessment.csv").read_bytes()
     client = app.test_client()
-    for date in ("2023-01-01", "2024-01-01", "2024-01-01"):
-        response = client.post(f"/api/assessments?date={date}", data=body, headers={
+    for date, note in (("2023-01-01", None), ("2024-01-01", None), ("2024-01-01", "herzien")):
+        response = client.post(f"/api/assessments?date={date}", data=assessment_csv(note), headers={
             "Content-Type": "text/csv", "Authorization": f"Bearer {token}"})
         assert response.status_code == 201
     yield client
@@ -144,9 +142,8 @@ def test_the_change_feed_gives_every_publication_exactly_once_with_the_version(p
     ldes = rdflib.Namespace("https://w3id.org/ldes#")
     tree = rdflib.Namespace("https://w3id.org/tree#")
     token = tokens.create(Path(published.application.config["ODMLD"].tokens), "24062")[1]
-    body = (folder("data") / "examples" / "assessment.csv").read_bytes()
-    for _ in range(6):  # 3 + 6 publications = 3 pages of 4, the last one being filled
-        assert published.post("/api/assessments?date=2025-01-01", data=body, headers={
+    for n in range(6):  # 3 + 6 publications = 3 pages of 4, the last one being filled
+        assert published.post("/api/assessments?date=2025-01-01", data=assessment_csv(f"versie {n}"), headers={
             "Content-Type": "text/csv", "Authorization": f"Bearer {token}"}).status_code == 201
     versions, page, pages = [], "/feed?page=1", []
     while page:

@@ -134,7 +134,7 @@ def history(base: str, keys: dict[str, str]):
         if step % 6 == 5:
             withdraw(org, f"{org}/{date}/v1")
             yield f"withdrawal of {org}/{date}/v1"
-    publish("31005", "2020-06-30")  # a new version of one withdrawn above (31005's 2020 v1)
+    publish("31005", "2023-06-30")  # a new version of one withdrawn above (31005's 2023 v1, step 23)
     yield "re-publication"
 
 
