@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, current_app, make_response, redirect, render_template, request
+from flask import Blueprint, Response, make_response, redirect, render_template, request
 
-from .. import submission, tokens
+from .. import submission
 from . import sessions
 from .db import get_store
 from .errors import error_response
@@ -43,13 +42,7 @@ def send() -> Response:
         return page(session, form, {}, [message("read_only")], 405)
     if not sessions.csrf_valid(session, form.get("csrf")):
         return sessions.remember(error_response(403, "Forbidden", message("bad_csrf")), session)
-    presented = (form.get("token") or "").strip()
-    if presented:
-        verified = tokens.verify(tokens_file(), presented)
-        sessions.end(session)
-        if verified is None:
-            return page(sessions.fresh(), form, {}, [message("bad_token")], 401)
-        session = sessions.sign_in(*verified)
+    session = sessions.with_token(session, form.get("token") or "")
     if session.organisation is None:
         return page(session, form, {}, [message("bad_token")], 401)
     rows, order = csv_rows(form)
@@ -93,10 +86,6 @@ def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[
     if not outcome.problems:
         general.append(outcome.detail)
     return errors, general
-
-
-def tokens_file() -> Path:
-    return Path(current_app.config["ODMLD"].tokens)
 
 
 def message(key: str) -> str:

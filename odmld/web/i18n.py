@@ -39,6 +39,10 @@ MESSAGES = {
         "too_large": "De inhoud is groter dan 1 MiB ({limit} bytes); stuur minder.",
         "bad_length": "Content-Length is geen aantal bytes.",
         "bad_csrf": "Dit formulier is verlopen of kwam niet van deze site; open het formulier opnieuw en verstuur het nog eens.",
+        "survey_title": "Bevraging opladen", "survey_file": "Antwoorden (CSV, sjabloon survey-responses.csv)",
+        "survey_intro": "Stuur de individuele antwoorden van de bevraging open data awareness; odmld telt ze per profiel en publiceert de inschatting die eruit volgt. Zelf inschatten kan met het formulier:",
+        "survey_missing": "Kies het CSV-bestand met de antwoorden.",
+        "survey_not_utf8": "Het bestand is geen UTF-8-tekst.",
         "evidence": "onderbouwing", "priority_rule": "Prioriteit = kloof tot 'verworven' × (rang van de nood + 1), van 0 tot 9.",
     },
     "en": {
@@ -73,6 +77,10 @@ MESSAGES = {
         "too_large": "The body is larger than 1 MiB ({limit} bytes); send less.",
         "bad_length": "Content-Length is not a number of bytes.",
         "bad_csrf": "This form has expired or did not come from this site; open the form again and send it once more.",
+        "survey_title": "Upload a survey", "survey_file": "Responses (CSV, template survey-responses.csv)",
+        "survey_intro": "Send the individual responses of the open data awareness survey; odmld counts them per profile and publishes the assessment they give. To assess yourself, use the form:",
+        "survey_missing": "Choose the CSV file with the responses.",
+        "survey_not_utf8": "The file is not UTF-8 text.",
         "evidence": "evidence", "priority_rule": "Priority = gap to 'acquired' × (need rank + 1), from 0 to 9.",
     },
 }

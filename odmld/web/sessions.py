@@ -96,6 +96,17 @@ def sign_in(token_id: str, organisation: str) -> FormSession:
     return session
 
 
+def with_token(session: FormSession, presented: str) -> FormSession:
+    """The session after a form's write-token field: signed in anew when a token was typed (signed out
+    when it is wrong), unchanged when the field was left empty."""
+    presented = presented.strip()
+    if not presented:
+        return session
+    verified = tokens.verify(tokens_file(), presented)
+    end(session)
+    return fresh() if verified is None else sign_in(*verified)
+
+
 def end(session: FormSession) -> None:
     path = sessions_file()
     if path.exists():
