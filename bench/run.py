@@ -9,11 +9,14 @@ in --stores and reused by later runs), then measure, on this machine, side by si
 - median and 95th-percentile latency of every query in queries/, directly on the store, through
   odmld's /sparql and through `oxigraph serve-read-only` on the same store folder;
 - request rate and latency under concurrent load of /doc/ in each format and of a small /sparql query,
-  odmld under granian (PRODUCTION, as the README's production command) against `oxigraph
-  serve-read-only` (the ratio is the figure that matters); the small query both repeated (odmld
+  odmld as `odmld serve` starts it (PRODUCTION: the README's command, granian with a worker process
+  per core) against `oxigraph serve-read-only` (the ratio is the figure that matters); the small query both repeated (odmld
   answers it from memory) and different in every request (run every time); the load comes from
   `wrk` when it is installed (see http_rate.py);
-- time to validate and store one submission, and submissions per second from concurrent clients;
+- time to validate and store one submission sent to the production server (a write through one of its
+  workers, acknowledged once it is durable and published to every process), and submissions per
+  second from concurrent clients; each submission says something new, so each makes a version (the
+  store in --stores grows by these versions at every run);
 - the CPU time a new-text small query costs each server, read from /proc (odmld: granian's processes
   and the query processes apart);
 - peak memory (sum of the peak resident sizes of granian and all its processes).
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import logging
 import os
 import signal
 import statistics
@@ -64,8 +66,7 @@ SMALL = "SELECT ?domain ?label WHERE { ?domain a <ns/odm#MaturityDomain> ; " \
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 11"
 # The README's production command: a worker process per core, and threads so that one process serves
 # other requests while one waits on a query worker.
-PRODUCTION = ["--interface", "wsgi", "--workers", str(os.cpu_count() or 2), "--blocking-threads", "4",
-              "--workers-kill-timeout", "10"]
+PRODUCTION = ["serve", "--workers", str(os.cpu_count() or 2), "--threads", "4"]
 DOC_FORMATS = ["text/html", "text/turtle", "application/ld+json", "application/rdf+xml", "application/n-triples"]
 
 
@@ -154,7 +155,7 @@ def wait_for(url: str, process: subprocess.Popen) -> None:
 
 @contextmanager
 def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen, subprocess.Popen]]:
-    """odmld under granian and `oxigraph serve-read-only`, both read-only on the store at `path`."""
+    """`odmld serve` (granian) and `oxigraph serve-read-only` on the store at `path`."""
     # no limit on the answers of the library's queries, and one client (the load, from one address)
     # may use every query process, never sent to the heavy lane: the table measures what the servers
     # can do, not the fair share (bench/fairness.py measures that)
@@ -162,8 +163,7 @@ def servers(path: Path) -> Iterator[tuple[str, str, subprocess.Popen, subprocess
            "ODMLD_RESULT_MB": "100000", "ODMLD_QUERY_TIMEOUT": "900", "ODMLD_CLIENT_QUERIES": "32",
            "ODMLD_CLIENT_QUEUE": "32", "ODMLD_HEAVY_QUERY_SECONDS": "1000000"}
     bin_dir = Path(sys.executable).parent
-    odmld = subprocess.Popen([str(bin_dir / "granian"), *PRODUCTION, "--host", "127.0.0.1", "--port", "8101",
-                              "--factory", "odmld.web:create_app"], env=env,
+    odmld = subprocess.Popen([str(bin_dir / "odmld"), *PRODUCTION, "--host", "127.0.0.1", "--port", "8101"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     oxigraph = subprocess.Popen([str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(path),
                                  "--bind", "127.0.0.1:8102", "--union-default-graph"],
@@ -224,38 +224,31 @@ def cpu_seconds(root: int) -> dict[str, float]:
     return used
 
 
-def submissions(path: Path, clients: int, each: int) -> tuple[float, float]:
-    """(ms for one submission, submissions per second from `clients` concurrent clients) on odmld serve."""
+def submissions(site: str, path: Path, clients: int, each: int) -> tuple[float, float]:
+    """(median ms of one submission, submissions per second from `clients` concurrent clients), sent to
+    the production server at `site`."""
     from odmld.config import load_config
     from odmld.resources import folder
-    from odmld.web import create_app
-    from werkzeug.serving import make_server
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    store = Store(path, base_uri=BASE)
-    app = create_app(load_config({"store": str(path), "base_uri": BASE}, environ={}), store=store)
-    token = tokens.create(Path(app.config["ODMLD"].tokens), "b0")[1]
-    body = (folder("data") / "examples" / "assessment.csv").read_bytes()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=http.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{http.server_port}/api/assessments?date=2030-01-01"
+    token = tokens.create(Path(load_config({"store": str(path), "base_uri": BASE}, environ={}).tokens), "b0")[1]
+    template = (folder("data") / "examples" / "assessment.csv").read_text()
+    url = f"{site}api/assessments?date=2030-01-01"
+    sent = itertools.count()
 
-    def one() -> None:
+    def one() -> None:  # domain 2's evidence differs each time: an identical resubmission is no write
+        body = template.replace("\n2,1,2,\n", f"\n2,1,2,bench {time.time_ns()} {next(sent)}\n", 1).encode()
         request = urllib.request.Request(url, data=body, headers={
             "Content-Type": "text/csv", "Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=300) as response:
-            assert response.status == 201
+            assert response.status == 201, response.status
 
-    single, _ = timed(one, 5)
+    single, _ = timed(one, 9)
     began = time.perf_counter()
     pool = [threading.Thread(target=lambda: [one() for _ in range(each)]) for _ in range(clients)]
     for thread in pool:
         thread.start()
     for thread in pool:
         thread.join()
-    rate = clients * each / (time.perf_counter() - began)
-    http.shutdown()
-    app.extensions["odmld.pool"].close()
-    return single, rate
+    return single, clients * each / (time.perf_counter() - began)
 
 
 def measure(organisations: int, years: int, runs: int, seconds: float, stores: Path,
@@ -308,11 +301,11 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
         print(f"\nCPU a request, small SELECT with a new text each time: odmld "
               f"{sum(odmld_cpu.values()):.2f} ms (granian {odmld_cpu['server']:.2f}, query processes "
               f"{odmld_cpu['query processes']:.2f}); oxigraph serve {sum(anchor_cpu.values()):.2f} ms.")
-        print(f"\nPeak memory of odmld (granian {' '.join(PRODUCTION)} and the query processes): "
-              f"{peak_memory_mb(server.pid):,.0f} MB.")
-    single, rate = submissions(path, clients=4, each=5)
-    print(f"\nOne submission (CSV, validated, scored, stored): {single:.0f} ms median; "
-          f"{rate:.1f} submissions/s from 4 concurrent clients.")
+        single, rate = submissions(site, path, clients=4, each=5)
+        print(f"\nOne submission through the production server (CSV, validated, scored, stored, published "
+              f"to every process): {single:.0f} ms median; {rate:.1f} submissions/s from 4 concurrent clients.")
+        print(f"\nPeak memory of odmld (odmld {' '.join(PRODUCTION)}: granian, its workers, their query "
+              f"processes and the write service): {peak_memory_mb(server.pid):,.0f} MB.")
 
 
 def main() -> None:
