@@ -90,6 +90,14 @@ class Snapshots:
             self._seen = seen
         return self._generation
 
+    def published_at(self, generation: int) -> float | None:
+        """When `generation` was published (its lock file is made just before CURRENT names it), as
+        a POSIX time; None before the first write or once the snapshot was removed."""
+        try:
+            return os.stat(self.folder / f"{snapshot_name(generation)}.lock").st_mtime if generation else None
+        except FileNotFoundError:
+            return None
+
     def open(self, generation: int | None = None) -> Snapshot:
         """The snapshot of `generation` (default: the current one), opened read-only.
 

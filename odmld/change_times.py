@@ -1,0 +1,100 @@
+"""When each document's bytes last changed: the Last-Modified every process of a deployment states.
+
+A document (a /doc/ page in one format and language, a catalogue page, a dump, ...) is made from the
+store, so its bytes can change at any write, and only making it again tells whether they did. So
+odmld records, in a SQLite table beside the embedded store that every process shares
+(`{store}-documents.sqlite3`), the ETag each document was last made with and since when:
+
+    key -> (ETag, since, generation)
+
+When a process makes a document, it looks the key up. The same ETag: the bytes are those of `since`.
+Another ETag: the bytes changed, and `since` becomes the first whole second after the publication of
+the store generation the process read (snapshots.py), and at least one second after the previous
+`since`. So:
+- a changed document always gets a later Last-Modified than any earlier bytes had, even for two
+  changes within one second (HTTP dates are whole seconds), and never one from before the write
+  that changed it: no client is answered 304 for bytes it does not have;
+- an unchanged document keeps its Last-Modified across writes and restarts, in every process;
+- a `since` still in the future (the second after a write) is not sent until it has come;
+- a process that made a document from an older generation than the one recorded (a request that
+  overlapped a write) records nothing and states no Last-Modified.
+`since` is exact to the second when the document is made between the write that changes it and the
+next write (as a harvester following the feed does); otherwise it is the publication of the first
+generation at which odmld made the new bytes, never earlier than the change. A document odmld never
+made before is dated by the generation at which it is first made.
+
+The table only grows with the documents there are (an unknown path is a 404 and records nothing).
+Writes happen only when bytes change; reading a row takes tens of microseconds, and only when a
+document is made, not when it is answered from a cache.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SCHEMA = """CREATE TABLE IF NOT EXISTS documents (
+    key TEXT PRIMARY KEY, etag TEXT NOT NULL, since INTEGER NOT NULL, generation INTEGER NOT NULL
+) WITHOUT ROWID"""
+
+
+class ChangeTimes:
+    """The shared table at `path`; one connection per process, opened when first needed."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def since(self, key: str, etag: str, generation: int, published: float) -> int | None:
+        """The POSIX second since which `key` has had the bytes `etag`, as made from `generation`
+        (published at `published`); None where that cannot be known. Never raises: a table that
+        cannot be read or written means no Last-Modified, not a failed request."""
+        try:
+            with self._lock:
+                return self._since(self._connect(), key, etag, generation, published)
+        except sqlite3.Error as error:
+            log.warning("no Last-Modified for %s: %s (%s)", key, error, self.path)
+            return None
+
+    def _since(self, db: sqlite3.Connection, key: str, etag: str, generation: int,
+               published: float) -> int | None:
+        row = db.execute("SELECT etag, since, generation FROM documents WHERE key = ?", (key,)).fetchone()
+        if row is not None and row[0] == etag:
+            return row[1]
+        if row is not None and generation < row[2]:
+            return None  # made from an older snapshot than bytes already recorded
+        db.execute("BEGIN IMMEDIATE")  # other processes: read again under the write lock
+        try:
+            row = db.execute("SELECT etag, since, generation FROM documents WHERE key = ?",
+                             (key,)).fetchone()
+            if row is not None and row[0] == etag:
+                since = row[1]
+            elif row is not None and generation < row[2]:
+                since = None
+            else:
+                since = max(math.floor(published) + 1, row[1] + 1 if row is not None else 0)
+                db.execute("INSERT OR REPLACE INTO documents (key, etag, since, generation) "
+                           "VALUES (?, ?, ?, ?)", (key, etag, since, generation))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return since
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():  # a forked child opens its own
+            connection = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                                         check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")  # durable when a process dies
+            connection.execute(SCHEMA)
+            self._connection, self._pid = connection, os.getpid()
+        return self._connection
