@@ -1,15 +1,18 @@
 """Gzipped dumps: the whole store as N-Quads, each named graph as Turtle, with SHA-256 and size.
 
-Dumps are made when first asked for and kept until the store changes (Store.generation), so the
-catalogue can state every graph dump's checksum and byte size without dumping again on every request.
-A graph is small and its dump is kept in memory. The whole store is not (25 million quads at 10,000
-organisations x 10 years): it is written through gzip to a temporary file, so memory stays flat, and
-the file is removed when a newer dump replaces it.
+Dumps are made when first asked for and kept until the store changes (caching.py says what is kept
+and for how long), so the catalogue can state every graph dump's checksum and byte size without
+dumping again on every request. A graph is small and its dump is kept in memory, within a budget.
+The whole store is not (25 million quads at 10,000 organisations x 10 years): it is written through
+gzip to a temporary file, so memory stays flat, and the file is removed when a newer dump replaces
+it. Where nothing may be kept (a remote store, which others write unseen) each dump is made afresh,
+and a whole-store dump is `temporary`: whoever sends it removes it.
 """
 
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -18,10 +21,10 @@ import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pyoxigraph as ox
 
+from .caching import GRAPH_DUMP_BYTES, AnswerCache, generation_of
 from .store_api import Store
 
 
@@ -32,15 +35,16 @@ class Dump:
     size: int
     data: bytes | None = None
     path: Path | None = None
+    temporary: bool = False  # a file kept by no one: remove it once sent
 
     def discard(self) -> None:
         if self.path is not None:
             self.path.unlink(missing_ok=True)
 
 
-_cache: dict[tuple[int, int, str], Dump] = {}
-_lock = threading.Lock()         # guards _cache
-_whole_lock = threading.Lock()   # one whole-store dump is made at a time; others wait for it
+_graphs = AnswerCache(GRAPH_DUMP_BYTES)  # (generation, (store, graph)) -> Dump
+_whole: dict[int, tuple[int, Dump]] = {}  # id(store) -> (generation, its whole-store dump)
+_whole_lock = threading.Lock()  # one whole-store dump is made at a time; others wait for it
 
 
 def _gzip(raw: bytes) -> Dump:
@@ -48,28 +52,12 @@ def _gzip(raw: bytes) -> Dump:
     return Dump(sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
 
 
-def _cached(store: Store, key: str, make: Callable[[], Dump]) -> Dump:
-    cache_key = (id(store), store.generation, key)
-    with _lock:
-        found = _cache.get(cache_key)
-    if found is None:
-        found = make()
-        with _lock:
-            for old in [k for k in _cache if k[0] == id(store) and k[1] != store.generation]:
-                _cache.pop(old).discard()
-            if cache_key in _cache:  # made meanwhile by another thread
-                found.discard()
-                return _cache[cache_key]
-            _cache[cache_key] = found
-    return found
-
-
 @atexit.register
 def _discard_all() -> None:
-    with _lock:
-        for dump in _cache.values():
+    with _whole_lock:
+        for _generation, dump in _whole.values():
             dump.discard()
-        _cache.clear()
+        _whole.clear()
 
 
 def store_dump(store: Store) -> Dump:
@@ -86,13 +74,26 @@ def store_dump(store: Store) -> Dump:
         return Dump(sha256=digest.hexdigest(), size=path.stat().st_size, path=path)
 
     with _whole_lock:
-        return _cached(store, "*", make)
+        generation, found = generation_of(store), _whole.get(id(store))
+        if generation is None:
+            return dataclasses.replace(make(), temporary=True)
+        if found is not None and found[0] == generation:
+            return found[1]
+        made = make()
+        if found is not None:
+            found[1].discard()  # a response still sending it keeps its open file
+        _whole[id(store)] = (generation, made)
+        return made
 
 
 def graph_dump(store: Store, graph: ox.NamedNode) -> Dump:
     """One named graph as gzipped Turtle, in memory."""
-    def make() -> Dump:
+    generation, key = generation_of(store), (id(store), graph.value)
+    found = _graphs.get(generation, key) if generation is not None else None
+    if found is None:
         out = io.BytesIO()
         store.dump(out, ox.RdfFormat.TURTLE, graph=graph)
-        return _gzip(out.getvalue())
-    return _cached(store, graph.value, make)
+        found = _gzip(out.getvalue())
+        if generation is not None:
+            _graphs.put(generation, key, found, found.size + 200)
+    return found

@@ -22,7 +22,7 @@ import time
 from typing import Any, Callable
 
 from . import query_worker
-from .answer_cache import AnswerCache
+from .caching import AnswerCache
 from .fair_share import FairShare
 from .query_answer import QueryRefused
 from .query_worker import QueryJob, WorkerSettings

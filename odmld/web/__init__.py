@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import Flask
 from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -34,7 +32,6 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app = Flask(__name__)
     config = config or load_config()
     app.config["ODMLD"] = config
-    app.config["ODMLD_LOADED_AT"] = datetime.now(timezone.utc).replace(microsecond=0)
     app.config["MAX_CONTENT_LENGTH"] = body_limit.LIMIT
     app.session_interface = NoCookieSessions()
     # the innermost middleware: db.init_app puts the whole-response cache in front of it

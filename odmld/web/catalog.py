@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from .. import queries
 from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
+from .conditional import validated
 from .db import get_store
 from .formats import HTML, negotiate, split_suffix
 from .linkeddata import not_acceptable
@@ -79,8 +80,10 @@ def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str, **value
                          if t.predicate.value == "http://purl.org/dc/terms/title"
                          and isinstance(t.object, ox.Literal) and t.object.language == "nl"
                          and "/catalogus/" in t.subject.value and "/distributie/" not in t.subject.value})
-        return Response(render_template("catalog.html", titles=titles), mimetype=HTML)
-    return Response(serialise(triples, media, base_uri()), mimetype=media)
+        response = Response(render_template("catalog.html", titles=titles), mimetype=HTML)
+    else:
+        response = Response(serialise(triples, media, base_uri()), mimetype=media)
+    return validated(response, *values.values())
 
 
 @bp.route("/graph/<iri_path:name>")
@@ -97,8 +100,7 @@ def graph(name: str) -> Response:
     triples = list(store.query(queries.get("all-triples").text, default_graph=[graph_name]))
     response = Response(serialise(triples, media, base_uri()), mimetype=media)
     response.headers["Vary"] = "Accept"
-    response.add_etag()
-    return response.make_conditional(request)
+    return validated(response)
 
 
 @bp.route("/dump/odmld.nq.gz")
@@ -122,12 +124,14 @@ def dump_response(dump: Dump, filename: str) -> Response:
     unpack it); its SHA-256 in Repr-Digest (RFC 9530: base64 in a structured byte sequence)."""
     if dump.path is not None:
         response = send_file(dump.path, mimetype=GZIP, etag=False, conditional=False)
+        if dump.temporary:
+            response.call_on_close(dump.discard)
     else:
         response = Response(dump.data, mimetype=GZIP)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(dump.sha256)).decode()}:"
     response.set_etag(dump.sha256)
-    return response.make_conditional(request)
+    return validated(response)
 
 
 @bp.route("/csv/inschatting/<iri_path:ref>.csv")
@@ -144,4 +148,4 @@ def assessment_csv(ref: str) -> Response:
     for row in sorted(rows, key=lambda r: int(r["notation"].value)):
         writer.writerow([row["notation"].value, row["maturity_rank"].value, row["need_rank"].value,
                          row["evidence"].value if "evidence" in row else ""])
-    return Response(out.getvalue(), mimetype="text/csv")
+    return validated(Response(out.getvalue(), mimetype="text/csv"))

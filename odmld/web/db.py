@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from ..answer_cache import AnswerCache
+from ..caching import AnswerCache, change_times, memory_caches
 from ..forwarding import ForwardingQueries
 from ..query_pool import QueryPool, WorkerSettings
 from ..config import beside_store, is_remote
@@ -21,16 +21,18 @@ def init_app(app: Flask, store: Store | None) -> None:
     fair_share = FairShare(beside_store(config.store, "run"), per_client=config.client_queries,
                            queue=config.client_queue, wait=config.query_timeout,
                            heavy_seconds=config.heavy_query_seconds)
+    store = app.extensions["odmld.store"]
+    kept = memory_caches(config, store)  # what is kept, for how long, and for which store: caching.py
+    app.extensions["odmld.pages"] = kept.pages
+    app.extensions["odmld.change_times"] = change_times(config, store)
+    # in front of Flask: repeated GETs answered whole, and no response with a Date of its own
+    app.wsgi_app = ResponseCache(app.wsgi_app, kept.responses,  # type: ignore[method-assign]
+                                 lambda: store.generation)
     if is_remote(config.store):
-        # no caches: others may write to the server, and this process would not know (answer_cache.py)
-        app.extensions["odmld.pages"] = None
         app.extensions["odmld.pool"] = ForwardingQueries(
             app.extensions["odmld.store"], result_limit=config.result_limit, timeout=config.query_timeout,
             result_bytes=config.result_mb * 1_000_000, fair_share=fair_share)
         return
-    share = config.cache_mb * 1_000_000 // 3  # pages, query answers and whole responses
-    app.extensions["odmld.pages"] = AnswerCache(share) if share else None
-    store = app.extensions["odmld.store"]
     pool = QueryPool(
         WorkerSettings(store_path=config.store, base_uri=config.base_uri,
                        result_limit=config.result_limit, result_bytes=config.result_mb * 1_000_000,
@@ -38,12 +40,9 @@ def init_app(app: Flask, store: Store | None) -> None:
                        memory_mb=config.query_memory_mb, niceness=config.query_nice,
                        sandbox_required=config.query_sandbox == "required"),
         size=config.sparql_workers, timeout=config.query_timeout, generation=lambda: store.generation,
-        cache=AnswerCache(share) if share else None, open_timeout=config.store_open_timeout,
+        cache=kept.answers, open_timeout=config.store_open_timeout,
         fair_share=fair_share, heavy_size=config.heavy_workers)
     app.extensions["odmld.pool"] = pool
-    if share:
-        app.wsgi_app = ResponseCache(app.wsgi_app, AnswerCache(share),  # type: ignore[method-assign]
-                                     lambda: store.generation)
 
 
 def require_served_base(store: Store, location: str) -> None:

@@ -16,8 +16,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
 from .. import feed_events, queries
+from ..caching import IMMUTABLE, REVALIDATE
 from ..scoring import integer
 from ..terms import triple
+from .conditional import validated
 from .db import get_store
 from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
@@ -105,6 +107,4 @@ def page() -> Response:
     triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     response = Response(serialise(triples, media, base), mimetype=media)
     response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = "public, max-age=86400, immutable" if full else "public, max-age=60"
-    response.add_etag()
-    return response.make_conditional(request)
+    return validated(response, index, cache_control=IMMUTABLE if full else REVALIDATE)

@@ -9,16 +9,18 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
 from .. import queries
+from ..caching import last_modified_due
 from ..catalog import catalogue
 from ..loading import graph_name, iter_rdf_files
 from ..resources import folder
 from .db import get_page_cache, get_store
 from .errors import error_response
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
+from .conditional import conditional, since_made, validated
 from .i18n import current_language
 from .pages import render_ontology_page, render_resource_page
+from .rdf_response import document_headers, jsonld_context, serialise
 from .response_cache import mark_reusable
-from .rdf_response import conditional, document_headers, finish, jsonld_context, serialise
 
 bp = Blueprint("linkeddata", __name__)
 
@@ -44,8 +46,8 @@ def thing(ref: str) -> Response:
 
 @bp.route("/doc/<iri_path:ref>")
 def document(ref: str) -> Response:
-    """The description of /id/{ref}, kept in the page cache (bytes and headers) while the store is
-    unchanged, so asking again runs no query."""
+    """The description of /id/{ref}, kept in the page cache (bytes, headers and since when it has
+    these bytes) while the store is unchanged, so asking again runs no query."""
     ref, suffix_media = split_suffix(ref)
     media = suffix_media or negotiate(request)
     # the generation is read before the store, so a page is never kept as newer than what it shows
@@ -60,12 +62,14 @@ def document(ref: str) -> Response:
             body = render_resource_page(resource, triples).encode("utf-8")
         else:
             body = serialise(triples, media, base_uri())
-        kept = body, document_headers(media, body, "linkeddata.document", ref=ref)
+        headers = document_headers(media, body, "linkeddata.document", ref=ref)
+        kept = body, headers, since_made(media, headers["ETag"])
         if cache is not None:
             cache.put(generation, key, kept, len(body))
-    body, headers = kept
-    mark_reusable()
-    return conditional(Response(body, mimetype=media, headers=headers))
+    body, headers, since = kept
+    if since is None or last_modified_due(since):  # kept whole only once its Last-Modified is due
+        mark_reusable()
+    return conditional(Response(body, mimetype=media, headers=headers), since)
 
 
 def page_key(media: str | None) -> tuple[str, str, str | None, str | None]:
@@ -115,7 +119,8 @@ def vocabulary(name: str) -> Response:
         response = Response(page, mimetype=HTML)
     else:
         response = Response(serialise(triples, media, base_uri()), mimetype=media)
-    return finish(response, media, "linkeddata.vocabulary", name=name)
+    response.headers.update(document_headers(media, response.get_data(), "linkeddata.vocabulary", name=name))
+    return validated(response)
 
 
 @bp.route("/ns/odm/<version>")
@@ -126,4 +131,4 @@ def ontology_version(version: str) -> Response:
 
 @bp.route("/ns/context.jsonld")
 def context() -> Response:
-    return Response(json.dumps(jsonld_context(base_uri()), indent=1), mimetype="application/ld+json")
+    return validated(Response(json.dumps(jsonld_context(base_uri()), indent=1), mimetype="application/ld+json"))

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, current_app, request
 
 from .. import queries
 from ..terms import triple
+from .conditional import validated
 from .db import get_store
 from .errors import error_response
 from .formats import GRAPH_MEDIA, negotiate
@@ -36,8 +37,7 @@ def service_description(media: str) -> Response:
     response = Response(service_description_bytes(config.base_uri, config.union_default_graph, media,
                                                   request.url), mimetype=media)
     response.headers["Vary"] = "Accept"
-    response.add_etag()
-    return response.make_conditional(request)
+    return validated(response, dated=False)  # its bytes name the URL asked, host and all
 
 
 @lru_cache(maxsize=32)
@@ -90,4 +90,4 @@ def void() -> Response:
                     triple(subset, VOID + "triples", row["triples"])]
     response = Response(serialise(triples, media, base()), mimetype=media)
     response.headers["Vary"] = "Accept"
-    return response
+    return validated(response)

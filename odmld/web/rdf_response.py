@@ -8,7 +8,7 @@ from xml.parsers import expat
 
 import pyoxigraph as ox
 import rdflib
-from flask import Response, current_app, request, url_for
+from flask import url_for
 from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import generate_etag, quote_etag
 
@@ -125,15 +125,3 @@ def document_headers(media: str, body: bytes, endpoint: str, **values: str) -> d
             "Content-Location": f"{here}.{EXTENSION_OF[media]}",
             "Link": alternates_header(endpoint, **values),
             "ETag": quote_etag(generate_etag(body))}
-
-
-def conditional(response: Response) -> Response:
-    """Add Last-Modified, and answer 304 where the client has the document already."""
-    response.last_modified = current_app.config["ODMLD_LOADED_AT"]
-    return response.make_conditional(request)
-
-
-def finish(response: Response, media: str, endpoint: str, **values: str) -> Response:
-    """Add Vary, Content-Location, Link and ETag headers, and answer 304 where the client has it."""
-    response.headers.update(document_headers(media, response.get_data(), endpoint, **values))
-    return conditional(response)

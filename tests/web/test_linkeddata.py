@@ -1,6 +1,7 @@
 """Dereferencing: 303 from /id/ to /doc/, content negotiation, headers, conditional GET, errors."""
 
 import json
+import time
 
 import pytest
 import rdflib
@@ -75,12 +76,19 @@ def test_linked_data_headers(client):
     assert response.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_conditional_get_answers_304(client):
-    first = client.get("/doc/maturiteitsdomein/1", headers={"Accept": "text/turtle"})
-    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+def test_conditional_get_answers_304(client, backend):
+    for _ in range(30):  # Last-Modified is due from the first whole second after the write
+        first = client.get("/doc/maturiteitsdomein/1", headers={"Accept": "text/turtle"})
+        if "Last-Modified" in first.headers or backend == "remote":
+            break
+        time.sleep(0.05)
+    etag, modified = first.headers["ETag"], first.headers.get("Last-Modified")
     again = client.get("/doc/maturiteitsdomein/1",
                        headers={"Accept": "text/turtle", "If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+    if backend == "remote":  # a remote store does not say when it changed
+        assert modified is None
+        return
     since = client.get("/doc/maturiteitsdomein/1",
                        headers={"Accept": "text/turtle", "If-Modified-Since": modified})
     assert since.status_code == 304
