@@ -30,8 +30,8 @@ TIMES = 20  # requests of each kind after each write
 
 
 class Deployment:
-    def __init__(self, store: str, port: int) -> None:
-        self.store, self.port = store, port
+    def __init__(self, store: str, port: int, arguments: tuple[str, ...] = ("--workers", "2")) -> None:
+        self.store, self.port, self.arguments = store, port, arguments
         self.base = f"http://127.0.0.1:{port}/"
         self.env = {**os.environ, "ODMLD_STORE": store, "ODMLD_BASE_URI": self.base}
         self.server: subprocess.Popen | None = None
@@ -39,7 +39,7 @@ class Deployment:
     def start(self) -> None:
         env = {key: value for key, value in self.env.items() if key != "ODMLD_BASE_URI"}
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "odmld.cli", "serve", "--port", str(self.port), "--workers", "2"],
+            [sys.executable, "-m", "odmld.cli", "serve", "--port", str(self.port), *self.arguments],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True)
         deadline = time.monotonic() + 90
