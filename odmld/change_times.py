@@ -52,6 +52,7 @@ class ChangeTimes:
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
         self._pid = 0
+        self._warned = False
 
     def since(self, key: str, etag: str, generation: int, published: float) -> int | None:
         """The POSIX second since which `key` has had the bytes `etag`, as made from `generation`
@@ -61,7 +62,9 @@ class ChangeTimes:
             with self._lock:
                 return self._since(self._connect(), key, etag, generation, published)
         except sqlite3.Error as error:
-            log.warning("no Last-Modified for %s: %s (%s)", key, error, self.path)
+            if not self._warned:  # once a process: every page would say it again
+                log.warning("no Last-Modified (%s): %s", self.path, error)
+                self._warned = True
             return None
 
     def _since(self, db: sqlite3.Connection, key: str, etag: str, generation: int,
