@@ -189,7 +189,7 @@ def changed_since(times: ChangeTimes | None, store: Store, key: str, etag: str) 
         return None
     # read after the bytes were made: a generation that moved meanwhile dates them later, never earlier
     published = store.snapshots.published_at(generation) if isinstance(store, EmbeddedStore) else None
-    return times.since(key, etag, generation, time.time() if published is None else published)
+    return times.since(key, etag, time.time() if published is None else published)
 
 
 def last_modified_due(since: int | None) -> bool:

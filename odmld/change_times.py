@@ -5,19 +5,20 @@ store, so its bytes can change at any write, and only making it again tells whet
 odmld records, in a SQLite table beside the embedded store that every process shares
 (`{store}-documents.sqlite3`), the ETag each document was last made with and since when:
 
-    key -> (ETag, since, generation)
+    key -> (ETag, since, published)
 
 When a process makes a document, it looks the key up. The same ETag: the bytes are those of `since`.
-Another ETag: the bytes changed, and `since` becomes the first whole second after the publication of
-the store generation the process read (snapshots.py), and at least one second after the previous
-`since`. So:
+Another ETag: the bytes changed, and `since` becomes the first whole second after `published`, the
+publication of the store generation the process read (snapshots.py), and at least one second after
+the previous `since`. So:
 - a changed document always gets a later Last-Modified than any earlier bytes had, even for two
   changes within one second (HTTP dates are whole seconds), and never one from before the write
   that changed it: no client is answered 304 for bytes it does not have;
 - an unchanged document keeps its Last-Modified across writes and restarts, in every process;
 - a `since` still in the future (the second after a write) is not sent until it has come;
-- a process that made a document from an older generation than the one recorded (a request that
-  overlapped a write) records nothing and states no Last-Modified.
+- a process that made a document from a snapshot published before the one its row was recorded from
+  (a request that overlapped a write) records nothing and states no Last-Modified. Publication times
+  are compared, not generation numbers, as they keep growing when a store is put back from a copy.
 `since` is exact to the second when the document is made between the write that changes it and the
 next write (as a harvester following the feed does); otherwise it is the publication of the first
 generation at which odmld made the new bytes, never earlier than the change. A document odmld never
@@ -40,7 +41,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS documents (
-    key TEXT PRIMARY KEY, etag TEXT NOT NULL, since INTEGER NOT NULL, generation INTEGER NOT NULL
+    key TEXT PRIMARY KEY, etag TEXT NOT NULL, since INTEGER NOT NULL, published REAL NOT NULL
 ) WITHOUT ROWID"""
 
 
@@ -54,38 +55,37 @@ class ChangeTimes:
         self._pid = 0
         self._warned = False
 
-    def since(self, key: str, etag: str, generation: int, published: float) -> int | None:
-        """The POSIX second since which `key` has had the bytes `etag`, as made from `generation`
-        (published at `published`); None where that cannot be known. Never raises: a table that
-        cannot be read or written means no Last-Modified, not a failed request."""
+    def since(self, key: str, etag: str, published: float) -> int | None:
+        """The POSIX second since which `key` has had the bytes `etag`, as made from the snapshot
+        published at `published` (POSIX time); None where that cannot be known. Never raises: a table
+        that cannot be read or written means no Last-Modified, not a failed request."""
         try:
             with self._lock:
-                return self._since(self._connect(), key, etag, generation, published)
+                return self._since(self._connect(), key, etag, published)
         except sqlite3.Error as error:
             if not self._warned:  # once a process: every page would say it again
                 log.warning("no Last-Modified (%s): %s", self.path, error)
                 self._warned = True
             return None
 
-    def _since(self, db: sqlite3.Connection, key: str, etag: str, generation: int,
-               published: float) -> int | None:
-        row = db.execute("SELECT etag, since, generation FROM documents WHERE key = ?", (key,)).fetchone()
+    def _since(self, db: sqlite3.Connection, key: str, etag: str, published: float) -> int | None:
+        row = db.execute("SELECT etag, since, published FROM documents WHERE key = ?", (key,)).fetchone()
         if row is not None and row[0] == etag:
             return row[1]
-        if row is not None and generation < row[2]:
+        if row is not None and published < row[2]:
             return None  # made from an older snapshot than bytes already recorded
         db.execute("BEGIN IMMEDIATE")  # other processes: read again under the write lock
         try:
-            row = db.execute("SELECT etag, since, generation FROM documents WHERE key = ?",
+            row = db.execute("SELECT etag, since, published FROM documents WHERE key = ?",
                              (key,)).fetchone()
             if row is not None and row[0] == etag:
                 since = row[1]
-            elif row is not None and generation < row[2]:
+            elif row is not None and published < row[2]:
                 since = None
             else:
                 since = max(math.floor(published) + 1, row[1] + 1 if row is not None else 0)
-                db.execute("INSERT OR REPLACE INTO documents (key, etag, since, generation) "
-                           "VALUES (?, ?, ?, ?)", (key, etag, since, generation))
+                db.execute("INSERT OR REPLACE INTO documents (key, etag, since, published) "
+                           "VALUES (?, ?, ?, ?)", (key, etag, since, published))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
