@@ -1,8 +1,10 @@
 """Shared fixtures: real stores holding the bundled model, and the CLI as a subprocess.
 
-Every test that takes a store runs twice: on the embedded on-disk Oxigraph store, and on a real
-`oxigraph serve` (the `oxigraph` package) started on a free loopback port, reached over the SPARQL
-protocol. `new_store()` gives a fresh, empty location of the backend under test.
+Every test that takes a store runs on each backend: the embedded on-disk Oxigraph store, a real
+`oxigraph serve` (the `oxigraph` package) and a real Virtuoso (Debian's `virtuoso-opensource`, skipped
+where it is not installed), each server started on free loopback ports and reached over the SPARQL
+protocol. `new_store()` gives a fresh, empty location of the backend under test; the servers a test
+module started are stopped when it ends.
 """
 
 from __future__ import annotations
@@ -12,7 +14,10 @@ from typing import Callable
 
 import pytest
 
-from backends import BASE_URI, model_loaded, open_location, run_cli, start_oxigraph
+from backends import (BASE_URI, VIRTUOSO_MISSING, model_loaded, open_location, run_cli, start_server,
+                      virtuoso_installed)
+
+BACKENDS = ["embedded", "remote", "virtuoso"]
 
 
 @pytest.fixture(scope="session")
@@ -20,34 +25,60 @@ def base_uri() -> str:
     return BASE_URI
 
 
-@pytest.fixture(scope="session", params=["embedded", "remote"])
+@pytest.fixture(scope="session", params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "virtuoso" and not virtuoso_installed():
+        pytest.skip(VIRTUOSO_MISSING)
     return request.param
 
 
-@pytest.fixture(scope="session")
-def new_store(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[[], str]:
-    """Makes a fresh, empty store location: a folder, or the URL of a new `oxigraph serve`."""
-    servers: list[subprocess.Popen] = []
+class Servers:
+    """The SPARQL servers started for the tests, each kept for the session or for one test module."""
 
-    def make() -> str:
+    def __init__(self) -> None:
+        self.of_session: list[subprocess.Popen] = []
+        self.of_module: list[subprocess.Popen] = []
+
+    @staticmethod
+    def stop(processes: list[subprocess.Popen]) -> None:
+        for process in processes:
+            process.kill()
+            process.wait()
+        processes.clear()
+
+
+_servers = Servers()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _stop_the_servers_of_each_module():
+    """A server is a few hundred MB (Virtuoso): those a module started go when it ends."""
+    yield
+    Servers.stop(_servers.of_module)
+
+
+@pytest.fixture(scope="session")
+def new_store(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., str]:
+    """Makes a fresh, empty store location: a folder, or the URL of a new server of the backend.
+    `for_session=True` keeps its server until the session ends (else: until the module ends)."""
+    scratch = tmp_path_factory.mktemp("servers")
+
+    def make(*, for_session: bool = False) -> str:
         folder = tmp_path_factory.mktemp(backend)
         if backend == "embedded":
             return str(folder / "store")
-        process, url = start_oxigraph(folder)
-        servers.append(process)
+        process, url = start_server(backend, folder, scratch)
+        (_servers.of_session if for_session else _servers.of_module).append(process)
         return url
 
     yield make
-    for process in servers:
-        process.kill()
-        process.wait()
+    Servers.stop(_servers.of_session)
 
 
 @pytest.fixture(scope="session")
-def model_store_path(new_store: Callable[[], str]) -> str:
+def model_store_path(new_store: Callable[..., str]) -> str:
     """A store holding data/, ontology/ and shapes/, loaded once per test session and backend."""
-    location = new_store()
+    location = new_store(for_session=True)
     model_loaded(location)
     return location
 
