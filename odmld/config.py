@@ -137,11 +137,13 @@ SETTINGS: tuple[Setting, ...] = (
             "of a SPARQL 1.1 server (Query, Update, Graph Store Protocol) that queries the union of its "
             "named graphs by default."),
     Setting("store_update", None, _iri,
-            "Update URL of a remote store; default: from the query URL (`/query` -> `/update`, "
-            "`/sparql` -> `/update`, else the same URL)."),
+            "Update URL of a remote store; default: from the query URL (Oxigraph `/query` -> `/update`, "
+            "Virtuoso `/sparql` -> itself, Fuseki `/{ds}/sparql` -> `/{ds}/update`, GraphDB "
+            "`/repositories/{id}` -> `.../statements`, else the same URL)."),
     Setting("store_graphs", None, _iri,
-            "Graph Store Protocol URL of a remote store; default: from the query URL (`/query` -> "
-            "`/store`, `/sparql` -> `/data`, else the same URL)."),
+            "Graph Store Protocol URL of a remote store; default: from the query URL (Oxigraph "
+            "`/query` -> `/store`, Virtuoso `/sparql` -> `/sparql-graph-crud`, Fuseki `/{ds}/sparql` -> "
+            "`/{ds}/data`, GraphDB `/repositories/{id}` -> `.../rdf-graphs/service`, else the same URL)."),
     Setting("store_timeout", 60.0, _positive_float,
             "Seconds odmld waits for the store to answer one of its own requests: a remote store, or "
             "the process writing the embedded store when another write is under way."),

@@ -1,9 +1,11 @@
 """`odmld rebase`: move a store to another base URI, every IRI and graph name, in one write.
 
-The store's quads are read from the current snapshot and written back with every IRI under the old
-base rewritten under the new one (the odm: ontology's IRI, by which a store records its base, among
-them), in batches (memory does not grow with the store). It is one write of the store, so readers see the old store or the
-moved one, never a mix, and a rebase that fails or is killed leaves the store as it was.
+On the embedded store, the quads are read from the current snapshot and written back with every IRI
+under the old base rewritten under the new one (the odm: ontology's IRI, by which a store records its
+base, among them), in batches (memory does not grow with the store). It is one write of the store, so
+readers see the old store or the moved one, never a mix, and a rebase that fails or is killed leaves
+the store as it was. On a SPARQL server it is one DELETE/INSERT update that rewrites the same IRIs
+(remote_updates.REBASE), one transaction on the server.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from .embedded_store import EmbeddedStore, EmbeddedWrite
+from .remote_store import RemoteStore, RemoteWrite
 from .store_api import Store, StoreError, operation
+from .store_identity import recorded_base
 
 BATCH = 200_000
 
@@ -37,11 +41,14 @@ def moved_quads(quads: Iterable[ox.Quad], old: str, new: str) -> Iterator[ox.Qua
 def rebase_store(store: Store, new_base: str) -> int:
     """Rewrite the store from its base (`store.base_uri`, checked against the one it records) to
     `new_base`; returns the quads written."""
-    if not isinstance(store, EmbeddedStore):
-        raise StoreError("odmld rebase works on the embedded store; for a SPARQL server, dump, "
-                         "rewrite and load it there")
     if new_base == store.base_uri:
         raise StoreError(f"the store is already at {new_base}")
+    if isinstance(store, RemoteStore):
+        if recorded_base(store) is None:
+            raise StoreError("nothing to rebase: the store is empty")
+        return store.write(rebase_remote_in, new_base)
+    if not isinstance(store, EmbeddedStore):
+        raise StoreError(f"odmld rebase does not know this store: {type(store).__name__}")
     if store.generation == 0 and not (store.path / "CURRENT").is_file():
         raise StoreError("nothing to rebase: the store is empty")
     return store.write(rebase_in, new_base)
@@ -61,3 +68,9 @@ def rebase_in(writer: EmbeddedWrite, new_base: str) -> int:
             written, batch = written + len(batch), []
     writer.add(batch)
     return written + len(batch)
+
+
+@operation
+def rebase_remote_in(writer: RemoteWrite, new_base: str) -> int:
+    """`rebase_store` on a SPARQL server: one update moves every IRI under the base."""
+    return writer.rebase(new_base)

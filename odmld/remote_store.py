@@ -1,65 +1,37 @@
 """A store on any SPARQL 1.1 server: Query and Update protocol for reading and writing, the Graph Store
-Protocol for dumps.
+Protocol for dumps and for graphs too big for one update (remote_protocol.py, remote_updates.py).
 
 `RemoteStore` answers like the embedded `Store` (same methods, pyoxigraph terms and results), so the rest
-of odmld does not know which one it has. Plain `urllib` speaks the protocol: the store needs exact control
-over Accept, `default-graph-uri`, time limits and the raw answer, which pyoxigraph then parses.
+of odmld does not know which one it has. A write runs while holding the server's write lease
+(remote_lease.py), so several odmld processes on several machines may write to one server.
 
 What the server must offer: the union of its named graphs as the default graph (`oxigraph serve
---union-default-graph`; Fuseki's `tdb2:unionDefaultGraph true`), as odmld keeps every file and every
-assessment in its own named graph. `RemoteStore` checks this the first time it reads.
+--union-default-graph`; Fuseki's `tdb2:unionDefaultGraph true`; Virtuoso does it by default), as odmld
+keeps every file and every assessment in its own named graph. `RemoteStore` checks this the first time
+it reads. odmld's graphs are those named under its base URI: a server may hold others (Virtuoso always
+holds its own, `virtrdf:` and more), which the store's size, graph list and dump leave out.
 """
 
 from __future__ import annotations
 
-import threading
-import urllib.error
 import urllib.parse
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
 from . import queries
-from .sparql_text import bind_values
-from .store_api import Binding, GraphContent, GraphName, StoreError, Term, rows_of
+from .remote_lease import Held, WriteLease
+from .remote_protocol import (ACCEPT, GENID, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
+                              parse_answer, request)
+from .remote_updates import GraphPut, Update, rebase_update, replacement_requests
+from .sparql_text import bind_values, query_form
+from .sparql_tokens import tokens
+from .store_api import Binding, GraphContent, GraphName, StoreError, Term, operation, rows_of
 from .store_identity import require_base
 
-# Writes of this process, one at a time. Several processes writing to one server are not yet
-# serialised (issue 16: a lease held in the server itself).
-_LOCAL_WRITES = threading.RLock()
-_INSIDE = threading.local()  # set while this thread is inside writing()
-
-ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
-N_TRIPLES = "application/n-triples"
-
-
-class RemoteTimeout(StoreError):
-    """The server did not answer within the time limit."""
-
-
-class RemoteRefusal(StoreError):
-    """The server answered with an error status (kept in `status`)."""
-
-    def __init__(self, message: str, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-def endpoints_for(url: str) -> tuple[str, str, str]:
-    """Query, update and graph-store URLs, from the query URL of the usual server layouts.
-
-    Oxigraph serves `/query`, `/update`, `/store`; Fuseki `/{ds}/sparql`, `/{ds}/update`, `/{ds}/data`;
-    any other URL is taken to answer all three (as a Fuseki dataset URL does).
-    """
-    stem, _, last = url.rstrip("/").rpartition("/")
-    if last == "query":
-        return url, f"{stem}/update", f"{stem}/store"
-    if last == "sparql":
-        return url, f"{stem}/update", f"{stem}/data"
-    return url, url, url
+__all__ = ["RemoteStore", "RemoteTimeout", "parse_answer", "endpoints_for"]
+FORM = "application/x-www-form-urlencoded"
 
 
 class RemoteStore:
@@ -72,36 +44,15 @@ class RemoteStore:
         self.update_url = update_url or derived_update
         self.graph_store_url = graph_store_url or derived_graphs
         self.base_uri = base_uri
+        self.genid = base_uri + GENID
         self.read_only = read_only
         self.timeout = timeout
         self.generation = 0
         self.union_default_graph = True
         self._union_checked = False
+        self._lease = WriteLease(self.update, self._select_plain, self.url, wait=timeout)
 
     # -- the protocol --------------------------------------------------------------------------
-
-    def _request(self, url: str, *, data: bytes | None = None, content_type: str | None = None,
-                 accept: str = ACCEPT, timeout: float | None = None) -> tuple[str, bytes]:
-        headers = {"Accept": accept}
-        if content_type:
-            headers["Content-Type"] = content_type
-        request = urllib.request.Request(url, data=data, headers=headers,
-                                         method="POST" if data is not None else "GET")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout or self.timeout) as response:
-                return response.headers.get_content_type(), response.read()
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace").strip()[:500]
-            if error.code == 400:
-                raise SyntaxError(detail or "the server refused the request") from None
-            raise RemoteRefusal(f"the store at {url} answered {error.code}: {detail}", error.code) from None
-        except TimeoutError:
-            raise RemoteTimeout(f"the store at {url} did not answer within {timeout or self.timeout:g} s") \
-                from None
-        except urllib.error.URLError as error:
-            if isinstance(error.reason, TimeoutError):
-                raise RemoteTimeout(f"the store at {url} did not answer in time") from None
-            raise StoreError(f"cannot reach the store at {url}: {error.reason}") from None
 
     def fetch(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
@@ -109,52 +60,83 @@ class RemoteStore:
               timeout: float | None = None) -> tuple[str, bytes]:
         """One query request; the answer's media type and bytes, unparsed."""
         self._check_union()
-        form = [("query", f"BASE {ox.NamedNode(self.base_uri)}\n" + bind_values(text, bindings or {}))]
+        form = [("query", with_base(bind_values(text, bindings or {}), self.base_uri))]
         form += [("default-graph-uri", g.value) for g in default_graph or []]
         form += [("named-graph-uri", g.value) for g in named_graphs or []]
-        return self._request(self.url, data=urllib.parse.urlencode(form).encode(),
-                             content_type="application/x-www-form-urlencoded", timeout=timeout)
+        # Virtuoso answers a CONSTRUCT in SPARQL JSON results (subject, predicate, object) if asked
+        accept = N_TRIPLES if query_form(text) in ("CONSTRUCT", "DESCRIBE") else ACCEPT
+        return request(self.url, data=urllib.parse.urlencode(form).encode(), content_type=FORM,
+                       accept=accept, timeout=timeout or self.timeout, doing="query")
 
     def update(self, text: str) -> None:
+        """One update request (one transaction on the server)."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        self._request(self.update_url, data=text.encode(), content_type="application/sparql-update")
+        request(self.update_url, data=text.encode(), content_type="application/sparql-update",
+                timeout=self.timeout, doing="update")
         self.generation += 1
+
+    def put_graph(self, graph: ox.NamedNode, body: bytes) -> None:
+        """Replace one graph with an N-Triples body (Graph Store Protocol PUT)."""
+        request(self._graph_url(graph), data=body, content_type=N_TRIPLES, method="PUT",
+                timeout=self.timeout, doing="graph replacement")
+        self.generation += 1
+
+    def send(self, requests: Iterable[Update | GraphPut]) -> None:
+        for prepared in requests:
+            if isinstance(prepared, GraphPut):
+                self.put_graph(prepared.graph, prepared.body)
+            else:
+                self.update(prepared.text)
+
+    def _graph_url(self, graph: GraphName) -> str:
+        where = "default" if isinstance(graph, ox.DefaultGraph) else \
+            "graph=" + urllib.parse.quote(graph.value, safe="")
+        return f"{self.graph_store_url}{'&' if '?' in self.graph_store_url else '?'}{where}"
+
+    def _select_plain(self, text: str) -> list[dict[str, Term]]:
+        """A SELECT of odmld's own bookkeeping (the lease), without BASE or the union check."""
+        form = urllib.parse.urlencode({"query": text}).encode()
+        media, body = request(self.url, data=form, content_type=FORM, timeout=self.timeout, doing="query")
+        return rows_of(parse_answer(media, body))
 
     # -- reading -------------------------------------------------------------------------------
 
     def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None) -> Any:
-        """Run a query on the server; results as pyoxigraph gives them (solutions, boolean, triples)."""
+        """Run a query on the server; results as pyoxigraph gives them (solutions, boolean, triples),
+        the skolem IRIs odmld wrote for blank nodes given back as blank nodes."""
         media, body = self.fetch(text, bindings=bindings, default_graph=default_graph,
                                  named_graphs=named_graphs)
-        return parse_answer(media, body)
+        return parse_answer(media, body, self.genid)
 
     def select(self, text: str, **bindings: Binding) -> list[dict[str, Term]]:
         return rows_of(self.query(text, bindings=bindings))
 
     def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
-        return sorted((row["graph"] for row in self.select(queries.get("store-graphs").text)), key=str)
+        """odmld's named graphs: those under the base URI (a scan of the server's graphs)."""
+        rows = self.select(queries.get("store-graphs").text, base=ox.Literal(self.base_uri))
+        return sorted((row["graph"] for row in rows), key=str)
 
     def has_graph(self, graph: ox.NamedNode) -> bool:
         return bool(self.query(queries.get("graph-exists").text, bindings={"graph": graph}))
 
     def __len__(self) -> int:
-        named = int(self.select(queries.get("store-size").text)[0]["quads"].value)
-        return named + len(self._graph_triples(ox.DefaultGraph()))
+        """The quads of odmld's named graphs, and of the server's own default graph if it keeps one."""
+        return quads_under(self, self.base_uri) + len(self._graph_triples(ox.DefaultGraph()))
 
     def _graph_triples(self, graph: GraphName) -> list[ox.Triple]:
-        where = "default" if isinstance(graph, ox.DefaultGraph) else \
-            "graph=" + urllib.parse.quote(graph.value, safe="")
-        separator = "&" if "?" in self.graph_store_url else "?"
         try:
-            media, body = self._request(f"{self.graph_store_url}{separator}{where}", accept=N_TRIPLES)
+            media, body = request(self._graph_url(graph), accept=N_TRIPLES, timeout=self.timeout,
+                                  doing="graph read")
         except RemoteRefusal as error:
             if error.status == 404:  # the Graph Store Protocol's answer for a graph that does not exist
                 return []
+            if isinstance(graph, ox.DefaultGraph):  # Virtuoso keeps no default graph of its own
+                return []
             raise
-        return [quad.triple for quad in ox.parse(body, ox.RdfFormat.from_media_type(media))]
+        return parse_answer(media, body, self.genid)
 
     def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: GraphName | None = None) -> None:
         """Every graph, read one at a time with the Graph Store Protocol, or only `graph`."""
@@ -170,64 +152,125 @@ class RemoteStore:
         if self._union_checked:
             return
         self._union_checked = True
-        form = urllib.parse.urlencode({"query": queries.get("store-union-check").text}).encode()
-        media, body = self._request(self.url, data=form, content_type="application/x-www-form-urlencoded")
-        if bool(parse_answer("application/sparql-results+json", body)):
+        text = queries.get("store-union-check").text
+        if bool(parse_answer(*request(self.url, data=urllib.parse.urlencode({"query": text}).encode(),
+                                      content_type=FORM, timeout=self.timeout, doing="query"))):
             raise StoreError(f"the store at {self.url} does not query the union of its named graphs by "
                              "default; start it with that option (oxigraph serve --union-default-graph, "
                              "Fuseki tdb2:unionDefaultGraph true)")
 
     # -- writing -------------------------------------------------------------------------------
 
-    @contextmanager
-    def writing(self) -> Iterator["RemoteStore"]:
-        """One write: reads go to the server and see what this write sent so far. Refused before
-        anything is written when the store was loaded under another base URI."""
+    def write(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run the operation `fn(writer, *args)` as one write, holding the server's write lease; its
+        answer once it is acknowledged (LeaseLost if another process took the lease meanwhile).
+        Refused before anything is written when the store was loaded under another base URI."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        if getattr(_INSIDE, "writing", False):
-            yield self
-            return
-        with _LOCAL_WRITES:
-            _INSIDE.writing = True
-            try:
-                require_base(self, self.url)
-                yield self
-            finally:
-                _INSIDE.writing = False
+        with self._lease.hold() as held:
+            writer = RemoteWrite(self, held)
+            require_base(writer, self.url)
+            answer = fn(writer, *args)
+            writer.flush()
+            held.confirm()
+        return answer
 
-    def write(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run the operation `fn(writer, *args)` as one write (this store is its own writer)."""
-        with self.writing():
-            return fn(self, *args)
+    def replace_graphs(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
+        """One write that replaces every graph these contents fill (see RemoteWrite.replace_graphs)."""
+        return self.write(replace_graphs_in, list(files))
+
+
+def quads_under(store: RemoteStore, base: str) -> int:
+    """The quads of the named graphs under `base`."""
+    rows = store.select(queries.get("store-size").text, base=ox.Literal(base))
+    return int(rows[0]["quads"].value) if rows else 0
+
+
+def with_base(text: str, base_uri: str) -> str:
+    """The query, resolving relative IRIs against `base_uri` unless it declares a BASE of its own (a
+    later BASE would win anyway, and Virtuoso refuses a second one)."""
+    first = next((token.text.upper() for token in tokens(text) if token.kind == "word"
+                  and token.text.upper() in ("BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    return text if first == "BASE" else f"BASE {ox.NamedNode(base_uri)}\n{text}"
+
+
+class RemoteWrite:
+    """What a write operation is given on a remote store: changes are kept until the write reads
+    again or ends, then sent in as few requests as the server takes (one, for every write but a big
+    load), so that reads see them."""
+
+    def __init__(self, store: RemoteStore, held: Held) -> None:
+        self.store, self.held, self.base_uri = store, held, store.base_uri
+        self._pending: dict[GraphName, list[ox.Triple]] = {}
+
+    def flush(self) -> None:
+        """Send the changes kept so far."""
+        if not self._pending:
+            return
+        requests = replacement_requests(self._pending, self.store.genid)
+        self._pending = {}
+        for prepared in requests:
+            if self.held.lost:
+                self.held.confirm()  # raises LeaseLost: nothing more is sent
+            self.store.send([prepared])
+
+    # -- reads see what was written --------------------------------------------------------------
+
+    def query(self, text: str, **options: Any) -> Any:
+        self.flush()
+        return self.store.query(text, **options)
+
+    def select(self, text: str, **bindings: Binding) -> list[dict[str, Term]]:
+        self.flush()
+        return self.store.select(text, **bindings)
+
+    def named_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        self.flush()
+        return self.store.named_graphs()
+
+    def has_graph(self, graph: ox.NamedNode) -> bool:
+        self.flush()
+        return self.store.has_graph(graph)
+
+    def __len__(self) -> int:
+        self.flush()
+        return len(self.store)
+
+    def dump(self, output: IO[bytes], rdf_format: ox.RdfFormat, graph: GraphName | None = None) -> None:
+        self.flush()
+        self.store.dump(output, rdf_format, graph)
+
+    # -- changes ---------------------------------------------------------------------------------
+
+    def replace_graphs(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
+        """Replace every graph these contents fill with what they hold (a graph they name but hold
+        nothing for is emptied)."""
+        replaced: dict[GraphName, list[ox.Triple]] = {}
+        for content in files:
+            for target in content.graphs:
+                replaced.setdefault(target, [])
+            for quad in content.quads:
+                replaced.setdefault(quad.graph_name, []).append(quad.triple)
+        self._pending.update(replaced)
+        return sorted(((g, len(t)) for g, t in replaced.items()), key=lambda item: str(item[0]))
 
     def load_file(self, path: Path, rdf_format: ox.RdfFormat, target: ox.NamedNode | None,
                   graphs: set[GraphName]) -> None:
-        """Replace `graphs` with the file's content, in one update request."""
+        """Replace `graphs` with the file's content."""
         quads = list(ox.parse(path=str(path), format=rdf_format, base_iri=self.base_uri))
         if target is not None:
             quads = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
-        self._replace([_Content(graphs, quads)])
+        self.replace_graphs([_Content(graphs, quads)])
 
     def remove_graphs(self, graphs: Iterable[GraphName]) -> None:
-        self._replace([_Content(set(graphs), [])])
+        self.replace_graphs([_Content(set(graphs), [])])
 
-    def replace_graphs(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
-        """Replace every graph these contents fill, in one update request (one transaction on the
-        server); outside `writing()`, as a write of its own."""
-        with self.writing():
-            return self._replace(files)
-
-    def _replace(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
-        triples_of: dict[GraphName, list[ox.Triple]] = {}
-        for parsed in files:
-            for target in parsed.graphs:
-                triples_of.setdefault(target, [])
-            for quad in parsed.quads:
-                triples_of[quad.graph_name].append(quad.triple)
-        self.update(replacement_update(triples_of))
-        return sorted(((g, len(t)) for g, t in triples_of.items()), key=lambda item: str(item[0]))
-
+    def rebase(self, new_base: str) -> int:
+        """Move every IRI and graph name under the base to `new_base`, in one update; the quads
+        odmld's graphs hold afterwards."""
+        self.flush()
+        self.store.send([rebase_update(self.base_uri, new_base)])
+        return quads_under(self.store, new_base)
 
 
 class _Content:
@@ -237,27 +280,7 @@ class _Content:
         self.graphs, self.quads = graphs, quads
 
 
-def replacement_update(triples_of: Mapping[GraphName, list[ox.Triple]]) -> str:
-    """DROP each graph, then one INSERT DATA with their new content (terms written by pyoxigraph)."""
-    operations = [f"DROP SILENT {'DEFAULT' if isinstance(g, ox.DefaultGraph) else f'GRAPH {g}'}"
-                  for g in triples_of]
-    blocks = []
-    for graph, triples in triples_of.items():
-        if not triples:
-            continue
-        body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-        blocks.append(body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{\n{body}}}")
-    if blocks:
-        operations.append("INSERT DATA {\n" + "\n".join(blocks) + "}")
-    return " ;\n".join(operations)
+@operation
+def replace_graphs_in(writer: RemoteWrite, files: list[GraphContent]) -> list[tuple[GraphName, int]]:
+    return writer.replace_graphs(files)
 
-
-def parse_answer(media: str, body: bytes) -> Any:
-    """A query answer as pyoxigraph results: solutions or a boolean, or a list of triples."""
-    results_format = ox.QueryResultsFormat.from_media_type(media)
-    if results_format is not None:
-        return ox.parse_query_results(body, results_format)
-    rdf_format = ox.RdfFormat.from_media_type(media)
-    if rdf_format is None:
-        raise StoreError(f"the store answered in an unexpected format: {media}")
-    return [quad.triple for quad in ox.parse(body, rdf_format)]

@@ -8,8 +8,8 @@ takes that assessment's contribution out of running totals and adds the new one'
 write. The totals are RDF Data Cube observations in the graph <graph/statistiek>, so the queries read a
 few dozen numbers. `rebuilt_files` adds everything up again from the store (`odmld statistics`).
 
-Only one process writes (see publishing.py): with several writers on one remote store, two updates
-could each read the totals before the other wrote them. Run `odmld statistics` after such a change.
+One write runs at a time (see publishing.py; on a remote store, across machines, by the server's write
+lease, remote_lease.py), so no two updates read the same totals.
 
 Totals are sums and counts, not averages, so that they can be updated by adding and subtracting; the
 queries divide. One more count goes up with every publication, whether or not it changes a latest

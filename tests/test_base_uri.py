@@ -28,8 +28,8 @@ def dump(location: str, base: str = BASE_URI) -> str:
     return done.stdout
 
 
-def test_writing_a_store_under_another_base_uri_is_refused_and_writes_nothing(tmp_path):
-    location = str(tmp_path / "store")
+def test_writing_a_store_under_another_base_uri_is_refused_and_writes_nothing(new_store):
+    location = new_store()
     assert run_cli("load", store=location).returncode == 0
     before = dump(location)
     refused = run_cli("load", store=location, env={"ODMLD_BASE_URI": OTHER})
@@ -53,10 +53,10 @@ def test_serving_a_store_under_another_base_uri_is_refused(tmp_path):
         create_app(load_config({"store": location, "base_uri": OTHER}, environ={}))
 
 
-def test_rebase_moves_every_iri_and_keeps_assessments_statistics_and_tokens(tmp_path):
-    location = str(tmp_path / "store")
+def test_rebase_moves_every_iri_and_keeps_assessments_statistics_and_tokens(new_store, tmp_path):
+    location = new_store()  # on a SPARQL server, one DELETE/INSERT update
     assert run_cli("load", store=location).returncode == 0
-    token_file = tmp_path / "store-tokens.sqlite3"
+    token_file = tmp_path / "tokens.sqlite3"
     _, secret = tokens.create(token_file, "24062")
     imported = run_cli("import-survey", str(folder("data") / "examples" / "survey-responses.csv"),
                        "--org", "24062", "--date", "2020-01-31", store=location)
@@ -74,6 +74,7 @@ def test_rebase_moves_every_iri_and_keeps_assessments_statistics_and_tokens(tmp_
     assert tokens.organisation_of(token_file, secret) == "24062"
     # the old base is now the other one
     assert run_cli("load", store=location).returncode == 1
-    client = create_app(load_config({"store": location, "base_uri": OTHER}, environ={})).test_client()
+    client = create_app(load_config({"store": location, "base_uri": OTHER, "tokens": str(token_file)},
+                                    environ={})).test_client()
     page = client.get("/doc/organisatie/24062.ttl")
     assert page.status_code == 200 and OTHER.encode() in page.data and BASE_URI.encode() not in page.data

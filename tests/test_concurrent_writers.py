@@ -32,9 +32,7 @@ VERSIONS = f"""SELECT ?assessment ?version WHERE {{
 
 
 @pytest.mark.slow
-def test_four_processes_writing_at_once_lose_nothing_and_never_share_a_version_number(new_store, backend):
-    if backend == "remote":
-        pytest.xfail("several processes writing to one SPARQL server are not serialised yet (issue 16)")
+def test_four_processes_writing_at_once_lose_nothing_and_never_share_a_version_number(new_store):
     location = new_store()
     model_loaded(location)
     csv_file = str(folder("data") / "examples" / "assessment.csv")

@@ -31,9 +31,11 @@ def rows(store, name, **bindings):
     return store.select(queries.get(name).text, **bindings)
 
 
-def test_the_eleven_domains_in_seed_order_with_their_principles(model_store):
+def test_the_eleven_domains_in_seed_order_with_their_principles(model_store, backend):
     found = [(r["notation"].value, r["label"].value,
               [int(p) for p in r["principles"].value.split()]) for r in rows(model_store, "domains")]
+    if backend == "virtuoso":  # SPARQL leaves GROUP_CONCAT's order open: Virtuoso ignores the subquery's
+        found = [(notation, label, sorted(principles)) for notation, label, principles in found]
     assert found == DOMAINS
 
 

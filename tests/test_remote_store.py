@@ -1,22 +1,32 @@
 """What only a remote store can get wrong: the server's set-up, its reachability, and parameters that
 travel inside the query text."""
 
+import urllib.request
+
 import pyoxigraph as ox
 import pytest
 
 from odmld import queries
+from odmld.config import load_config
 from odmld.sparql_text import bind_values, where_group_start
+from odmld.web import create_app
 
-from backends import model_loaded, run_cli, start_oxigraph
+from backends import (BASE_URI, VIRTUOSO_MISSING, model_loaded, run_cli, start_oxigraph, start_virtuoso,
+                      virtuoso_installed)
 
 
 def test_a_server_without_the_union_default_graph_is_refused_with_the_fix(tmp_path):
     process, url = start_oxigraph(tmp_path / "plain", union=False)
     try:
-        assert run_cli("load", store=url).returncode == 0
-        result = run_cli("query", "domains", store=url)
-        assert result.returncode != 0
-        assert "--union-default-graph" in result.stderr and "Traceback" not in result.stderr
+        refused = [run_cli("load", store=url)]  # refused before anything is written
+        put = urllib.request.Request(url.replace("/query", "/store?graph=http%3A%2F%2Fe.org%2Fg"), method="PUT",
+                                     data=b"<http://e.org/s> <http://e.org/p> \"1\" .\n",
+                                     headers={"Content-Type": "application/n-triples"})
+        urllib.request.urlopen(put).close()
+        refused.append(run_cli("query", "domains", store=url))  # a server that holds something
+        for result in refused:
+            assert result.returncode != 0
+            assert "--union-default-graph" in result.stderr and "Traceback" not in result.stderr
     finally:
         process.kill()
         process.wait()
@@ -52,3 +62,38 @@ def test_values_go_inside_the_where_group_not_the_construct_template():
         bind_values("CONSTRUCT WHERE { ?s ?p ?o }", {"s": ox.NamedNode("http://e.org/s")})
     with pytest.raises(ValueError, match="only IRIs and literals"):
         bind_values("SELECT * { ?s ?p ?o }", {"s": ox.BlankNode()})
+
+
+def test_a_store_that_stops_answering_is_a_503_with_a_message_on_every_route(tmp_path):
+    process, url = start_oxigraph(tmp_path / "store")
+    try:
+        model_loaded(url)
+        app = create_app(load_config({"store": url, "base_uri": BASE_URI}, environ={}))
+        client = app.test_client()
+        assert client.get("/doc/organisatie/24062.ttl").status_code == 200
+    finally:
+        process.kill()
+        process.wait()
+    for path in ("/doc/organisatie/24062.ttl", "/doc/organisatie/24062", "/catalog", "/feed", "/",
+                 "/sparql?query=ASK%7B%7D"):
+        answer = client.get(path, headers={"Accept": "application/ld+json, application/json;q=0.9"})
+        assert answer.status_code == 503, (path, answer.status_code)
+        assert "store" in answer.get_json()["error"]["detail"], path
+    app.extensions["odmld.pool"].close()
+
+
+@pytest.mark.skipif(not virtuoso_installed(), reason=VIRTUOSO_MISSING)
+def test_a_refusal_by_the_server_is_its_words_on_the_command_line_never_a_traceback(tmp_path):
+    process, url = start_virtuoso(tmp_path / "virtuoso", tmp_path)
+    try:
+        trig = tmp_path / "t.trig"  # triples in the default graph, which Virtuoso does not keep
+        trig.write_text("<graph/own> { <id/x/1> <ns/p> 1 . }\n<id/x/2> <ns/p> 2 .\n", encoding="utf-8")
+        refused = run_cli("load", str(trig), store=url)
+        assert refused.returncode == 1
+        assert "refused the update" in refused.stderr and "SP031" in refused.stderr
+        assert "Traceback" not in refused.stderr
+        assert run_cli("query", "store-graphs", "--param", f"base={BASE_URI}", store=url).stdout \
+            .endswith("(0 rows)\n")  # and nothing was written
+    finally:
+        process.kill()
+        process.wait()

@@ -161,7 +161,8 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "kind": [ox.Literal("kennis")],
            "position": [integer(1), integer(3)],
            "graph": [ox.NamedNode(BASE + "graph/data/charter"), ox.NamedNode(BASE + "graph/bestaat-niet")],
-           "identifier": [ox.Literal("24062"), ox.Literal("00000")]}
+           "identifier": [ox.Literal("24062"), ox.Literal("00000")],
+           "base": [ox.Literal(BASE)]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
 
 
