@@ -10,6 +10,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..catalog import CatalogueTooLarge
+from ..store_api import StoreError
 
 JSON_LIKE = ("application/json", "application/sparql-results+json", "application/ld+json")
 
@@ -41,6 +42,15 @@ def register(app: Flask) -> None:
     @app.errorhandler(CatalogueTooLarge)
     def catalogue_too_large(error: CatalogueTooLarge) -> Response:
         return error_response(403, "Forbidden", str(error))
+
+    @app.errorhandler(StoreError)
+    def store_unavailable(error: StoreError) -> Response:
+        """The store failed (unreachable, too slow, or it refused): 503, with the server's own words
+        when it gave some; the operator's log has the whole message, the store's address included."""
+        app.logger.error("the store could not complete a request: %s", error)
+        words = getattr(error, "words", "")
+        return error_response(503, "Service Unavailable", "the store could not complete this request"
+                              + (f"; it said: {words}" if words else ""))
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Response:  # pragma: no cover - a bug, logged by Flask
