@@ -13,14 +13,17 @@ Times are the server's clock (read with NOW() at every take, so machines need no
 in milliseconds, compared as integers: Virtuoso answers NOW() without a time zone and then compares
 it wrongly with a time that has one, while every engine compares integers alike.
 
-Taking is one conditional update (remove expired claims; add mine only if no claim is left) followed
-by a read of the result. SPARQL servers run concurrent updates under snapshot isolation (oxigraph serve
-does), so two conditional inserts can both succeed; hence the read: a process holds the lease only if
-it reads back its own claim and no other. Of two that both inserted, the one that reads last sees
-both, so at most one sees only its own; a process that sees another claim takes its own back and tries
-again after a random, growing pause. A write is acknowledged only if its claim is still there after
-its last request and no renewal saw it gone or another claim beside it: a claim that expired is
-removed by whoever takes the lease next.
+Taking is one conditional update (remove expired claims; add mine only if no claim is left and no
+process waits longer than I do) followed by a read of the result. SPARQL servers run concurrent updates
+under snapshot isolation (oxigraph serve does), so two conditional inserts can both succeed; hence the
+read: a process holds the lease only if it reads back its own claim and no other. Of two that both
+inserted, the one that reads last sees both, so at most one sees only its own; a process that sees
+another claim takes its own back and asks again after a random, growing pause (5-50 ms). Waiters keep a
+place in a queue (`lease:queued`, the server's time they first asked, kept alive by asking again within
+QUEUE_SECONDS), so the lease goes to the one that waited longest rather than to whoever asks first
+after a release: a process that writes in a loop cannot starve the others. A write is acknowledged
+only if its claim is still there after its last request and no renewal saw it gone or another claim
+beside it: a claim that expired is removed by whoever takes the lease next.
 """
 
 from __future__ import annotations
@@ -39,7 +42,8 @@ from .store_api import StoreError
 
 LEASE_SECONDS = 30.0
 RENEW_SECONDS = 10.0
-FIRST_PAUSE, LONGEST_PAUSE = 0.005, 0.25
+QUEUE_SECONDS = 5.0  # a waiter that stopped asking leaves the queue after this
+FIRST_PAUSE, LONGEST_PAUSE = 0.005, 0.05
 
 GRAPH = ox.NamedNode("urn:odmld:write-lease")
 NS = "urn:odmld:write-lease#"
@@ -48,13 +52,24 @@ XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 
 TAKE = PROLOGUE + """DELETE { GRAPH %(graph)s { ?claim lease:until ?until } }
 WHERE { GRAPH %(graph)s { ?claim lease:until ?until } FILTER(?until < %(now)s) } ;
+DELETE { GRAPH %(graph)s { ?waiter lease:queued ?since ; lease:waiting ?alive } }
+WHERE { GRAPH %(graph)s { ?waiter lease:queued ?since ; lease:waiting ?alive } FILTER(?alive < %(now)s) } ;
+DELETE { GRAPH %(graph)s { %(claim)s lease:waiting ?alive } }
+WHERE { GRAPH %(graph)s { %(claim)s lease:waiting ?alive } } ;
+INSERT DATA { GRAPH %(graph)s { %(claim)s lease:queued %(since)s ; lease:waiting %(alive)s } } ;
 INSERT { GRAPH %(graph)s { %(claim)s lease:until %(until)s } }
-WHERE { FILTER NOT EXISTS { GRAPH %(graph)s { ?other lease:until ?any } } }"""
+WHERE {
+  FILTER NOT EXISTS { GRAPH %(graph)s { ?holder lease:until ?any } }
+  FILTER NOT EXISTS { GRAPH %(graph)s { ?earlier lease:queued ?before
+    FILTER(?before < %(since)s || (?before = %(since)s && STR(?earlier) < STR(%(claim)s))) } }
+}"""
+STEP_BACK = PROLOGUE + """DELETE { GRAPH %(graph)s { %(claim)s lease:until ?until } }
+WHERE { GRAPH %(graph)s { %(claim)s lease:until ?until } }"""
 RENEW = PROLOGUE + """DELETE { GRAPH %(graph)s { %(claim)s lease:until ?until } }
 INSERT { GRAPH %(graph)s { %(claim)s lease:until %(until)s } }
 WHERE { GRAPH %(graph)s { %(claim)s lease:until ?until } }"""
-RELEASE = PROLOGUE + """DELETE { GRAPH %(graph)s { %(claim)s lease:until ?until } }
-WHERE { GRAPH %(graph)s { %(claim)s lease:until ?until } }"""
+RELEASE = PROLOGUE + """DELETE { GRAPH %(graph)s { %(claim)s ?property ?value } }
+WHERE { GRAPH %(graph)s { %(claim)s ?property ?value } }"""
 CLAIMS = PROLOGUE + """SELECT ?claim WHERE { GRAPH %(graph)s { ?claim lease:until ?until } }"""
 NOW = "SELECT (NOW() AS ?now) WHERE { }"
 
@@ -90,9 +105,10 @@ class WriteLease:
         return ox.Literal(str(round((time.time() + self._clock_offset + later) * 1000)),
                           datatype=XSD_INTEGER)
 
-    def text(self, template: str, claim: ox.NamedNode) -> str:
+    def text(self, template: str, claim: ox.NamedNode, since: ox.Literal | None = None) -> str:
         return template % {"graph": GRAPH, "claim": claim, "now": self.milliseconds(),
-                           "until": self.milliseconds(LEASE_SECONDS)}
+                           "until": self.milliseconds(LEASE_SECONDS), "since": since,
+                           "alive": self.milliseconds(QUEUE_SECONDS)}
 
     def claims(self) -> set[ox.NamedNode]:
         """The claims on the lease now."""
@@ -125,15 +141,17 @@ class Held:
 
     def _take(self) -> None:
         lease, deadline, pause = self.lease, time.monotonic() + self.lease.wait, FIRST_PAUSE
+        lease.read_clock()
+        since = lease.milliseconds()  # my place in the queue
         while True:
-            lease.read_clock()
-            lease.update(lease.text(TAKE, self.claim))
+            lease.update(lease.text(TAKE, self.claim, since))
             claims = lease.claims()
             if claims == {self.claim}:
                 return
             if self.claim in claims:  # another process took it at the same moment: both step back
-                lease.update(lease.text(RELEASE, self.claim))
+                lease.update(lease.text(STEP_BACK, self.claim))
             if time.monotonic() > deadline:
+                lease.update(lease.text(RELEASE, self.claim))  # leave the queue
                 raise StoreError(f"the store at {lease.where} is being written by another odmld "
                                  f"process, which did not finish within {lease.wait:g} s (a process "
                                  f"that died releases the write lease after {LEASE_SECONDS:g} s)")

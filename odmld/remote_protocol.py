@@ -118,6 +118,12 @@ def request(url: str, *, data: bytes | None = None, content_type: str | None = N
         raise StoreError(f"the connection to the store at {url} failed: {error}") from None
 
 
+def rolled_back(error: RemoteRefusal) -> bool:
+    """The server refused an update as a deadlock or a serialisation failure (SQLSTATE 40001, which
+    Virtuoso answers when concurrent updates collide): it undid it, and it may be sent again."""
+    return error.status >= 500 and ("40001" in error.words or "deadlock" in error.words.lower())
+
+
 def parse_answer(media: str, body: bytes, genid: str | None = None) -> Any:
     """A query answer as pyoxigraph results: solutions or a boolean, or a list of triples.
 

@@ -14,6 +14,8 @@ holds its own, `virtrdf:` and more), which the store's size, graph list and dump
 
 from __future__ import annotations
 
+import random
+import time
 import urllib.parse
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping
@@ -23,7 +25,7 @@ import pyoxigraph as ox
 from . import queries
 from .remote_lease import Held, WriteLease
 from .remote_protocol import (ACCEPT, GENID, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
-                              parse_answer, request)
+                              parse_answer, request, rolled_back)
 from .remote_updates import GraphPut, Update, rebase_update, replacement_requests
 from .sparql_text import bind_values, query_form
 from .sparql_tokens import tokens
@@ -32,6 +34,7 @@ from .store_identity import require_base
 
 __all__ = ["RemoteStore", "RemoteTimeout", "parse_answer", "endpoints_for"]
 FORM = "application/x-www-form-urlencoded"
+DEADLOCK_RETRIES = 6
 
 
 class RemoteStore:
@@ -69,11 +72,21 @@ class RemoteStore:
                        accept=accept, timeout=timeout or self.timeout, doing="query")
 
     def update(self, text: str) -> None:
-        """One update request (one transaction on the server)."""
+        """One update request (one transaction on the server). One the server rolled back as a
+        deadlock (Virtuoso, under concurrent updates) is sent again: every update odmld sends replaces
+        what it names whole or is a step of the write lease whose outcome is read back, so sending it
+        twice is sending it once."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
-        request(self.update_url, data=text.encode(), content_type="application/sparql-update",
-                timeout=self.timeout, doing="update")
+        for attempt in range(DEADLOCK_RETRIES + 1):
+            try:
+                request(self.update_url, data=text.encode(), content_type="application/sparql-update",
+                        timeout=self.timeout, doing="update")
+                break
+            except RemoteRefusal as error:
+                if attempt == DEADLOCK_RETRIES or not rolled_back(error):
+                    raise
+                time.sleep(random.uniform(0, 0.01 * 2 ** attempt))
         self.generation += 1
 
     def put_graph(self, graph: ox.NamedNode, body: bytes) -> None:
