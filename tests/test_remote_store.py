@@ -97,3 +97,15 @@ def test_a_refusal_by_the_server_is_its_words_on_the_command_line_never_a_traceb
     finally:
         process.kill()
         process.wait()
+
+
+def test_blank_nodes_are_described_with_what_they_hold_on_every_store(model_store):
+    """A server is sent skolem IRIs for blank nodes (Virtuoso takes no blank node in INSERT DATA); the
+    store reads them back as blank nodes, and a /doc/ description still nests what they hold."""
+    structure = ox.NamedNode(f"{BASE_URI}id/statistiek/actueel/dsd-domeinen")
+    triples = list(model_store.query(queries.get("describe").text, bindings={"resource": structure}))
+    components = {t.object for t in triples if t.subject == structure
+                  and t.predicate.value == "http://purl.org/linked-data/cube#component"}
+    assert components and all(isinstance(node, ox.BlankNode) for node in components)
+    assert components <= {t.subject for t in triples}  # each described, not only linked
+
