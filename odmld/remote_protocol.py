@@ -24,6 +24,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .sparql_tokens import tokens
 from .store_api import StoreError
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
@@ -74,6 +75,14 @@ def endpoints_for(url: str) -> tuple[str, str, str]:
     if last in ("sparql", "query"):
         return url, f"{stem}/update", f"{stem}/data"
     return url, url, url
+
+
+def with_base(text: str, base_uri: str) -> str:
+    """The query, resolving relative IRIs against `base_uri` unless it declares a BASE of its own (a
+    later BASE would win anyway, and Virtuoso refuses a second one)."""
+    first = next((token.text.upper() for token in tokens(text) if token.kind == "word"
+                  and token.text.upper() in ("BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+    return text if first == "BASE" else f"BASE {ox.NamedNode(base_uri)}\n{text}"
 
 
 def server_words(body: bytes) -> str:

@@ -23,12 +23,12 @@ from typing import IO, Any, Callable, Iterable, Mapping
 import pyoxigraph as ox
 
 from . import queries
+from .remote_functions import check_functions
 from .remote_lease import Held, WriteLease
 from .remote_protocol import (ACCEPT, GENID, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
-                              parse_answer, request, rolled_back)
+                              parse_answer, request, rolled_back, with_base)
 from .remote_updates import GraphPut, Update, rebase_update, replacement_requests
 from .sparql_text import bind_values, query_form
-from .sparql_tokens import tokens
 from .store_api import Binding, GraphContent, GraphName, StoreError, Term, operation, rows_of
 from .store_identity import require_base
 
@@ -61,7 +61,9 @@ class RemoteStore:
               default_graph: list[GraphName] | None = None,
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
               timeout: float | None = None) -> tuple[str, bytes]:
-        """One query request; the answer's media type and bytes, unparsed."""
+        """One query request; the answer's media type and bytes, unparsed. A query that calls a function
+        of the engine's own is refused before it is sent (remote_functions.py)."""
+        check_functions(text)
         self._check_union()
         form = [("query", with_base(bind_values(text, bindings or {}), self.base_uri))]
         form += [("default-graph-uri", g.value) for g in default_graph or []]
@@ -197,14 +199,6 @@ def quads_under(store: RemoteStore, base: str) -> int:
     """The quads of the named graphs under `base`."""
     rows = store.select(queries.get("store-size").text, base=ox.Literal(base))
     return int(rows[0]["quads"].value) if rows else 0
-
-
-def with_base(text: str, base_uri: str) -> str:
-    """The query, resolving relative IRIs against `base_uri` unless it declares a BASE of its own (a
-    later BASE would win anyway, and Virtuoso refuses a second one)."""
-    first = next((token.text.upper() for token in tokens(text) if token.kind == "word"
-                  and token.text.upper() in ("BASE", "SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
-    return text if first == "BASE" else f"BASE {ox.NamedNode(base_uri)}\n{text}"
 
 
 class RemoteWrite:

@@ -1,6 +1,9 @@
 """What only a remote store can get wrong: the server's set-up, its reachability, and parameters that
 travel inside the query text."""
 
+import socket
+import threading
+import time
 import urllib.request
 
 import pyoxigraph as ox
@@ -109,3 +112,56 @@ def test_blank_nodes_are_described_with_what_they_hold_on_every_store(model_stor
     assert components and all(isinstance(node, ox.BlankNode) for node in components)
     assert components <= {t.subject for t in triples}  # each described, not only linked
 
+
+EXTENSION_CALLS = [  # Virtuoso runs its SQL functions from SPARQL; bif:http_get fetches any URL
+    'SELECT (bif:http_get("{url}") AS ?x) {{}}',
+    'PREFIX b: <bif:> SELECT (b:http_get("{url}") AS ?x) {{}}',
+    'SELECT (<http://www.openlinksw.com/schemas/bif#http_get>("{url}") AS ?x) {{}}',
+    'PREFIX xsd: <bif:> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT (xsd:http_get("{url}") AS ?x) {{}}',
+    'BASE <http://www.openlinksw.com/schemas/bif#> SELECT (<http_get>("{url}") AS ?x) {{}}',
+    'SELECT ?x {{ BIND(sql:http_get("{url}") AS ?x) }}',
+    'define get:soft "replace" SELECT * FROM <{url}> {{ ?s ?p ?o }}',
+]
+
+
+@pytest.mark.skipif(not virtuoso_installed(), reason=VIRTUOSO_MISSING)
+def test_a_public_query_cannot_make_virtuoso_open_a_connection(tmp_path):
+    """Through odmld's /sparql, nothing in a query makes the store fetch a URL: a listener on loopback
+    is never called."""
+    calls: list[bytes] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def answer() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            calls.append(connection.recv(200))
+            connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    process, url = start_virtuoso(tmp_path / "virtuoso", tmp_path)
+    app = create_app(load_config({"store": url, "base_uri": BASE_URI}, environ={}))
+    try:
+        model_loaded(url)
+        client = app.test_client()
+        target = f"http://127.0.0.1:{listener.getsockname()[1]}/fetched"
+        for call in EXTENSION_CALLS:
+            text = call.format(url=target)
+            answer_ = client.get("/sparql", query_string={"query": text},
+                                 headers={"Accept": "application/sparql-results+json"})
+            assert answer_.status_code == 400, (text, answer_.status_code, answer_.data[:200])
+        assert client.get("/sparql", query_string={"query": "SELECT (xsd:integer(\"1\") AS ?x) {}"}) \
+            .status_code == 200  # XSD casts are SPARQL's own
+        time.sleep(0.5)
+        assert calls == []
+    finally:
+        stop.set()
+        app.extensions["odmld.pool"].close()
+        process.kill()
+        process.wait()
