@@ -9,7 +9,8 @@ that the places that report a bad query go on doing so.
 Engines differ in the details (docs/deploying.md, "A remote store"); `parse_answer` evens out those
 that would change an answer: Virtuoso answers ASK as a one-column table (`__ASK_RETVAL`) and writes
 booleans as 1 and 0, and a query Virtuoso stopped at its time limit comes back partial, marked only in
-a header, which is refused here as a timeout rather than taken as the whole answer.
+a header, which is refused here as a timeout rather than taken as the whole answer (as is its error
+S1T00, a query stopped at its MaxQueryExecutionTime).
 """
 
 from __future__ import annotations
@@ -112,6 +113,8 @@ def request(url: str, *, data: bytes | None = None, content_type: str | None = N
             return response.headers.get_content_type(), response.read()
     except urllib.error.HTTPError as error:
         words = server_words(error.read())
+        if error.code >= 500 and "S1T00" in words:  # Virtuoso stopped it at its MaxQueryExecutionTime
+            raise RemoteTimeout(f"the store at {url} stopped the {doing} at its own time limit") from None
         message = f"the store at {url} refused the {doing} ({error.code}): {words or error.reason}"
         if error.code == 400 and doing == "query":
             raise RemoteQueryRefused(f"the store refused the query: {words or error.reason}", error.code,

@@ -91,7 +91,7 @@ ServerPort = 127.0.0.1:{http_port}
 ServerThreads = 10
 [SPARQL]
 ResultSetMaxRows = 10000000
-MaxQueryExecutionTime = 30
+MaxQueryExecutionTime = {max_seconds}
 """
 _virtuoso_template: list[Path] = []
 
@@ -100,11 +100,11 @@ def virtuoso_installed() -> bool:
     return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
 
 
-def _virtuoso(folder: Path) -> tuple[subprocess.Popen, str, int]:
+def _virtuoso(folder: Path, max_seconds: int = 30) -> tuple[subprocess.Popen, str, int]:
     """Virtuoso on the database in `folder` (made there if absent), once /sparql answers."""
     sql_port, http_port = free_port(), free_port()
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(folder=folder, sql_port=sql_port,
-                                                             http_port=http_port))
+                                                             http_port=http_port, max_seconds=max_seconds))
     process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{http_port}/sparql"
@@ -140,15 +140,16 @@ def virtuoso_template(scratch: Path) -> Path:
     return _virtuoso_template[0]
 
 
-def start_virtuoso(folder: Path, scratch: Path) -> tuple[subprocess.Popen, str]:
-    """Virtuoso on a copy of the session's template database in `folder`, on free loopback ports;
-    returns the process and its query URL (/sparql, which also takes updates)."""
+def start_virtuoso(folder: Path, scratch: Path, max_seconds: int = 30) -> tuple[subprocess.Popen, str]:
+    """Virtuoso on a copy of the session's template database in `folder`, on free loopback ports, that
+    stops a query after `max_seconds`; returns the process and its query URL (/sparql, which also
+    takes updates)."""
     if not virtuoso_installed():
         pytest.skip(VIRTUOSO_MISSING)
     template = virtuoso_template(scratch)
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, folder / "virtuoso.db")
-    process, url, _sql_port = _virtuoso(folder)
+    process, url, _sql_port = _virtuoso(folder, max_seconds)
     return process, url
 
 

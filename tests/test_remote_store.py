@@ -11,6 +11,7 @@ import pytest
 
 from odmld import queries
 from odmld.config import load_config
+from odmld.remote_store import RemoteTimeout
 from odmld.sparql_text import bind_values, where_group_start
 from odmld.web import create_app
 
@@ -163,5 +164,25 @@ def test_a_public_query_cannot_make_virtuoso_open_a_connection(tmp_path):
     finally:
         stop.set()
         app.extensions["odmld.pool"].close()
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.skipif(not virtuoso_installed(), reason=VIRTUOSO_MISSING)
+def test_an_answer_virtuoso_cut_short_at_its_time_limit_is_a_timeout_not_a_partial_answer(tmp_path):
+    """Virtuoso answers a query it stopped at its own limit with what it had (an 'anytime' answer),
+    marked only in a header; odmld takes it as the timeout it is."""
+    process, url = start_virtuoso(tmp_path / "virtuoso", tmp_path, max_seconds=1)
+    try:
+        store = model_loaded(url)
+        endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        with pytest.raises(RemoteTimeout, match="time limit"):
+            store.select(endless)
+        app = create_app(load_config({"store": url, "base_uri": BASE_URI}, environ={}))
+        answer = app.test_client().get("/sparql", query_string={"query": endless},
+                                       headers={"Accept": "application/sparql-results+json"})
+        app.extensions["odmld.pool"].close()
+        assert answer.status_code == 400 and "time limit" in answer.get_json()["error"]["detail"]
+    finally:
         process.kill()
         process.wait()
