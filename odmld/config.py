@@ -147,6 +147,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_timeout", 60.0, _positive_float,
             "Seconds odmld waits for the store to answer one of its own requests: a remote store, or "
             "the process writing the embedded store when another write is under way."),
+    Setting("store_lease", 30.0, _positive_float,
+            "Seconds a remote store's write lease lasts unless its holder renews it (every third of "
+            "it, while it writes): how long the writes of every process wait after a writer died."),
     Setting("tokens", None, str,
             "Path of the write-token database; default: beside an embedded store "
             "(`{store}-tokens.sqlite3`), or `$XDG_DATA_HOME/odmld/tokens.sqlite3` with a remote one."),
@@ -236,6 +239,7 @@ class Config:
     store_update: str | None
     store_graphs: str | None
     store_timeout: float
+    store_lease: float
     tokens: str
     base_uri: str
     host: str

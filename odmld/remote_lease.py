@@ -4,17 +4,19 @@ held in the SPARQL server itself.
 A publication reads before it writes (the latest version of an organisation and date, the totals in
 <graph/statistiek>, the feed's event count), so two at once must not interleave. A lock in one process
 cannot see the others, so the lease lives in the server, in the graph <urn:odmld:write-lease>, as a
-*claim* `<urn:uuid:...> lease:until T` of the process that holds it: T is the server's clock plus
-LEASE_SECONDS, renewed every RENEW_SECONDS while the holder writes, so only a holder that died (or
-froze that long) lets it expire, and the next process to ask removes it. The graph is empty between
+*claim* `<urn:uuid:...> lease:until T` of the process that holds it: T is the server's clock plus the
+lease's length (ODMLD_STORE_LEASE, 30 s), renewed every third of it while the holder writes, so only a
+holder that died (or froze that long) lets it expire, and the next process to ask removes it. The graph is empty between
 writes (it is not under the base URI, so never in a dump).
 
 Times are the server's clock (read with NOW() at every take, so machines need not agree on the time)
 in milliseconds, compared as integers: Virtuoso answers NOW() without a time zone and then compares
 it wrongly with a time that has one, while every engine compares integers alike.
 
-Taking is one conditional update (remove expired claims; add mine only if no claim is left and no
-process waits longer than I do) followed by a read of the result. SPARQL servers run concurrent updates
+Taking is one conditional update (remove expired claims; add mine, leaving the queue, only if no
+claim is left and no process waits longer than I do; the conditions are counts in subqueries, as
+Virtuoso finds a FILTER NOT EXISTS that stands alone in its group always true) followed by a read of
+the result. SPARQL servers run concurrent updates
 under snapshot isolation (oxigraph serve does), so two conditional inserts can both succeed; hence the
 read: a process holds the lease only if it reads back its own claim and no other. Of two that both
 inserted, the one that reads last sees both, so at most one sees only its own; a process that sees
@@ -40,8 +42,6 @@ import pyoxigraph as ox
 
 from .store_api import StoreError
 
-LEASE_SECONDS = 30.0
-RENEW_SECONDS = 10.0
 QUEUE_SECONDS = 5.0  # a waiter that stopped asking leaves the queue after this
 FIRST_PAUSE, LONGEST_PAUSE = 0.005, 0.05
 
@@ -57,11 +57,14 @@ WHERE { GRAPH %(graph)s { ?waiter lease:queued ?since ; lease:waiting ?alive } F
 DELETE { GRAPH %(graph)s { %(claim)s lease:waiting ?alive } }
 WHERE { GRAPH %(graph)s { %(claim)s lease:waiting ?alive } } ;
 INSERT DATA { GRAPH %(graph)s { %(claim)s lease:queued %(since)s ; lease:waiting %(alive)s } } ;
+DELETE { GRAPH %(graph)s { %(claim)s lease:queued ?since ; lease:waiting ?alive } }
 INSERT { GRAPH %(graph)s { %(claim)s lease:until %(until)s } }
 WHERE {
-  FILTER NOT EXISTS { GRAPH %(graph)s { ?holder lease:until ?any } }
-  FILTER NOT EXISTS { GRAPH %(graph)s { ?earlier lease:queued ?before
-    FILTER(?before < %(since)s || (?before = %(since)s && STR(?earlier) < STR(%(claim)s))) } }
+  GRAPH %(graph)s { %(claim)s lease:queued ?since ; lease:waiting ?alive }
+  { SELECT (COUNT(?holder) AS ?holders) WHERE { GRAPH %(graph)s { ?holder lease:until ?any } } }
+  { SELECT (COUNT(?earlier) AS ?ahead) WHERE { GRAPH %(graph)s { ?earlier lease:queued ?before
+      FILTER(?before < %(since)s || (?before = %(since)s && STR(?earlier) < STR(%(claim)s))) } } }
+  FILTER(?holders = 0 && ?ahead = 0)
 }"""
 STEP_BACK = PROLOGUE + """DELETE { GRAPH %(graph)s { %(claim)s lease:until ?until } }
 WHERE { GRAPH %(graph)s { %(claim)s lease:until ?until } }"""
@@ -83,8 +86,9 @@ class WriteLease:
     server (select gives rows of pyoxigraph terms); `wait` is how long a write waits for the lease."""
 
     def __init__(self, update: Callable[[str], None], select: Callable[[str], list[dict]],
-                 where: str, wait: float) -> None:
+                 where: str, wait: float, seconds: float = 30.0) -> None:
         self.update, self.select, self.where, self.wait = update, select, where, wait
+        self.seconds = seconds  # how long a claim lasts without being renewed
         self._one_here = threading.Lock()  # this process's threads queue here, not at the server
         self._clock_offset = 0.0  # the server's clock minus this machine's, in seconds
 
@@ -107,7 +111,7 @@ class WriteLease:
 
     def text(self, template: str, claim: ox.NamedNode, since: ox.Literal | None = None) -> str:
         return template % {"graph": GRAPH, "claim": claim, "now": self.milliseconds(),
-                           "until": self.milliseconds(LEASE_SECONDS), "since": since,
+                           "until": self.milliseconds(self.seconds), "since": since,
                            "alive": self.milliseconds(QUEUE_SECONDS)}
 
     def claims(self) -> set[ox.NamedNode]:
@@ -154,17 +158,17 @@ class Held:
                 lease.update(lease.text(RELEASE, self.claim))  # leave the queue
                 raise StoreError(f"the store at {lease.where} is being written by another odmld "
                                  f"process, which did not finish within {lease.wait:g} s (a process "
-                                 f"that died releases the write lease after {LEASE_SECONDS:g} s)")
+                                 f"that died releases the write lease after {lease.seconds:g} s)")
             time.sleep(random.uniform(0, pause))
             pause = min(pause * 2, LONGEST_PAUSE)
 
     def _renew(self) -> None:
-        while not self._stop.wait(RENEW_SECONDS):
+        while not self._stop.wait(self.lease.seconds / 3):
             try:
                 self.lease.update(self.lease.text(RENEW, self.claim))
                 claims = self.lease.claims()
             except StoreError:
-                continue  # the server did not answer: try again; the lease lasts LEASE_SECONDS
+                continue  # the server did not answer: try again before the claim expires
             if claims != {self.claim}:  # it expired and was taken (a renewal can bring a claim back)
                 self.lost = True
 
@@ -173,7 +177,7 @@ class Held:
         acknowledged."""
         if self.lost or self.claim not in self.lease.claims():
             raise LeaseLost(f"this write to the store at {self.lease.where} was not acknowledged: it "
-                            f"held the write lease longer than {LEASE_SECONDS:g} s without renewing "
+                            f"held the write lease longer than {self.lease.seconds:g} s without renewing "
                             "it and another process took it; what it sent may or may not be stored "
                             "(run `odmld statistics` to set the statistics again)")
 
@@ -184,7 +188,7 @@ class Held:
         try:
             self.lease.update(self.lease.text(RELEASE, self.claim))
         except StoreError:
-            pass  # it expires after LEASE_SECONDS
+            pass  # it expires
         finally:
             self.lease._one_here.release()
 

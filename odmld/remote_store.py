@@ -42,7 +42,7 @@ class RemoteStore:
 
     def __init__(self, url: str, *, base_uri: str, read_only: bool = False,
                  update_url: str | None = None, graph_store_url: str | None = None,
-                 timeout: float = 60.0) -> None:
+                 timeout: float = 60.0, lease_seconds: float = 30.0) -> None:
         self.url, derived_update, derived_graphs = endpoints_for(url)
         self.update_url = update_url or derived_update
         self.graph_store_url = graph_store_url or derived_graphs
@@ -53,7 +53,8 @@ class RemoteStore:
         self.generation = 0
         self.union_default_graph = True
         self._union_checked = False
-        self._lease = WriteLease(self.update, self._select_plain, self.url, wait=timeout)
+        self._lease = WriteLease(self.update, self._select_plain, self.url, wait=timeout,
+                                 seconds=lease_seconds)
 
     # -- the protocol --------------------------------------------------------------------------
 

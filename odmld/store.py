@@ -24,6 +24,6 @@ def open_store(config: Any, *, read_only: bool = False) -> Store:
     if is_remote(config.store):
         return RemoteStore(config.store, base_uri=config.base_uri, read_only=read_only,
                            update_url=config.store_update, graph_store_url=config.store_graphs,
-                           timeout=config.store_timeout)
+                           timeout=config.store_timeout, lease_seconds=config.store_lease)
     return EmbeddedStore(config.store, base_uri=config.base_uri, read_only=read_only,
                          union_default_graph=config.union_default_graph, write_wait=config.store_timeout)

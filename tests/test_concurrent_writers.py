@@ -9,7 +9,10 @@ from collections import Counter
 
 import pytest
 
+from odmld.config import load_config
 from odmld.resources import folder
+from odmld.store import open_store
+from odmld.submission import submit
 
 from backends import BASE_URI, REPO, model_loaded, open_location
 
@@ -54,3 +57,35 @@ def test_four_processes_writing_at_once_lose_nothing_and_never_share_a_version_n
     for day, count in per_day.items():
         numbers = sorted(version for iri, version in stored.items() if iri.startswith(day + "/"))
         assert numbers == list(range(1, count + 1)), day
+
+
+HOLD_AND_DIE = """
+import sys, time
+from odmld.config import load_config
+from odmld.store import open_store
+store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2], "store_lease": 3.0}, environ={}))
+def hold(writer):
+    print("holding", flush=True)
+    time.sleep(600)
+store.write(hold)
+"""
+
+
+@pytest.mark.slow
+def test_a_writer_killed_while_it_holds_a_remote_store_blocks_the_others_only_until_its_lease_ends(
+        new_store, backend):
+    if backend == "embedded":
+        pytest.skip("the embedded store's write lock is the kernel's (flock): test_store_processes.py")
+    location = new_store()
+    model_loaded(location)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_DIE, location, BASE_URI], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "holding", holder.stderr.read()
+    holder.kill()
+    holder.wait()
+    store = open_store(load_config({"store": location, "base_uri": BASE_URI, "store_lease": 3.0},
+                                   environ={}))
+    csv_body = (folder("data") / "examples" / "assessment.csv").read_bytes()
+    outcome = submit(store, "24062", "text/csv", csv_body, {"date": "2024-06-01"}, "en")
+    assert outcome.published is not None and outcome.published.version == 1
+    assert store.select("SELECT ?claim WHERE { GRAPH <urn:odmld:write-lease> { ?claim ?p ?o } }") == []
