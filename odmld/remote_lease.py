@@ -90,6 +90,7 @@ class WriteLease:
         self.update, self.select, self.where, self.wait = update, select, where, wait
         self.seconds = seconds  # how long a claim lasts without being renewed
         self._one_here = threading.Lock()  # this process's threads queue here, not at the server
+        self._inside = threading.local()  # set while this thread holds the lease
         self._clock_offset = 0.0  # the server's clock minus this machine's, in seconds
 
     def hold(self) -> "Held":
@@ -131,6 +132,8 @@ class Held:
 
     def __enter__(self) -> "Held":
         lease = self.lease
+        if getattr(lease._inside, "holding", False):
+            raise StoreError("a write operation cannot start another write (give it the writer instead)")
         if not lease._one_here.acquire(timeout=lease.wait):
             raise StoreError(f"the store at {lease.where} is being written by this process's other "
                              f"writes, which did not finish within {lease.wait:g} s")
@@ -139,6 +142,7 @@ class Held:
         except BaseException:
             lease._one_here.release()
             raise
+        lease._inside.holding = True
         self._renewer = threading.Thread(target=self._renew, name="odmld-lease", daemon=True)
         self._renewer.start()
         return self
@@ -190,6 +194,7 @@ class Held:
         except StoreError:
             pass  # it expires
         finally:
+            self.lease._inside.holding = False
             self.lease._one_here.release()
 
 

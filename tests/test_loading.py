@@ -9,6 +9,7 @@ import pytest
 
 from odmld.loading import LoadError, graph_name, parse_paths
 from odmld.store import Store, StoreError
+from odmld.store_api import operation
 
 from backends import open_location
 
@@ -102,3 +103,19 @@ def test_a_load_of_many_files_and_a_big_one_lands_whole(store, tmp_path):
     store.replace_graphs(parse_paths([*files, big], BASE))
     assert len(store.named_graphs()) == 1001
     assert len(store) == 31_000
+
+
+@operation
+def nothing(writer) -> None:
+    """A write that writes nothing."""
+
+
+@operation
+def write_inside(writer, store) -> None:
+    store.write(nothing)
+
+
+def test_an_operation_that_starts_another_write_is_refused_not_left_waiting(store):
+    with pytest.raises(StoreError, match="cannot start another write"):
+        store.write(write_inside, store)
+    store.write(nothing)  # and the store writes on
