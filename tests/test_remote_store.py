@@ -122,6 +122,10 @@ EXTENSION_CALLS = [  # Virtuoso runs its SQL functions from SPARQL; bif:http_get
     'BASE <http://www.openlinksw.com/schemas/bif#> SELECT (<http_get>("{url}") AS ?x) {{}}',
     'SELECT ?x {{ BIND(sql:http_get("{url}") AS ?x) }}',
     'define get:soft "replace" SELECT * FROM <{url}> {{ ?s ?p ?o }}',
+    'SELECT (bif\\u003Ahttp_get("{url}") AS ?x) {{}}',  # the escape a parser applies first
+    'SELECT * {{ ?s ?p ?o FILTER(?o<bif:http_get("{url}")>0) }}',  # '<' as less-than, not an IRI
+    'SELECT (bif:http_get #\n ("{url}") AS ?x) {{}}',
+    'PREFIX abc: <http://www.w3.org/2001/XMLSchema#> PREFIX : <bif:> SELECT * {{ ?s ?p ?abc:http_get("{url}") }}',
 ]
 
 
