@@ -1,6 +1,5 @@
-"""What a user can reach is documented: every route of the web app, every command, every setting
-appears in the README or in docs/ (the settings with their
-defaults: tests/test_config.py)."""
+"""What a user can reach is documented: every route of the web app, every command and every setting
+appears in the README or in docs/ (the settings with their defaults: tests/test_config.py)."""
 
 import re
 from pathlib import Path
