@@ -21,7 +21,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generate import BASE, prepared_store, size_on_disk  # noqa: E402
-from odmld import queries  # noqa: E402
+from odmld import query_library as queries  # noqa: E402
 from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
 
 RESEARCH = ["latest-maturity", "ranking", "maturity-trend", "gap-versus-need", "centrumsteden-versus-rest",

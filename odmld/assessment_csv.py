@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .store_api import Store
 from .user_text import whole_number
 

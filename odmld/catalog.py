@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import queries, statistics
+from . import query_library as queries, statistics
 from .catalog_distributions import csv_triples, distribution_triples, dump_triples
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)

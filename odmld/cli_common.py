@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .config import SETTINGS_BY_NAME, Config, ConfigError, load_config
 from .store import Store, StoreError, open_store
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import queries
+from . import query_library as queries
 from .cli_common import EXIT_FAILED, Failure, base_option, make_config, open_for, store_option
 from .output import render_results
 from .terms import parse_parameter

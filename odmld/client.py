@@ -21,7 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from . import queries
+from . import query_library as queries
 from .sparql_text import bind_values, query_form
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -91,4 +91,4 @@ def run_text(text: str, endpoint: str, *, base_uri: str | None = None, **params:
 
 def run(name: str, endpoint: str, *, base_uri: str | None = None, **params: Any) -> list[dict[str, Any]]:
     """The rows of the library query `name` on `endpoint`, as dictionaries of Python values."""
-    return run_text(queries.get(name).text, endpoint, base_uri=base_uri, **params)
+    return run_text(queries.library(name).text, endpoint, base_uri=base_uri, **params)

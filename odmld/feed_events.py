@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .loading import ParsedFile
 from .scoring import integer
 from .store_api import Store

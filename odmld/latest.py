@@ -25,7 +25,7 @@ from typing import Mapping, NamedTuple
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .loading import ParsedFile
 from .scoring import integer
 from .store_api import Store

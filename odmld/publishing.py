@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import feed_events, queries, statistics
+from . import feed_events, query_library as queries, statistics
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of)
 from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,

@@ -22,7 +22,7 @@ from typing import IO, Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .remote_functions import check_functions
 from .remote_lease import Held, WriteLease
 from .remote_protocol import (ACCEPT, GENID, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,

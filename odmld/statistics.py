@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile

@@ -11,7 +11,7 @@ moves a store to another base.
 
 from __future__ import annotations
 
-from . import queries
+from . import query_library as queries
 from .store_api import Reader, StoreError
 
 ONTOLOGY_PATH = "ns/odm"

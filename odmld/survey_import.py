@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .assessment_graph import AssessmentParts, DomainPart
 from .store_api import Store
 

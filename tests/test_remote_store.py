@@ -9,7 +9,7 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from odmld import queries
+from odmld import query_library as queries
 from odmld.config import load_config
 from odmld.remote_store import RemoteTimeout
 from odmld.sparql_text import bind_values, where_group_start

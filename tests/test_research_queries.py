@@ -6,7 +6,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from odmld import client, queries
+from odmld import client, query_library as queries
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
@@ -177,7 +177,7 @@ def answer(results) -> list:
     return sorted(str(triple) for triple in results)
 
 
-@pytest.mark.parametrize("name", [q.name for q in queries.all_queries() if q.parameters])
+@pytest.mark.parametrize("name", [q.name for q in queries.every_query() if q.parameters])
 def test_parameters_bound_as_values_answer_as_substitutions_do(store, name):
     """Parameters bound as a VALUES block (as odmld binds them) give what pyoxigraph's substitution gives."""
     if not isinstance(store, EmbeddedStore):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld import queries
+from odmld import query_library as queries
 from odmld.loading import ParsedFile
 from odmld.publishing import publish, rebuild_statistics, withdraw
 from odmld.sparql_text import bind_values

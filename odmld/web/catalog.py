@@ -9,7 +9,7 @@ import io
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
 
-from .. import queries
+from .. import query_library as queries
 from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
 from .conditional import validated

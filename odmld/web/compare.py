@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import queries, user_text
+from .. import query_library as queries, user_text
 from .charts import Axis, radar_svg
 from .i18n import current_language, translator
 from .pages import select

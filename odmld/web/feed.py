@@ -15,7 +15,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, request
 
-from .. import feed_events, queries
+from .. import feed_events, query_library as queries
 from ..caching import IMMUTABLE, REVALIDATE
 from ..scoring import integer
 from ..terms import triple

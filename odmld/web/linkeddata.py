@@ -8,7 +8,7 @@ import json
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 
-from .. import queries
+from .. import query_library as queries
 from ..caching import last_modified_due
 from ..catalog import catalogue
 from ..loading import graph_name, iter_rdf_files

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from .. import queries
+from .. import query_library as queries
 from ..terms import triple
 from .conditional import validated
 from .db import get_store

@@ -12,7 +12,7 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import queries
+from .. import query_library as queries
 from .db import get_store
 from .charts import Axis, radar_svg
 from .i18n import current_language, translator

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from .. import queries
+from .. import query_library as queries
 from ..fair_share import client_of
 from ..query_pool import QueryJob, QueryRefused
 from ..sparql_text import screen

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from odmld import feed_events, queries, tokens
+from odmld import feed_events, query_library as queries, tokens
 from odmld.loading import ParsedFile
 from odmld.publishing import rebuild_statistics
 from odmld.resources import folder

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from odmld import queries, tokens
+from odmld import query_library as queries, tokens
 from odmld.resources import folder
 
 from backends import live_server, model_loaded
