@@ -231,7 +231,7 @@ def submissions(site: str, path: Path, clients: int, each: int) -> tuple[float, 
     from odmld.resources import folder
     token = tokens.create(Path(load_config({"store": str(path), "base_uri": BASE}, environ={}).tokens), "b0")[1]
     template = (folder("data") / "examples" / "assessment.csv").read_text()
-    url = f"{site}api/assessments?date=2030-01-01"
+    url = f"{site}api/assessments?date=2026-01-01"
     sent = itertools.count()
 
     def one() -> None:  # domain 2's evidence differs each time: an identical resubmission is no write

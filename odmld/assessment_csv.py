@@ -26,7 +26,14 @@ DOMAINS = range(1, 12)
 
 
 class CsvUnreadable(ValueError):
-    """The text is not the template at all (no header, not CSV): HTTP 400."""
+    """The CSV cannot be read as the template: the message in English (str) and Dutch (`nl`)."""
+
+    def __init__(self, en: str, nl: str) -> None:
+        super().__init__(en)
+        self.en, self.nl = en, nl
+
+    def message(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
 
 
 @dataclass(frozen=True)
@@ -69,13 +76,15 @@ def parse_csv(text: str, lookup: dict[str, dict[str, ox.NamedNode]]) -> ParsedCs
     try:  # the header is read (and can be malformed, a bare carriage return) on first use
         header = [name.strip().lower() for name in (reader.fieldnames or [])]
         if header[:3] != list(COLUMNS[:3]):
-            raise CsvUnreadable(f"the first line must be the header {','.join(COLUMNS)}; "
-                                f"got {','.join(header) or 'nothing'}")
+            got = ','.join(header)
+            raise CsvUnreadable(f"the first line must be the header {','.join(COLUMNS)}; got {got or 'nothing'}",
+                                f"de eerste regel moet de kop {','.join(COLUMNS)} zijn; niet {got or 'niets'}")
         reader.fieldnames = header
         for number, row in enumerate(reader, start=2):
             read_row(number, row, lookup, parsed)
     except csv.Error as error:
-        raise CsvUnreadable(f"line {reader.line_num}: {error}") from None
+        raise CsvUnreadable(f"line {reader.line_num}: {error}",
+                            f"regel {reader.line_num}: geen geldige CSV ({error})") from None
     return parsed
 
 

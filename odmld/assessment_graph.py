@@ -52,7 +52,14 @@ class AssessmentParts:
 
 
 class SubmissionProblem(ValueError):
-    """The submission holds no single readable assessment."""
+    """The submission holds no single readable assessment: the message in English (str) and Dutch."""
+
+    def __init__(self, en: str, nl: str) -> None:
+        super().__init__(en)
+        self.en, self.nl = en, nl
+
+    def message(self, lang: str) -> str:
+        return self.nl if lang == "nl" else self.en
 
 
 def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
@@ -64,7 +71,9 @@ def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
     if len(assessments) != 1:
         raise SubmissionProblem(
             f"the submission must describe exactly one odm:Assessment with organisation, date, method "
-            f"and scored domains; found {len(assessments)}")
+            f"and scored domains; found {len(assessments)}",
+            f"de inzending moet precies één odm:Assessment beschrijven, met organisatie, datum, methode "
+            f"en gescoorde domeinen; gevonden: {len(assessments)}")
     first = rows[0]
     parts = AssessmentParts(organisation=first["organisation"], date=first["date"], method=first["method"],
                             licence=first["licence"] if isinstance(first["licence"], ox.NamedNode) else None)
@@ -76,9 +85,11 @@ def parts_from_graph(quads: list[ox.Quad], base_uri: str) -> AssessmentParts:
             parts.domains.append(DomainPart(row["domain"], row["maturity"], row["need"], row["evidence"]))
     for row in scratch.query(queries.get("submission-datasets").text, base_iri=base_uri):
         if not isinstance(row["url"], ox.NamedNode):
-            raise SubmissionProblem("a listed dataset's dcat:landingPage must be a URL")
+            raise SubmissionProblem("a listed dataset's dcat:landingPage must be a URL",
+                                    "de dcat:landingPage van een dataset moet een URL zijn")
         if row["licence"] is not None and not isinstance(row["licence"], ox.NamedNode):
-            raise SubmissionProblem("a listed dataset's dcterms:license must be a URL")
+            raise SubmissionProblem("a listed dataset's dcterms:license must be a URL",
+                                    "de dcterms:license van een dataset moet een URL zijn")
         parts.datasets.append(ListedDataset(
             title=row["title"], url=row["url"], media=row["media"].value,
             licence=row["licence"].value if row["licence"] is not None else None,

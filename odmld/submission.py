@@ -17,6 +17,7 @@ from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, pa
 from .loading import syntax_message
 from .publishing import Published, organisation_iri, publish, to_rdflib, validate_parts
 from .store_api import Store
+from .submission_problems import detail_of, future_date_problem, plain_problems
 from .user_text import identifier, plain_date
 from .validation import Report, validate_graph
 
@@ -39,21 +40,32 @@ def submit(store: Store, organisation_id: str, media: str, body: bytes,
            values: Mapping[str, str], lang: str) -> Outcome:
     """Validate and publish; nothing is written unless everything is valid."""
     if media not in MEDIA_TYPES:
-        return Outcome(415, "Unsupported Media Type", "send text/csv, text/turtle or application/ld+json")
+        return Outcome(415, "Unsupported Media Type",
+                       "stuur text/csv, text/turtle of application/ld+json" if lang == "nl"
+                       else "send text/csv, text/turtle or application/ld+json")
     read = (parts_from_csv(store, body, values, organisation_id, lang) if media == "text/csv"
             else parts_from_rdf(store.base_uri, body, RDF_INPUTS[media], lang))
     if isinstance(read, Outcome):
         return read
+    field = "date" if media == "text/csv" else "dcterms:date"
     if not plain_date(read.date.value):
         return Outcome(422, "Unprocessable Content",
-                       f"dcterms:date: {read.date.value!r} is geen datum geschreven als JJJJ-MM-DD" if lang == "nl"
-                       else f"dcterms:date: {read.date.value!r} is not a date written YYYY-MM-DD")
+                       f"{field}: {read.date.value!r} is geen datum geschreven als JJJJ-MM-DD" if lang == "nl"
+                       else f"{field}: {read.date.value!r} is not a date written YYYY-MM-DD",
+                       problems=[{"field": field, "value": read.date.value}])
+    future = future_date_problem(read.date.value, lang)
+    if future is not None:
+        return Outcome(422, "Unprocessable Content", f"{field}: {future}",
+                       problems=[{"field": field, "value": read.date.value, "message": future}])
     if read.organisation != organisation_iri(store.base_uri, organisation_id):
-        return Outcome(403, "Forbidden", f"this token writes for organisation {organisation_id} only, "
+        return Outcome(403, "Forbidden",
+                       f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}, niet voor "
+                       f"{read.organisation.value}" if lang == "nl" else
+                       f"this token writes for organisation {organisation_id} only, "
                        f"not for {read.organisation.value}")
     report = validate_parts(read, store.base_uri)
     if not report.conforms:
-        return invalid(report, lang)
+        return invalid(report, lang, store.base_uri, csv=media == "text/csv")
     return Outcome(201, "Created", report=report, published=publish(store, read, organisation_id))
 
 
@@ -63,13 +75,14 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
     try:
         parsed = parse_csv(body.decode("utf-8"), level_lookup(store))
     except UnicodeDecodeError:
-        return Outcome(400, "Bad Request", "the CSV is not UTF-8 text")
+        return Outcome(400, "Bad Request", "de CSV is geen UTF-8-tekst" if lang == "nl"
+                       else "the CSV is not UTF-8 text")
     except CsvUnreadable as error:
-        return Outcome(400, "Bad Request", str(error))
+        return Outcome(400, "Bad Request", error.message(lang))
     if parsed.problems:
         problems = [{"row": p.row, "column": p.column, "value": p.value,
                      "message": p.message_nl if lang == "nl" else p.message_en} for p in parsed.problems]
-        detail = "; ".join(f"row {p['row']} {p['column']} {p['value']!r}: {p['message']}" for p in problems)
+        detail = "; ".join(row_words(p, lang) for p in problems)
         return Outcome(422, "Unprocessable Content", detail, problems=problems)
     base = store.base_uri
     organisation = values.get("organisation") or values.get("org") or organisation_id
@@ -97,9 +110,9 @@ def parts_from_rdf(base_uri: str, body: bytes, rdf_format: ox.RdfFormat,
         quads = list(ox.parse(body, format=rdf_format, base_iri=base_uri))
         unreadable = None
     except SyntaxError as error:
-        unreadable = Outcome(400, "Bad Request", f"the submission does not parse: {syntax_message(error)}")
+        unreadable = Outcome(400, "Bad Request", unparsable(syntax_message(error), rdf_format, lang))
     except (ValueError, OSError) as error:
-        unreadable = Outcome(400, "Bad Request", f"the submission does not parse: {error}")
+        unreadable = Outcome(400, "Bad Request", unparsable(str(error), rdf_format, lang))
     if unreadable is not None or rdf_format == ox.RdfFormat.JSON_LD:
         # a JSON-LD parser drops a value with an ill-formed language tag or IRI without a word, and
         # Turtle's calls a well-formed-looking tag a syntax error: both are a field the city got wrong
@@ -109,30 +122,34 @@ def parts_from_rdf(base_uri: str, body: bytes, rdf_format: ox.RdfFormat,
                            problems=problems)
     if unreadable is not None:
         return unreadable
-    report = validate_graph(to_rdflib([ox.Triple(q.subject, q.predicate, q.object) for q in quads]),
-                            base_uri)
+    submitted = to_rdflib([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
+    report = validate_graph(submitted, base_uri)
     if not report.conforms:
-        return invalid(report, lang)
+        return invalid(report, lang, base_uri, graph=submitted)
     try:
         return parts_from_graph(quads, base_uri)
     except SubmissionProblem as error:
-        return Outcome(422, "Unprocessable Content", str(error))
+        return Outcome(422, "Unprocessable Content", error.message(lang))
 
 
-def invalid(report: Report, lang: str) -> Outcome:
-    """422 with the SHACL findings; each problem names its focus (the domain part) and value."""
-    problems = [{"severity": f.severity, "focus": f.focus, "path": f.path, "value": f.value,
-                 "domain": domain_of(f.focus), "message": f.message(lang)} for f in report.violations]
-    detail = "; ".join(f"{p['focus']}: {p['message']}" + (f" ({p['value']})" if p["value"] else "")
-                       for p in problems)
-    return Outcome(422, "Unprocessable Content", detail, problems=problems, report=report)
+def invalid(report: Report, lang: str, base_uri: str, graph=None, csv: bool = False) -> Outcome:
+    """422 with the SHACL findings; each problem names the part at fault in words (the assessment,
+    domain 4, a dataset), its field and value, never a blank node."""
+    problems = plain_problems(report, lang, base_uri, graph=graph, csv=csv)
+    return Outcome(422, "Unprocessable Content", detail_of(problems, lang), problems=problems, report=report)
 
 
-def domain_of(focus: str | None) -> str | None:
-    """The domain number of a canonical domain part (`.../domein-4` -> "4"), else None."""
-    if focus and "/domein-" in focus:
-        return focus.rsplit("/domein-", 1)[1]
-    return None
+def row_words(problem: dict[str, Any], lang: str) -> str:
+    """`rij 2, kolom domain ('12'): …` / `row 2, column domain ('12'): …`."""
+    row, column = ("rij", "kolom") if lang == "nl" else ("row", "column")
+    return f"{row} {problem['row']}, {column} {problem['column']} ({problem['value']!r}): {problem['message']}"
+
+
+def unparsable(message: str, rdf_format: ox.RdfFormat, lang: str) -> str:
+    """The parser's own words (English, with the line and column) after a sentence in `lang`."""
+    name = "JSON-LD" if rdf_format == ox.RdfFormat.JSON_LD else "Turtle"
+    return (f"de inzending is geen geldige {name} (melding van de parser: {message})" if lang == "nl"
+            else f"the submission is not valid {name}: {message}")
 
 
 def ill_formed_terms(body: bytes, rdf_format: ox.RdfFormat, base_uri: str, lang: str) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ instance, which scheme a maturity level belongs to), but only the submitted data
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,18 @@ from .loading import iter_rdf_files, LoadError
 from .resources import folder, model_paths
 
 QUAD_FORMATS = {"trig", "nquads"}
+
+
+class BadLexicalForms(logging.Filter):
+    """rdflib logs a warning with a whole traceback for every literal whose text is not of its datatype
+    ("20x4-05-01"^^xsd:date): that is bad input, which the shapes report as a violation, not a fault of
+    the service to log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(BadLexicalForms())
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 

@@ -19,7 +19,7 @@ from ..publishing import AlreadyWithdrawn, NotFound, withdraw
 from ..user_text import has_control_character
 from . import idempotency
 from .db import get_store
-from .errors import error_response
+from .errors import error_response, said
 from .i18n import current_language
 
 bp = Blueprint("api", __name__)
@@ -39,8 +39,10 @@ def token_organisation() -> str | None:
 @bp.before_request
 def refuse_writes_on_a_read_only_server() -> Response | None:
     if get_store().read_only:
-        return error_response(405, "Method Not Allowed", "this server was given a read-only store "
-                              "(ODMLD_STORE opened read-only); it accepts no writes")
+        return error_response(405, "Method Not Allowed", said(
+            "deze server kreeg een alleen-lezen store (ODMLD_STORE alleen-lezen geopend); hij aanvaardt "
+            "geen schrijfopdrachten", "this server was given a read-only store (ODMLD_STORE opened "
+            "read-only); it accepts no writes"))
     return None
 
 
@@ -69,9 +71,10 @@ def publish(organisation_id: str) -> Response:
 
 
 def unauthorized() -> Response:
-    return error_response(401, "Unauthorized", "send a valid write token as "
-                          "'Authorization: Bearer <token>' (odmld token create --org ID)",
-                          {"WWW-Authenticate": 'Bearer realm="odmld"'})
+    return error_response(401, "Unauthorized", said(
+        "stuur een geldige schrijfsleutel als 'Authorization: Bearer <sleutel>' (odmld token create --org ID)",
+        "send a valid write token as 'Authorization: Bearer <token>' (odmld token create --org ID)"),
+        {"WWW-Authenticate": 'Bearer realm="odmld"'})
 
 
 def outcome_response(outcome: submission.Outcome) -> Response:
@@ -80,13 +83,9 @@ def outcome_response(outcome: submission.Outcome) -> Response:
     if outcome.status == 422 and outcome.report is not None and wants_turtle:
         return Response(outcome.report.report_graph.serialize(format="turtle"), status=422,
                         mimetype="text/turtle")
-    response = error_response(outcome.status, outcome.title, outcome.detail)
-    if outcome.problems and response.mimetype == "application/json":
-        body = response.get_json()
-        body["error"]["violations"] = outcome.problems
-        response = jsonify(body)
-        response.status_code = outcome.status
-    return response
+    # the outcome is worded in the request's language already (submission.submit was given it)
+    return error_response(outcome.status, outcome.title, {current_language(): outcome.detail},
+                          extensions={"violations": outcome.problems} if outcome.problems else None)
 
 
 @bp.route("/api/assessments/<iri_path:ref>", methods=["DELETE"])
@@ -100,20 +99,23 @@ def withdraw_version(ref: str) -> Response:
 
 def withdraw_as(organisation_id: str, ref: str) -> Response:
     if ref.split("/", 1)[0] != organisation_id:
-        return error_response(403, "Forbidden", f"this token writes for organisation {organisation_id} only")
+        return error_response(403, "Forbidden", said(
+            f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}",
+            f"this token writes for organisation {organisation_id} only"))
     reason = (request.values.get("reason") or "").strip()
     if not reason:
-        return error_response(400, "Bad Request", "say why with a 'reason' parameter")
+        return error_response(400, "Bad Request", said("zeg waarom, met een parameter 'reason'",
+                                                       "say why with a 'reason' parameter"))
     if has_control_character(reason):
-        return error_response(422, "Unprocessable Content",
-                              "de reden (reason) bevat een stuurteken; alleen tekst, tab en regeleinden zijn "
-                              "toegelaten" if current_language() == "nl" else "the reason contains a control "
-                              "character; only text, tab and line breaks are allowed")
+        return error_response(422, "Unprocessable Content", said(
+            "de reden (reason) bevat een stuurteken; alleen tekst, tab en regeleinden zijn toegelaten",
+            "the reason contains a control character; only text, tab and line breaks are allowed"))
     iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")  # iri_path: valid
     try:
         withdraw(get_store(), iri, reason[:2000])
     except AlreadyWithdrawn:
-        return error_response(409, "Conflict", f"{ref} is already withdrawn")
+        return error_response(409, "Conflict", said(f"{ref} is al ingetrokken", f"{ref} is already withdrawn"))
     except NotFound:
-        return error_response(404, "Not Found", f"no assessment version {ref}")
+        return error_response(404, "Not Found", said(f"er is geen inschattingsversie {ref}",
+                                                     f"no assessment version {ref}"))
     return jsonify(withdrawn=iri.value, reason=reason[:2000])

@@ -54,7 +54,7 @@ class BodyLimit:
         environ["wsgi.input"] = io.BytesIO()  # nothing of the body is ever read
         environ["CONTENT_LENGTH"] = "0"
         with self.flask_app.request_context(environ):
-            detail = translator(current_language())(key).format(limit=self.limit)
+            detail = {current_language(): translator(current_language())(key).format(limit=self.limit)}
             response = self.flask_app.process_response(error_response(status, title, detail))
         return response(environ, start_response)
 

@@ -18,7 +18,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from .. import submission
 from . import sessions
 from .db import get_store
-from .errors import error_response
+from .errors import error_response, in_request_language
 from .i18n import current_language, translator
 from .pages import local_href, select
 from .sessions import FormSession
@@ -41,7 +41,8 @@ def send() -> Response:
     if get_store().read_only:
         return page(session, form, {}, [message("read_only")], 405)
     if not sessions.csrf_valid(session, form.get("csrf")):
-        return sessions.remember(error_response(403, "Forbidden", message("bad_csrf")), session)
+        return sessions.remember(error_response(403, "Forbidden", in_request_language(message("bad_csrf"))),
+                                 session)
     session = sessions.with_token(session, form.get("token") or "")
     if session.organisation is None:
         return page(session, form, {}, [message("bad_token")], 401)

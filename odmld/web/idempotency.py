@@ -147,5 +147,5 @@ MESSAGES = {
 }
 
 
-def message(name: str) -> str:
-    return MESSAGES[current_language()][name]
+def message(name: str) -> dict[str, str]:
+    return {current_language(): MESSAGES[current_language()][name]}

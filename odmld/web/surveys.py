@@ -9,7 +9,7 @@ from flask import Blueprint, Response, jsonify, request
 from ..survey_publish import SurveyRefused, publish_survey
 from .api import token_organisation, unauthorized
 from .db import get_store
-from .errors import error_response
+from .errors import error_response, said
 from .i18n import current_language
 
 bp = Blueprint("surveys", __name__)
@@ -21,22 +21,24 @@ def upload() -> Response:
     if organisation_id is None:
         return unauthorized()
     if get_store().read_only:
-        return error_response(405, "Method Not Allowed", "this server was given a read-only store")
+        return error_response(405, "Method Not Allowed", said(
+            "deze server kreeg een alleen-lezen store", "this server was given a read-only store"))
     if request.mimetype != "text/csv":
-        return error_response(415, "Unsupported Media Type", "send the survey responses as text/csv "
-                              "(template: data/examples/survey-responses.csv)")
+        return error_response(415, "Unsupported Media Type", said(
+            "stuur de antwoorden als text/csv (sjabloon: data/examples/survey-responses.csv)",
+            "send the survey responses as text/csv (template: data/examples/survey-responses.csv)"))
     try:
         text = request.get_data().decode("utf-8")
     except UnicodeDecodeError:
-        return error_response(400, "Bad Request", "the CSV is not UTF-8 text")
+        return error_response(400, "Bad Request", said("de CSV is geen UTF-8-tekst", "the CSV is not UTF-8 text"))
     try:
         done = publish_survey(get_store(), text, organisation_id, request.values.get("date", ""))
     except SurveyRefused as refused:
         if refused.report is None:
             return error_response(400, "Bad Request", str(refused))
         lang = current_language()
-        return error_response(422, "Unprocessable Content", "; ".join(
-            finding.message(lang) for finding in refused.report.violations))
+        return error_response(422, "Unprocessable Content", {lang: "; ".join(
+            finding.message(lang) for finding in refused.report.violations)})
     published = done.published
     response = jsonify(assessment=published.iri.value, version=published.version,
                        dataset=done.dataset.value, respondents=done.respondents,
