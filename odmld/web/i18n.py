@@ -96,3 +96,28 @@ def current_language() -> str:
 
 def translator(lang: str):
     return lambda key: MESSAGES[lang].get(key, key)
+
+
+# The SPARQL page, the library's forms and an answer's table (kept apart from the pages' words above).
+SPARQL_WORDS = {
+    "nl": {"answer": "Antwoord", "rows": "rijen", "download": "Downloaden als", "editor": "Editor",
+           "open_in_editor": "Openen in de editor",
+           "sparql_intro": "Stel vragen aan de gegevens in SPARQL. De bibliotheek hieronder bevat de "
+                           "onderzoeksvragen, elk met een formulier voor de parameters; zonder JavaScript "
+                           "krijgt u het antwoord als tabel, met links naar CSV, JSON en RDF.",
+           "no_script": "Zonder JavaScript: schrijf de vraag hieronder; het antwoord komt als tabel.",
+           "param_organisation": "Organisatie (NIS-code of vgc)", "param_domain": "Maturiteitsdomein",
+           "param_principle": "Charterprincipe", "param_date": "Datum", "param_lang": "Taal",
+           "param_assessment": "Inschatting (organisatie/datum/versie)", "param_kind": "Soort bevinding"},
+    "en": {"answer": "Answer", "rows": "rows", "download": "Download as", "editor": "Editor",
+           "open_in_editor": "Open in the editor",
+           "sparql_intro": "Ask the data in SPARQL. The library below holds the research questions, each "
+                           "with a form for its parameters; without JavaScript the answer comes as a table, "
+                           "with links to CSV, JSON and RDF.",
+           "no_script": "Without JavaScript: write the query below; the answer comes as a table.",
+           "param_organisation": "Organisation (NIS code or vgc)", "param_domain": "Maturity domain",
+           "param_principle": "Charter principle", "param_date": "Date", "param_lang": "Language",
+           "param_assessment": "Assessment (organisation/date/version)", "param_kind": "Kind of finding"},
+}
+for _lang, _words in SPARQL_WORDS.items():
+    MESSAGES[_lang].update(_words)

@@ -18,9 +18,11 @@ from ..query_pool import QueryJob, QueryRefused
 from ..sparql_text import screen
 from .db import get_pool
 from .errors import error_response
+from .library import fields_for
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match, negotiate
 from .meta import service_description
 from .response_cache import mark_reusable
+from .sparql_html import UnknownFormat, accept_for, download_headers, html_answer, unknown_format, wants_html
 
 bp = Blueprint("sparql", __name__)
 
@@ -49,12 +51,18 @@ def endpoint() -> Response:
         return refusal
     if text is None:
         return describe_service()
+    accept = request.headers.get("Accept", "")
+    if wants_html(accept, values):
+        return html_answer(text, values)
     try:
-        job, keep = prepare_job(text, request.headers.get("Accept", ""), values)
+        job, keep = prepare_job(text, accept_for(values, accept), values)
         media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
+    except UnknownFormat as unknown:
+        refused = unknown_format(str(unknown))
+        return error_response(refused.status, refused.title, refused.detail)
     except QueryRefused as refused:
         return error_response(refused.status, refused.title, refused.detail, refused.headers)
-    response = Response(body, mimetype=media)
+    response = Response(body, mimetype=media, headers=download_headers(values))
     response.headers["Vary"] = "Accept"
     if keep:
         mark_reusable()
@@ -137,9 +145,10 @@ def describe_service() -> Response:
     """No query: the SPARQL Service Description, or for a browser a page to write a query on."""
     media = negotiate(request, (HTML, *GRAPH_MEDIA))
     if media == HTML:
-        example = queries.get("domains").text
-        return Response(render_template("sparql.html", queries=queries.all_queries(), example=example),
-                        mimetype=HTML)
+        listed = queries.all_queries()
+        example = queries.library("domains").text
+        return Response(render_template("sparql.html", queries=listed, example=example,
+                                        fields=fields_for(listed)), mimetype=HTML)
     if media is None:
         return error_response(406, "Not Acceptable", "the service description is available as "
                               + ", ".join(GRAPH_MEDIA))

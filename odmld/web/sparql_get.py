@@ -22,6 +22,7 @@ from .errors import error_response
 from .headers import EVERY_RESPONSE
 from .response_cache import REUSABLE
 from .sparql import prepare_job
+from .sparql_html import UnknownFormat, accept_for, download_headers, unknown_format, wants_html
 
 
 class SparqlGet:
@@ -35,12 +36,15 @@ class SparqlGet:
             return self.app(environ, start_response)
         request = Request(environ)  # werkzeug's, which Flask's extends: the query string read alike
         text = request.args.get("query")
-        if text is None or "update" in request.args:
-            return self.app(environ, start_response)
+        accept = request.headers.get("Accept", "")
+        if text is None or "update" in request.args or wants_html(accept, request.args):
+            return self.app(environ, start_response)  # a browser's table is a page: Flask renders it
         try:
-            job, keep = prepare_job(text, request.headers.get("Accept", ""), request.args)
+            job, keep = prepare_job(text, accept_for(request.args, accept), request.args)
             media, body = self.flask_app.extensions["odmld.pool"].run(
                 job, keep=keep, client=client_of(environ.get("REMOTE_ADDR")))
+        except UnknownFormat as unknown:
+            return self.refuse(environ, start_response, unknown_format(str(unknown)))
         except QueryRefused as refused:
             return self.refuse(environ, start_response, refused)
         except Exception:  # pragma: no cover - a bug; answered and logged as errors.register does
@@ -51,7 +55,7 @@ class SparqlGet:
             environ[REUSABLE] = True
         start_response("200 OK", [("Content-Type", get_content_type(media, "utf-8")),
                                   ("Content-Length", str(len(body))), ("Vary", "Accept"),
-                                  *EVERY_RESPONSE])
+                                  *download_headers(request.args).items(), *EVERY_RESPONSE])
         return [body]
 
     def refuse(self, environ: dict[str, Any], start_response: Callable,
