@@ -69,14 +69,29 @@ def load_in(writer: Writer, plans: list[FilePlan], derive: bool) -> tuple[list, 
 @base_option
 @setting_option("lang", "--lang", type=click.Choice(["nl", "en"]))
 def validate(paths: tuple[Path, ...], base_uri: str | None, lang: str | None) -> None:
-    """Validate RDF files against the shapes: exit 0 conforms, 1 violations, 2 unreadable."""
+    """Validate files against the shapes: RDF (Turtle, JSON-LD, ...) and the CSV template of an
+    assessment (rows reported by number). Exit 0 conforms, 1 violations, 2 unreadable."""
+    from .validate_files import check_csv
     config = make_config(base_uri=base_uri, lang=lang)
+    tables = [path for path in paths if path.suffix.lower() == ".csv"]
+    rdf = [path for path in paths if path not in tables]
+    conforms = True
     try:
-        report = validation.validate_paths(list(paths), config.base_uri)
+        for table in tables:
+            problems = check_csv(table, config.base_uri, config.lang)
+            conforms = conforms and not problems
+            click.echo(f"{table}: " + (("conform" if config.lang == "nl" else "conforms") if not problems
+                                       else f"{len(problems)} " + ("probleem/problemen" if config.lang == "nl"
+                                                                   else "problem(s)")))
+            for problem in problems:
+                click.echo(f"    {problem}")
+        if rdf:
+            report = validation.validate_paths(rdf, config.base_uri)
+            click.echo(validation.format_report(report, config.lang))
+            conforms = conforms and report.conforms
     except validation.UnreadableInput as error:
         raise Failure(str(error)) from None
-    click.echo(validation.format_report(report, config.lang))
-    if not report.conforms:
+    if not conforms:
         sys.exit(EXIT_FAILED)
 
 

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 import click
+import pyoxigraph as ox
 
 from . import query_library as queries
 from .cli_common import EXIT_FAILED, Failure, base_option, make_config, open_for, store_option
 from .output import render_results
+from .query_binding import BadValue, UnknownParameter, check_names, declared, to_term
 from .terms import parse_parameter
 
 
@@ -19,26 +21,23 @@ from .terms import parse_parameter
               type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "ntriples"]),
               help="Output: a table, SPARQL results as csv/tsv/json/xml, or RDF for CONSTRUCT.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="Bind ?NAME to VALUE (an <IRI> or a literal); may be repeated.")
+              help="Bind the query's parameter ?NAME to VALUE: an <IRI>, a literal, or for a parameter "
+                   "that takes an IRI its plain code or path (organisation=24062); may be repeated. "
+                   "Only the parameters the query declares; lang is nl unless given.")
 @click.option("--endpoint", metavar="URL", help="Run it on this SPARQL endpoint instead of the store.")
 @store_option
 @base_option
 def query(query: str, output_format: str, params: tuple[str, ...], endpoint: str | None,
           store: str | None, base_uri: str | None) -> None:
-    """Run a SPARQL query: a name from queries/, a .rq file, or - for standard input."""
+    """Run a SPARQL query: a name from the research library (queries/), a .rq file, or - for
+    standard input."""
     config = make_config(store=store, base_uri=base_uri)
     text = read_query(query)
     if endpoint:
         base = base_uri and config.base_uri
-        try:
-            bindings = dict(parse_parameter(param, base or endpoint.rsplit("sparql", 1)[0]) for param in params)
-        except ValueError as error:
-            raise Failure(str(error)) from None
+        bindings = read_parameters(query, text, params, base or endpoint.rsplit("sparql", 1)[0])
         return remote_query(text, endpoint, base, bindings, output_format)
-    try:
-        bindings = dict(parse_parameter(param, config.base_uri) for param in params)
-    except ValueError as error:
-        raise Failure(str(error)) from None
+    bindings = read_parameters(query, text, params, config.base_uri)
     target = open_for(config, read_only=True)
     try:
         results = target.query(text, bindings=bindings)
@@ -75,6 +74,33 @@ def remote_query(text: str, endpoint: str, base: str | None, bindings: dict, out
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
 
 
+def read_parameters(name: str, text: str, params: tuple[str, ...], base: str) -> dict:
+    """`--param` values as terms. A query that declares its parameters (every library query, and a
+    file with a `Parameters:` line) takes those only: another name exits 2 with the list. A plain
+    value of a parameter that takes an IRI is that IRI; `lang` is nl where the query takes it."""
+    named = queries.NamedQuery(name=name, text=text)
+    kinds = {p.name: p.kind for p in declared(named)}
+    declares = any(line.lower().startswith("parameters:") for line in named.description.splitlines())
+    try:
+        pairs = [param.partition("=") for param in params]
+        if declares:
+            check_names(named, [pair[0].strip().lstrip("?") for pair in pairs])
+        bindings = {}
+        for param, (key, _, value) in zip(params, pairs):
+            key = key.strip().lstrip("?")
+            if kinds.get(key) == "iri" and not value.startswith("<"):
+                bindings[key] = to_term(value, "iri", base, key)
+            else:
+                bindings.update([parse_parameter(param, base)])
+    except UnknownParameter as unknown:
+        raise Failure(f"{unknown}", 2) from None
+    except (BadValue, ValueError) as error:
+        raise Failure(str(error)) from None
+    if "lang" in named.parameters and "lang" not in bindings:
+        bindings["lang"] = ox.Literal("nl")
+    return bindings
+
+
 def read_query(name_or_path: str) -> str:
     if name_or_path == "-":
         return sys.stdin.read()
@@ -85,7 +111,7 @@ def read_query(name_or_path: str) -> str:
         except OSError as error:
             raise Failure(f"cannot read {path}: {error.strerror}") from None
     try:
-        return queries.get(name_or_path).text
+        return queries.library(name_or_path).text
     except queries.QueryNotFound as error:
         raise Failure(str(error)) from None
 

@@ -95,7 +95,7 @@ def test_query_errors_are_one_line_without_traceback(model_store_path):
 
 
 def test_query_binds_parameters(model_store_path):
-    result = run_cli("query", "domain-principles", "--param", "domain=<id/maturiteitsdomein/4>",
+    result = run_cli("query", "queries/internal/domain-principles.rq", "--param", "domain=<id/maturiteitsdomein/4>",
                      "--format", "csv", store=model_store_path)
     assert result.returncode == 0, result.stderr
     notations = [row["notation"] for row in csv.DictReader(io.StringIO(result.stdout))]

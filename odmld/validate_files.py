@@ -1,0 +1,77 @@
+"""`odmld validate` for the files a city submits: the CSV template, Turtle and JSON-LD, read as the API
+reads them (JSON-LD by pyoxigraph, as the API: validation.read_graph), with messages that name the row (CSV) or the part (the assessment, domain 4) at fault.
+
+A CSV is read with the model's levels ("opgestart", "2", "strong need") and its rows reported by
+number; its scores are then checked against the assessment shapes as the API would, with the request
+parameters it lacks (organisation, date, method) set to placeholders the shapes accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .assessment_csv import CsvUnreadable, parse_csv
+from .assessment_graph import AssessmentParts, DomainPart
+from .loading import LoadError, parse_paths
+from .publishing import organisation_iri, validate_parts
+from .resources import model_paths
+from .store_api import rows_of
+from .submission import row_words
+from .submission_problems import detail_of, plain_problems
+from .validation import UnreadableInput
+
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+
+
+class ModelLevels:
+    """The model in memory, enough for the CSV reader's level lookup (`select`)."""
+
+    def __init__(self, base_uri: str) -> None:
+        self.store = ox.Store()
+        try:
+            for parsed in parse_paths(model_paths(), base_uri):
+                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in parsed.quads)
+        except LoadError as error:  # pragma: no cover - the bundled model parses
+            raise UnreadableInput(str(error)) from None
+        self.base_uri = base_uri
+
+    def select(self, text: str) -> list[dict]:
+        return rows_of(self.store.query(text, base_iri=self.base_uri))
+
+
+@lru_cache(maxsize=2)
+def levels(base_uri: str) -> dict[str, dict[str, ox.NamedNode]]:
+    from .assessment_csv import level_lookup
+    return level_lookup(ModelLevels(base_uri))  # type: ignore[arg-type]
+
+
+def check_csv(path: Path, base_uri: str, lang: str) -> list[str]:
+    """The problems of a CSV assessment, one line each; none when the API would accept its rows."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableInput(f"{path}: " + ("de CSV is geen UTF-8-tekst" if lang == "nl"
+                                             else "the CSV is not UTF-8 text")) from None
+    except OSError as error:
+        raise UnreadableInput(f"{path}: {error.strerror}") from None
+    try:
+        parsed = parse_csv(text, levels(base_uri))
+    except CsvUnreadable as error:
+        raise UnreadableInput(f"{path}: {error.message(lang)}") from None
+    if parsed.problems:
+        return [row_words({"row": p.row, "column": p.column, "value": p.value,
+                           "message": p.message_nl if lang == "nl" else p.message_en}, lang)
+                for p in parsed.problems]
+    parts = AssessmentParts(
+        organisation=organisation_iri(base_uri, "0"), date=ox.Literal(dt.date.today().isoformat(), datatype=XSD_DATE),
+        method=ox.NamedNode(f"{base_uri}id/methode/zelfevaluatie"),
+        domains=[DomainPart(ox.NamedNode(f"{base_uri}id/maturiteitsdomein/{s.domain}"), s.maturity, s.need,
+                            ox.Literal(s.evidence, language="nl") if s.evidence else None)
+                 for s in parsed.scores])
+    report = validate_parts(parts, base_uri)
+    problems = plain_problems(report, lang, base_uri, csv=True)
+    return [detail_of([problem], lang) for problem in problems]
