@@ -26,6 +26,9 @@ from .sparql_text import bind_values
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DEFAULT_LANG = "nl"
 # `?name`, then what the header says of it in parentheses (which may run on to the next line)
+# where a plain value of an IRI parameter lives under the base URI ("24062" -> id/organisatie/24062)
+IRI_PLACES = {"organisation": "id/organisatie/", "assessment": "id/inschatting/",
+              "domain": "id/maturiteitsdomein/"}
 DECLARED = re.compile(r"\?(\w+)\s*(?:\(([^()]*(?:\([^()]*\)[^()]*)*)\)?)?")
 
 
@@ -96,7 +99,7 @@ def to_term(value: Any, kind: str, base_uri: str, name: str = "value") -> ox.Nam
     if kind == "iri":
         text = str(value).strip()
         try:
-            return ox.NamedNode(text if "://" in text else base_uri + text.lstrip("/"))
+            return ox.NamedNode(text if "://" in text else base_uri + place(name, text).lstrip("/"))
         except ValueError:
             raise BadValue(f"?{name}: {text!r} is not an IRI") from None
     if kind == "date" and isinstance(value, str):
@@ -105,6 +108,16 @@ def to_term(value: Any, kind: str, base_uri: str, name: str = "value") -> ox.Nam
         except ValueError:
             raise BadValue(f"?{name}: {value!r} is not a date written YYYY-MM-DD") from None
     return python_term(value)
+
+
+def place(name: str, value: str) -> str:
+    """A plain value of an IRI parameter as its path under the base: "24062" for an organisation is
+    "id/organisatie/24062", "4" for a domain "id/maturiteitsdomein/4"; a path that already says
+    where it is (id/..., ns/...) or a full IRI is kept."""
+    prefix = IRI_PLACES.get(name)
+    if prefix is None or "://" in value or value.lstrip("/").startswith(("id/", "ns/")):
+        return value
+    return prefix + value.lstrip("/")
 
 
 def python_term(value: Any) -> ox.Literal:

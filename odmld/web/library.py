@@ -26,9 +26,6 @@ from .sparql_html import html_answer
 
 bp = Blueprint("library", __name__)
 
-# where a plain value of an IRI parameter lives under the base URI ("24062" -> id/organisatie/24062)
-IRI_PLACES = {"organisation": "id/organisatie/", "assessment": "id/inschatting/",
-              "domain": "id/maturiteitsdomein/"}
 PLACEHOLDERS = {"organisation": "24062", "assessment": "24062/2024-05-01/v1", "kind": "nood"}
 SPARQL_QUERY = "application/sparql-query"
 
@@ -82,16 +79,7 @@ def form_values(query: queries.NamedQuery) -> tuple[dict[str, Any], str | None]:
         check_names(query, list(given))
     except UnknownParameter as unknown:
         return {}, str(unknown)
-    return {name: place(name, value) for name, value in given.items()}, None
-
-
-def place(name: str, value: str) -> str:
-    """A plain value of an IRI parameter as the IRI's path under the base ("24062" ->
-    "id/organisatie/24062"); a full IRI or an already placed path is kept."""
-    prefix = IRI_PLACES.get(name)
-    if prefix is None or "://" in value or value.startswith(prefix):
-        return value
-    return prefix + value.lstrip("/")
+    return given, None
 
 
 def fields_for(listed: list[queries.NamedQuery]) -> dict[str, list[dict[str, Any]]]:
