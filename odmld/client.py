@@ -1,7 +1,7 @@
 """Run a query from odmld's research library against any SPARQL endpoint and get typed rows.
 
     from odmld.client import run
-    rows = run("maturity-trend", "http://127.0.0.1:8000/sparql", organisation="24062")
+    rows = run("maturity-trend", "http://127.0.0.1:5000/sparql", organisation="24062")
     frame = rows.to_dataframe()   # pandas: pip install 'odmld[research]'
 
 A parameter is one the query declares (`odmld query --help` and the SPARQL page list them; another
