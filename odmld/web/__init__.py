@@ -45,10 +45,10 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     errors.register(app)
     app.url_map.converters.update(converters.CONVERTERS)  # before any route is added
 
-    from . import (api, catalog, compare, feed, form, library, linkeddata, meta, pages, sparql, survey_form,
-                   surveys)
+    from . import (api, catalog, compare, feed, form, library, linkeddata, meta, openapi, pages, sparql,
+                   survey_form, surveys)
     for blueprint in (pages.bp, linkeddata.bp, sparql.bp, meta.bp, api.bp, form.bp, catalog.bp, feed.bp,
-                      compare.bp, surveys.bp, survey_form.bp, library.bp):
+                      compare.bp, surveys.bp, survey_form.bp, library.bp, openapi.bp):
         app.register_blueprint(blueprint)
 
     @app.context_processor

@@ -121,3 +121,5 @@ SPARQL_WORDS = {
 }
 for _lang, _words in SPARQL_WORDS.items():
     MESSAGES[_lang].update(_words)
+MESSAGES["nl"].update({"parameter": "Parameter", "description": "Beschrijving", "body": "Inhoud"})
+MESSAGES["en"].update({"parameter": "Parameter", "description": "Description", "body": "Body"})
