@@ -49,10 +49,10 @@ def submit(store: Store, organisation_id: str, media: str, body: bytes,
         return read
     field = "date" if media == "text/csv" else "dcterms:date"
     if not plain_date(read.date.value):
-        return Outcome(422, "Unprocessable Content",
-                       f"{field}: {read.date.value!r} is geen datum geschreven als JJJJ-MM-DD" if lang == "nl"
-                       else f"{field}: {read.date.value!r} is not a date written YYYY-MM-DD",
-                       problems=[{"field": field, "value": read.date.value}])
+        message = (f"{read.date.value!r} is geen datum geschreven als JJJJ-MM-DD" if lang == "nl"
+                   else f"{read.date.value!r} is not a date written YYYY-MM-DD")
+        return Outcome(422, "Unprocessable Content", f"{field}: {message}",
+                       problems=[{"field": field, "value": read.date.value, "message": message}])
     future = future_date_problem(read.date.value, lang)
     if future is not None:
         return Outcome(422, "Unprocessable Content", f"{field}: {future}",

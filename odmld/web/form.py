@@ -79,7 +79,7 @@ def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[
         domain = None
         if "row" in problem and 2 <= problem["row"] < len(order) + 2:
             domain = order[problem["row"] - 2]
-        domain = domain or problem.get("domain")
+        domain = domain or (str(problem["domain"]) if problem.get("domain") is not None else None)
         if domain:
             errors.setdefault(domain, []).append(problem["message"])
         else:

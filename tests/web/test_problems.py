@@ -137,3 +137,14 @@ def test_every_4xx_of_the_api_without_accept_is_problem_json_in_one_language(env
         language = answer.headers["Content-Language"]
         english = re.search(r"\b(the|send|not|this|only|must|allowed|Request)\b", body["detail"] + " " + body["title"])
         assert (language == "en") == bool(english), (language, body["title"], body["detail"])
+
+
+@pytest.mark.parametrize("date, words", [("2099-01-01", "in de toekomst"), ("2024-13-01", "JJJJ-MM-DD")])
+def test_the_form_shows_a_future_or_impossible_date_as_an_error_not_a_500(env, date, words):
+    from test_api import csrf_of, filled_form
+    client = env["app"].test_client()
+    empty = client.get("/zelfevaluatie?lang=nl").get_data(as_text=True)
+    before = dump(env["store"])
+    answer = client.post("/zelfevaluatie", data=filled_form(token=env["token"], date=date, csrf=csrf_of(empty)))
+    assert answer.status_code == 422 and words in answer.get_data(as_text=True)
+    assert dump(env["store"]) == before
