@@ -86,13 +86,26 @@ def validate(paths: tuple[Path, ...], base_uri: str | None, lang: str | None) ->
             for problem in problems:
                 click.echo(f"    {problem}")
         if rdf:
-            report = validation.validate_paths(rdf, config.base_uri)
-            click.echo(validation.format_report(report, config.lang))
+            graph = validation.read_graph(rdf, config.base_uri)
+            report = validation.validate_graph(graph, config.base_uri)
+            click.echo(validation.format_report(report, config.lang, where=focus_words(graph, config)))
             conforms = conforms and report.conforms
     except validation.UnreadableInput as error:
         raise Failure(str(error)) from None
     if not conforms:
         sys.exit(EXIT_FAILED)
+
+
+def focus_words(graph, config):
+    """A finding's focus as a person names it: a blank node by the part it is (domain 4, the
+    assessment, a dataset), an IRI as itself."""
+    from .submission_problems import part_of, words
+
+    def where(focus: str) -> str:
+        if not (focus or "").startswith("_:"):
+            return f"<{focus}>"
+        return words(part_of(focus, graph, config.base_uri), config.lang)
+    return where
 
 
 @click.command()

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 import pyshacl
@@ -182,8 +182,9 @@ def _short(term: rdflib.term.Node | None, base_uri: str) -> str | None:
     return text[len(base_uri):] if text.startswith(base_uri) else text
 
 
-def format_report(report: Report, lang: str) -> str:
-    """A plain-text report a data manager can read."""
+def format_report(report: Report, lang: str, where: Callable[[str], str] | None = None) -> str:
+    """A plain-text report a data manager can read; `where` names a finding's focus in words (a
+    blank node's label means nothing to the person who wrote the file)."""
     if lang == "nl":
         head = (f"Conform: {'ja' if report.conforms else 'nee'} — "
                 f"{len(report.violations)} overtreding(en), {len(report.warnings)} waarschuwing(en)")
@@ -194,11 +195,11 @@ def format_report(report: Report, lang: str) -> str:
         labels = {"path": "path", "value": "value"}
     lines = [head]
     for finding in report.findings:
-        where = [f"<{finding.focus}>"]
+        at = [where(finding.focus) if where is not None else f"<{finding.focus}>"]
         if finding.path:
-            where.append(f"{labels['path']} <{finding.path}>")
+            at.append(f"{labels['path']} <{finding.path}>")
         if finding.value:
-            where.append(f"{labels['value']} {finding.value}")
-        lines.append(f"[{finding.severity}] " + ", ".join(where))
+            at.append(f"{labels['value']} {finding.value}")
+        lines.append(f"[{finding.severity}] " + ", ".join(at))
         lines.append(f"    {finding.message(lang)}")
     return "\n".join(lines)

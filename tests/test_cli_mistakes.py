@@ -3,6 +3,7 @@ refuses a parameter the query does not declare, and takes Dutch labels unless to
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +52,14 @@ def test_a_plain_code_does_for_an_iri_parameter(model_store_path):
                         store=model_store_path)
     assert plain.returncode == 0, plain.stderr
     assert plain.stdout == bracketed.stdout and plain.stdout.count("\n") == 2
+
+
+def test_validate_names_a_turtle_files_domain_by_number_not_a_blank_node(tmp_path):
+    example = (Path(__file__).resolve().parent.parent / "data" / "examples" / "assessment.ttl").read_text()
+    wrong = tmp_path / "wrong.ttl"
+    wrong.write_text(example.replace("maturiteitsdomein/3> ;\n        odm:maturityLevel <id/maturiteitsniveau/gevorderd>",
+                                     "maturiteitsdomein/3> ;\n        odm:maturityLevel <id/maturiteitsniveau/heel-goed>"),
+                     encoding="utf-8")
+    result = run_cli("validate", str(wrong), "--lang", "en")
+    assert result.returncode == 1
+    assert "domain 3" in result.stdout and "_:" not in result.stdout
