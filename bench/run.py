@@ -92,9 +92,10 @@ def timed(action, runs: int) -> tuple[float, float]:
 
 
 def library(only: list[str] | None = None) -> list[tuple[str, str, dict]]:
-    """Every query of queries/ (or those in `only`) with sample parameters; (name, server text, bindings)."""
+    """Every query, the library and the app's own (or those in `only`), with sample parameters;
+    (name, server text, bindings)."""
     found = []
-    for query in queries.all_queries():
+    for query in queries.every_query():
         if only and query.name not in only:
             continue
         bindings = {name: SAMPLES[name] for name in query.parameters if name in SAMPLES}
