@@ -204,7 +204,7 @@ def endpoint(store, location):
     app.extensions["odmld.pool"].close()
 
 
-SELECTS = [q.name for q in queries.all_queries() if query_form(q.text) == "SELECT"]
+SELECTS = [q.name for q in queries.every_query() if query_form(q.text) == "SELECT"]
 
 
 @pytest.mark.parametrize("name", SELECTS)
@@ -215,7 +215,10 @@ def test_every_select_answers_through_the_service_with_sparqlwrapper_as_on_the_s
     bindings = {parameter: SAMPLES[parameter][0] for parameter in query.parameters}
     direct = [{column: python_value(cell_of(term)) for column, term in row.items()}
               for row in store.select(query.text, **bindings)]
-    served = client.run(name, endpoint, base_uri=BASE, **bindings)
+    if name in queries.names():
+        served = client.run(name, endpoint, base_uri=BASE, **bindings)
+    else:  # the app's own queries are not offered by name: sent as text
+        served = client.run_text(query.text, endpoint, base_uri=BASE, **bindings)
     assert sorted(map(repr, served)) == sorted(map(repr, direct))
 
 
