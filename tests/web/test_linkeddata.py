@@ -104,7 +104,7 @@ def test_an_unknown_resource_is_404_in_the_one_error_shape(client):
     response = client.get("/doc/maturiteitsdomein/99", headers={"Accept": "application/json"})
     assert response.status_code == 404
     body = response.get_json()
-    assert set(body) == {"error"}
+    assert set(body) == {"type", "title", "status", "detail", "error"}  # RFC 9457, the older shape kept
     assert set(body["error"]) == {"status", "title", "detail"} and body["error"]["status"] == 404
     assert "maturiteitsdomein/99" in body["error"]["detail"]
 
