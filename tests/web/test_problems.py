@@ -113,8 +113,9 @@ def test_a_date_after_today_is_refused_and_nothing_is_written(env, media, body, 
     assert response.status_code == 422 and "in the future" in problem(response)["detail"]
     assert dump(env["store"]) == before
     today = dt.date.today() - dt.timedelta(days=1)
+    # yesterday is accepted (the second time as the version that already holds it)
     assert post(env, (EXAMPLES / "assessment.csv").read_bytes(), "text/csv",
-                f"?date={today.isoformat()}", **CURL).status_code == 201
+                f"?date={today.isoformat()}", **CURL).status_code in (200, 201)
 
 
 def test_every_4xx_of_the_api_without_accept_is_problem_json_in_one_language(env):

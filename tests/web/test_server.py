@@ -1,5 +1,6 @@
 """The real server on a loopback socket, used by SPARQLWrapper, rdflib and plain HTTP."""
 
+from pathlib import Path
 import urllib.request
 
 import pytest
@@ -48,10 +49,11 @@ def test_a_browser_gets_html_with_its_language(server):
 
 
 def test_the_python_client_runs_a_library_query_with_parameters(server):
-    from odmld.client import iri, run
+    from odmld import query_library
+    from odmld.client import iri, run, run_text
 
-    rows = run("domain-principles", server + "sparql", base_uri="http://odmld.test/",
-               domain=iri("id/maturiteitsdomein/4"))
+    rows = run_text(query_library.get("domain-principles").text, server + "sparql", base_uri="http://odmld.test/",
+                    domain=iri("id/maturiteitsdomein/4"))
     assert [row["notation"] for row in rows] == ["7", "8", "9", "10", "16"]
     assert all(isinstance(row["principle"], str) for row in rows)
     levels = run("maturity-levels", server + "sparql", base_uri="http://odmld.test/")
@@ -66,10 +68,11 @@ def run_cli(*args: str):
 
 
 def test_odmld_query_on_an_endpoint(server):
-    result = run_cli("query", "domain-principles", "--endpoint", server + "sparql",
+    internal = Path(__file__).resolve().parents[2] / "queries" / "internal" / "domain-principles.rq"
+    result = run_cli("query", str(internal), "--endpoint", server + "sparql",
                      "--base-uri", "http://odmld.test/", "--param", "domain=<id/maturiteitsdomein/9>",
                      "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert [line.split(",")[2] for line in result.stdout.splitlines()[1:]] == ["1", "2", "6", "11", "18"]
-    down = run_cli("query", "store-summary", "--endpoint", "http://127.0.0.1:9/sparql")
+    down = run_cli("query", "domains", "--endpoint", "http://127.0.0.1:9/sparql")
     assert down.returncode == 1 and "Traceback" not in down.stderr
