@@ -96,7 +96,7 @@ def test_a_refusal_by_the_server_is_its_words_on_the_command_line_never_a_traceb
         assert refused.returncode == 1
         assert "refused the update" in refused.stderr and "SP031" in refused.stderr
         assert "Traceback" not in refused.stderr
-        assert run_cli("query", "store-graphs", "--param", f"base={BASE_URI}", store=url).stdout \
+        assert run_cli("query", "queries/internal/store-graphs.rq", store=url).stdout \
             .endswith("(0 rows)\n")  # and nothing was written
     finally:
         process.kill()
