@@ -1,5 +1,5 @@
 """What a user can reach is documented: every route of the web app, every command and every setting
-appears in the README or in docs/ (the settings with their defaults: tests/test_config.py)."""
+and every query of the public library appear in the README or in docs/ (the settings with their defaults: tests/test_config.py)."""
 
 import re
 from pathlib import Path
@@ -54,3 +54,9 @@ def test_every_setting_is_documented():
     missing = [setting.env for setting in SETTINGS if f"`{setting.env}`" not in text]
     assert not missing, f"settings not in README.md or docs/: {missing}"
 
+
+
+def test_every_query_of_the_public_library_is_documented():
+    text = documentation()  # the library is the top of queries/; the app's own queries sit below it
+    missing = [path.stem for path in sorted((REPO / "queries").glob("*.rq")) if f"`{path.stem}`" not in text]
+    assert not missing, f"library queries not in README.md or docs/: {missing}"
