@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask.sessions import SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..config import Config, load_config
 from ..store import Store
 from . import body_limit, converters, db, errors, headers
-from .i18n import current_language, translator
+from .i18n import current_language, said, switch_href, translator
 from .links import link
 from .sparql_get import SparqlGet
 
@@ -54,7 +54,9 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     @app.context_processor
     def page_helpers() -> dict:
         lang = current_language()
-        return {"lang": lang, "t": translator(lang), "link": link}
+        return {"lang": lang, "t": translator(lang), "link": link, "said": lambda term: said(term, lang),
+                "switch": switch_href(request.script_root + request.path, request.args, lang),
+                "has_path": lambda path: any(rule.rule == path for rule in app.url_map.iter_rules())}
 
     app.after_request(headers.add_common_headers)
 

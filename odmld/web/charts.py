@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -26,8 +27,9 @@ def _point(index: int, count: int, fraction: float) -> tuple[float, float]:
             round(CENTRE + RADIUS * fraction * math.sin(angle), 1))
 
 
-def radar_svg(axes: list[Axis], title: str, legend: tuple[str, str]) -> Markup:
-    """Maturity (of 3) and need (of 2) per domain on one radar, each scaled to the outer ring."""
+def radar_svg(axes: list[Axis], title: str, legend: tuple[str, str, str]) -> Markup:
+    """Maturity (of 3) and need (of 2) per domain on one radar, each scaled to the outer ring; under it
+    the legend (maturity, need, then the domains by number and name, as the axes show numbers)."""
     count = len(axes)
     if count < 3:
         return Markup("")
@@ -36,5 +38,8 @@ def radar_svg(axes: list[Axis], title: str, legend: tuple[str, str]) -> Markup:
     maturity = [_point(i, count, axis.maturity / 3) for i, axis in enumerate(axes)]
     need = [_point(i, count, axis.need / 2) for i, axis in enumerate(axes)]
     # the template autoescapes every label, so its output is safe to place in a page as markup
+    # ids unique on a page that shows several radars (the comparison)
+    ident = "radar-" + hashlib.sha256(title.encode("utf-8")).hexdigest()[:10]
     return Markup(render_template("radar.svg", size=SIZE, centre=CENTRE, rings=rings, spokes=spokes,
-                                  maturity=maturity, need=need, title=title, legend=legend, axes=axes))
+                                  maturity=maturity, need=need, title=title, legend=legend, axes=axes,
+                                  ident=ident, height=SIZE + 86 + 17 * count))

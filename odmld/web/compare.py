@@ -55,13 +55,14 @@ def compare() -> str:
     radars = [(label.get(c["id"], c["id"]), radar_svg(
         sorted((Axis(r["notation"].value, r["label"].value, int(r["maturity_rank"].value),
                      int(r["need_rank"].value)) for r in c["plan"]), key=lambda a: int(a.notation)),
-        f"{t('radar_title')}: {label.get(c['id'], c['id'])}", (t("maturity"), t("need")))) for c in chosen]
+        f"{t('radar_title')}: {label.get(c['id'], c['id'])}",
+        (t("maturity"), t("need"), t("domain_legend")))) for c in chosen]
     query_link = url_for("sparql.endpoint", query=queries.get("latest-maturity").text)
     csv_link = url_for("compare.data", **{"org": identifiers}) + ("&" + urlencode({"date": date}) if date else "")
     return render_template("compare.html", organisations=select("organisations"), chosen=chosen,
                            domains=domains, matrix=matrix, colours=COLOURS, label=label,
                            radars=radars, query_link=query_link, csv_link=csv_link,
-                           selected=set(identifiers), date=date or "",
+                           selected=set(identifiers), date=date or "", levels=select("maturity-levels"),
                            bars=[bar_chart(d, chosen, matrix, label) for d in domains])
 
 

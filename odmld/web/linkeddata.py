@@ -72,10 +72,13 @@ def document(ref: str) -> Response:
     return conditional(Response(body, mimetype=media, headers=headers), since)
 
 
-def page_key(media: str | None) -> tuple[str, str, str | None, str | None]:
+def page_key(media: str | None) -> tuple[str, str, str | None, str | None, bytes | None]:
     """What a /doc/ page's bytes depend on besides the store: its path (the HTML links its alternates
-    from it), the format and, for HTML, the language."""
-    return request.script_root, request.path, media, current_language() if media == HTML else None
+    from it), the format and, for HTML, the language and the query string (its language switch keeps
+    it)."""
+    html = media == HTML
+    return (request.script_root, request.path, media, current_language() if html else None,
+            request.query_string if html else None)
 
 
 def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:

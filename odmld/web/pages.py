@@ -15,7 +15,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from .. import query_library as queries
 from .db import get_store
 from .charts import Axis, radar_svg
-from .i18n import current_language, translator
+from .i18n import current_language, said, translator
+from .resource_views import (HIDDEN_ON_PAGES, assessment_title, charter_principles, domain_opening,
+                             property_name)
 
 bp = Blueprint("pages", __name__)
 
@@ -65,12 +67,18 @@ def organisations() -> str:
     return render_template("organisations.html", organisations=select("organisations"))
 
 
-def pick_label(values: list[ox.Literal], lang: str) -> str | None:
+def pick_literal(values: list[ox.Literal], lang: str) -> ox.Literal | None:
+    """The value in the page's language, else Dutch, else English, else any."""
     for wanted in (lang, "nl", "en", None):
         for value in values:
             if getattr(value, "language", None) == wanted:
-                return value.value
-    return values[0].value if values else None
+                return value
+    return values[0] if values else None
+
+
+def pick_label(values: list[ox.Literal], lang: str) -> str | None:
+    picked = pick_literal(values, lang)
+    return None if picked is None else picked.value
 
 
 def render_resource_page(resource: ox.NamedNode, triples: list[ox.Triple]) -> str:
@@ -88,41 +96,53 @@ def render_resource_page(resource: ox.NamedNode, triples: list[ox.Triple]) -> st
             property_labels[triple.subject.value].append(triple.object)
     properties = []
     for predicate, objects in sorted(rows.items()):
+        if predicate in HIDDEN_ON_PAGES:
+            continue
         shown = [object_view(o, labels, lang) for o in objects]
         shown = [v for v in shown if v["lang"] in (None, "", lang)] or shown
         properties.append({"iri": predicate,
-                           "label": pick_label(property_labels.get(predicate, []), lang) or predicate,
+                           "label": pick_label(property_labels.get(predicate, []), lang)
+                           or property_name(predicate, lang) or predicate,
                            "values": sorted(shown, key=lambda v: v["text"])})
     types = {o.value for o in rows.get(RDF_TYPE, [])}
-    return render_template("resource.html", iri=resource.value,
-                           title=pick_label(labels.get(resource.value, []), lang) or resource.value,
-                           properties=properties, sections=type_sections(resource, types))
+    sections = type_sections(resource, types)
+    label = pick_literal(labels.get(resource.value, []), lang)
+    title, heading = (label.value, said(label, lang)) if label else (resource.value, resource.value)
+    if sections.get("header"):
+        title, heading = assessment_title(sections["header"], translator(lang), lang)
+    return render_template("resource.html", iri=resource.value, title=title, heading=heading,
+                           properties=properties, sections=sections)
 
 
 def object_view(term: ox.Term, labels: dict[str, list[ox.Literal]], lang: str) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
-        label = pick_label(labels.get(term.value, []), lang)
-        return {"text": label or term.value, "iri": term.value, "lang": None}
+        label = pick_literal(labels.get(term.value, []), lang)
+        return {"text": label.value if label else term.value, "iri": term.value, "lang": None,
+                "literal": label}
     if isinstance(term, ox.Literal):
-        return {"text": term.value, "iri": None, "lang": term.language}
-    return {"text": str(term), "iri": None, "lang": None}
+        return {"text": term.value, "iri": None, "lang": term.language, "literal": term}
+    return {"text": str(term), "iri": None, "lang": None, "literal": None}
 
 
 def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
     """Extra sections for the kinds of resource people look at most."""
     sections: dict[str, Any] = {}
     if odm("MaturityDomain") in types:
+        sections["domain"] = domain_opening(select("domain-page", domain=resource), select("charter-page"))
         sections["actions"] = select("domain-actions", domain=resource)
-        sections["principles"] = select("domain-principles", domain=resource)
+    if resource.value == f"{current_app.config['ODMLD'].base_uri}id/conceptschema/open-data-charter":
+        sections["charter"] = charter_principles(select("charter-page"), select("domains"))
     if odm("CharterPrinciple") in types:
         sections["domains"] = select("principle-domains", principle=resource)
     if "http://www.w3.org/ns/org#Organization" in types:
         sections["portrait"] = select("smart-portrait", organisation=resource)
         sections["history"] = history(resource)
+        sections["methods"] = {r["notation"].value: r["label"] for r in select("method-labels")}
         current = next((h for h in sections["history"] if "withdrawn" not in h["row"]), None)
         if current is not None:
             sections["latest"] = assessment_sections(current["row"]["assessment"], current["plan"])
     if odm("Assessment") in types:
+        sections["header"] = next(iter(select("assessment-header", assessment=resource)), None)
         sections["assessment"] = assessment_sections(resource)
     return sections
 
@@ -138,7 +158,7 @@ def assessment_sections(assessment: ox.NamedNode, plan: list[dict] | None = None
             "datasets": select("assessment-datasets", assessment=assessment),
             "actions": {r["domain"].value: select("domain-actions", domain=r["domain"])
                         for r in plan if int(r["gap"].value) > 0},
-            "radar": radar_svg(axes, t("radar_title"), (t("maturity"), t("need")))}
+            "radar": radar_svg(axes, t("radar_title"), (t("maturity"), t("need"), t("domain_legend")))}
 
 
 def history(organisation: ox.NamedNode) -> list[dict[str, Any]]:
