@@ -72,6 +72,7 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
         ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
         dataset = ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}")
         date, version, name = row["date"].value, row["version"].value, row["name"].value
+        name_en = row["name_en"].value if "name_en" in row else name
         generated = lit(row["generated"].value, datatype=XSD + "dateTime")
         organisation = row["organisation"]
         licence = row["licence"] if "licence" in row else default
@@ -92,12 +93,12 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
             t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Dataset")),
             t(dataset, RDF_TYPE.value, ox.NamedNode(DCAT + "Resource")),
             t(dataset, DCT + "title", lit(f"Open data maturiteit {name}, {date} (versie {version})", "nl")),
-            t(dataset, DCT + "title", lit(f"Open data maturity of {name}, {date} (version {version})", "en")),
+            t(dataset, DCT + "title", lit(f"Open data maturity of {name_en}, {date} (version {version})", "en")),
             t(dataset, DCT + "description", lit(
                 f"Maturiteitsinschatting van {name} op {date}, versie {version}: maturiteit en nood per "
                 "domein, scores en remediëringsplan.", "nl")),
             t(dataset, DCT + "description", lit(
-                f"Maturity assessment of {name} on {date}, version {version}: maturity and need per "
+                f"Maturity assessment of {name_en} on {date}, version {version}: maturity and need per "
                 "domain, scores and remediation plan.", "en")),
             t(dataset, DCT + "identifier", lit("odmld-inschatting-" + ref.replace("/", "-"))),
             t(dataset, DCT + "publisher", organisation),

@@ -15,6 +15,7 @@ from ..dumps import Dump, graph_dump, store_dump
 from .conditional import validated
 from .db import get_store
 from .formats import HTML, negotiate, split_suffix
+from .i18n import current_language, message
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
@@ -76,14 +77,23 @@ def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str, **value
     if media is None:
         return not_acceptable()
     if media == HTML:
-        titles = sorted({(t.subject.value, t.object.value) for t in triples
-                         if t.predicate.value == "http://purl.org/dc/terms/title"
-                         and isinstance(t.object, ox.Literal) and t.object.language == "nl"
-                         and "/catalogus/" in t.subject.value and "/distributie/" not in t.subject.value})
-        response = Response(render_template("catalog.html", titles=titles), mimetype=HTML)
+        response = Response(render_template("catalog.html", titles=catalogue_titles(triples)), mimetype=HTML)
     else:
         response = Response(serialise(triples, media, base_uri()), mimetype=media)
     return validated(response, *values.values())
+
+
+def catalogue_titles(triples: list[ox.Triple]) -> list[tuple[str, ox.Literal]]:
+    """Each catalogue entry with its title in the page's language (Dutch where it has none), in order."""
+    lang = current_language()
+    found: dict[str, dict[str | None, ox.Literal]] = {}
+    for t in triples:
+        if (t.predicate.value == "http://purl.org/dc/terms/title" and isinstance(t.object, ox.Literal)
+                and "/catalogus/" in t.subject.value and "/distributie/" not in t.subject.value):
+            found.setdefault(t.subject.value, {})[t.object.language] = t.object
+    titles = [(iri, by_language.get(lang) or by_language.get("nl") or next(iter(by_language.values())))
+              for iri, by_language in found.items()]
+    return sorted(titles, key=lambda entry: (entry[1].value, entry[0]))
 
 
 @bp.route("/graph/<iri_path:name>")

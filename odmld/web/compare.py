@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .. import query_library as queries, user_text
 from .charts import Axis, radar_svg
-from .i18n import current_language, translator
+from .i18n import current_language, message, translator
 from .pages import select
 
 bp = Blueprint("compare", __name__)
@@ -28,7 +28,7 @@ def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[st
     chosen = []
     for identifier in identifiers[:20]:
         if user_text.identifier(identifier) is None:
-            abort(400, description=f"{identifier!r} is not an organisation id (letters and digits)")
+            abort(400, description=message("bad_org_id", value=repr(identifier)))
         organisation = ox.NamedNode(f"{base}id/organisatie/{identifier}")
         versions = [v for v in select("organisation-versions", organisation=organisation)
                     if date is None or v["date"].value <= date]
@@ -89,7 +89,7 @@ def data() -> Response:
 @bp.route("/domein/<int:notation>/ranking")
 def domain_ranking(notation: int) -> str:
     if not 1 <= notation <= 11:
-        abort(404, description="domains are numbered 1 to 11")
+        abort(404, description=message("no_domain"))
     base = current_app.config["ODMLD"].base_uri
     domain = ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")
     rows = select("domain-ranking", domain=domain)

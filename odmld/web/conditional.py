@@ -27,7 +27,12 @@ def etag_of(body: bytes) -> str:
 
 
 def since_made(media: str, etag: str, *parts: object) -> int | None:
-    """Since when this request's document has had the bytes `etag` (just made from the store)."""
+    """Since when this request's document has had the bytes `etag` (just made from the store); None
+    for an HTML page asked with a query (beyond `lang`): its language switch links that query, so its
+    bytes depend on more than document_key names, and recording every query would let anyone grow
+    the table. Such a page has its ETag, not a Last-Modified."""
+    if media == HTML and any(name != "lang" for name in request.args):
+        return None
     return changed_since(current_app.extensions["odmld.change_times"], get_store(),
                          document_key(media, *parts), etag)
 

@@ -93,11 +93,18 @@ def message(key: str) -> str:
     return translator(current_language())(key)
 
 
+def method_names() -> list[tuple[str, Any]]:
+    """The methods the form offers, each with its name in the page's language (the value is the
+    notation the submission takes)."""
+    named = {r["notation"].value: r["label"] for r in select("method-labels")}
+    return [(method, named.get(method, method)) for method in METHODS]
+
+
 def page(session: FormSession, values: Any, errors: dict[str, list[str]], general: list[str],
          status: int = 200) -> Response:
     html = render_template("form.html", domains=select("assessment-form"),
                            maturity=select("maturity-levels"), need=select("need-levels"),
-                           methods=METHODS, values=values, errors=errors, general=general,
+                           methods=method_names(), values=values, errors=errors, general=general,
                            has_token=session.organisation is not None, csrf=sessions.csrf_token(session))
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"

@@ -31,6 +31,12 @@ def translator(lang: str) -> Callable[..., str]:
     return t
 
 
+def message(key: str, **values: object) -> str:
+    """The interface's words for `key` in the language of this request: what an error tells a
+    person, so that a Dutch page's error is in Dutch."""
+    return translator(current_language())(key, **values)
+
+
 def said(term: object, lang: str) -> Markup:
     """A literal as a page shows it: its text, marked with its own language (`lang="nl"`) where that is
     not the page's, so a screen reader reads a Dutch name kept on an English page as Dutch."""

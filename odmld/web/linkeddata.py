@@ -17,7 +17,7 @@ from .db import get_page_cache, get_store
 from .errors import error_response
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
 from .conditional import conditional, since_made, validated
-from .i18n import current_language
+from .i18n import current_language, message
 from .pages import render_ontology_page, render_resource_page
 from .rdf_response import document_headers, jsonld_context, serialise
 from .response_cache import mark_reusable
@@ -88,7 +88,7 @@ def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     if not triples and ref.startswith("catalogus/"):
         triples = catalogue_description(resource)
     if not any(t.subject == resource for t in triples):
-        abort(404, description=f"nothing is known about {resource.value}")
+        abort(404, description=message("not_known", iri=resource.value))
     return resource, triples
 
 
@@ -103,7 +103,7 @@ def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:
 def vocabulary(name: str) -> Response:
     name, suffix_media = split_suffix(name)
     if name not in VOCABULARIES:
-        abort(404, description=f"no vocabulary called {name!r}; there are {', '.join(VOCABULARIES)}")
+        abort(404, description=message("no_vocabulary", name=repr(name), known=", ".join(VOCABULARIES)))
     media = suffix_media or negotiate(request)
     if media is None:
         return not_acceptable()

@@ -54,9 +54,7 @@ MESSAGES = {
         "status_503": "Tijdelijk niet beschikbaar",
         "not_known": "Over {iri} is niets bekend.", "no_domain": "De domeinen zijn genummerd van 1 tot 11.",
         "bad_org_id": "{value} is geen identificator van een organisatie (letters en cijfers).",
-        "no_page": "Er zijn {pages} pagina('s).", "bad_page": "page is een geheel getal vanaf 1, geschreven met de cijfers 0-9.",
         "no_vocabulary": "Er is geen vocabularium {name}; er zijn {known}.",
-        "no_graph": "Er is geen graaf {name}.", "no_version": "Er is geen inschattingsversie {ref}.",
     },
     "en": {
         "site": "Open data maturity", "home": "Home", "model": "Maturity model",
@@ -109,8 +107,6 @@ MESSAGES = {
         "status_503": "Temporarily unavailable",
         "not_known": "Nothing is known about {iri}.", "no_domain": "The domains are numbered 1 to 11.",
         "bad_org_id": "{value} is not an organisation id (letters and digits).",
-        "no_page": "There are {pages} page(s).", "bad_page": "page is a whole number from 1, written with the digits 0-9.",
         "no_vocabulary": "There is no vocabulary {name}; there are {known}.",
-        "no_graph": "There is no graph {name}.", "no_version": "There is no assessment version {ref}.",
     },
 }
