@@ -12,7 +12,9 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
+from .. import feed_events
 from .. import query_library as queries
+from ..scoring import integer
 from .db import get_store
 from .charts import Axis, radar_svg
 from .i18n import current_language, said, translator
@@ -46,10 +48,17 @@ def local_href(iri: str) -> str:
     return "/" + iri[len(base):] if iri.startswith(base) else iri
 
 
+LATEST_SHOWN = 10  # publications on the home page
+
+
 @bp.route("/")
 def home() -> str:
-    return render_template("home.html", domains=select("domains"),
-                           organisations=select("organisations"), queries=queries.all_queries())
+    """The front door: the latest publications (the feed's last events, by position), maturity per
+    domain across organisations (kept totals), and a way to everything else. Bounded whatever the size."""
+    count = feed_events.state(get_store()).count
+    positions = [integer(n) for n in range(max(count - LATEST_SHOWN, 0) + 1, count + 1)]
+    latest = select("home-publications", position=positions) if positions else []
+    return render_template("home.html", latest=latest, overview=select("home-domains"))
 
 
 @bp.route("/model")

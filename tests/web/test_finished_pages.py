@@ -148,3 +148,48 @@ def test_the_language_switch_keeps_the_path_and_the_query_string(site):
     assert '<html lang="en">' in switched and 'value="24062" checked' in switched
     back = re.search(r'<a class="lang" href="([^"]+)"', switched).group(1).replace("&amp;", "&")
     assert back == "/vergelijk?org=24062&org=44021&date=2024-06-01&lang=nl"
+
+
+def test_the_home_page_lists_the_latest_publications_newest_first(site):
+    page = html(site, "/")
+    latest = page[page.index('<ol class="latest">'):]
+    latest = latest[:latest.index("</ol>")]
+    assert latest.index("2024-01-01/v2") < latest.index("2024-01-01/v1")
+    assert "City of Leuven" in latest and "assessment of 2024-01-01 (version 2)" in latest
+    assert "self-evaluation" in latest
+
+
+def test_the_home_page_gives_maturity_per_domain_across_organisations(site):
+    page = html(site, "/")
+    overview = page[page.index('<table class="facts overview">'):page.index("</table>")]
+    assert overview.count("<tr>") == 12  # a heading row and the eleven domains
+    assert 'href="/domein/1/ranking"' in overview and "1. Sponsorship" in overview
+    assert "/ 3" in overview  # Leuven's latest assessment scores its domains
+
+
+@pytest.mark.parametrize("target", ["/vergelijk", "/catalog", "/catalog.ttl", "/catalog.jsonld", "/feed",
+                                    "/dump/odmld.nq.gz", "/sparql", "/organisaties", "/model", "/domein/1/ranking",
+                                    "/doc/conceptschema/open-data-charter", "/zelfevaluatie", "/ns/odm"])
+def test_the_home_page_links_every_part_of_the_service(site, target):
+    assert f'href="{target}"' in html(site, "/")
+
+
+def test_every_main_page_is_reachable_from_the_navigation(site):
+    """Follow the links of the home page and the menu, two steps deep, as a visitor would."""
+    wanted = {"/", "/model", "/organisaties", "/vergelijk", "/zelfevaluatie", "/sparql", "/catalog",
+              "/ns/odm", "/domein/4/ranking", "/doc/conceptschema/open-data-charter",
+              "/id/maturiteitsdomein/4", "/id/charterprincipe/8", "/id/organisatie/24062",
+              "/id/inschatting/24062/2024-01-01/v1"}
+    seen, frontier = {"/"}, ["/"]
+    for _ in range(2):
+        following = []
+        for path in frontier:
+            response = site.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
+            if "text/html" not in response.content_type:
+                continue
+            for href in re.findall(r'href="(/[^"?#]*)"', response.get_data(as_text=True)):
+                if href not in seen and not href.startswith("/static/"):
+                    seen.add(href)
+                    following.append(href)
+        frontier = following
+    assert wanted <= seen, wanted - seen
