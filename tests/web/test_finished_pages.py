@@ -27,8 +27,8 @@ def site(new_store):
     token = tokens.create(Path(app.config["ODMLD"].tokens), LEUVEN)[1]
     body = (folder("data") / "examples" / "assessment.csv").read_bytes()
     client = app.test_client()
-    for _ in range(2):
-        response = client.post("/api/assessments?date=2024-01-01", data=body, headers={
+    for version in (body, body.replace(b"nog geen budget", b"budget gevraagd")):  # v2 differs from v1
+        response = client.post("/api/assessments?date=2024-01-01", data=version, headers={
             "Content-Type": "text/csv", "Authorization": f"Bearer {token}"})
         assert response.status_code == 201
     yield client
