@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 import socket
 import threading
 import time
@@ -75,8 +76,15 @@ def test_a_get_answered_before_flask_is_what_flask_answers(app, client, query, a
         assert reached_flask
     finally:
         app.before_request_funcs[None].pop()
-    assert (by_get.status_code, by_get.data) == (by_post.status_code, by_post.data)
-    assert sorted(by_get.headers.items()) == sorted(by_post.headers.items())
+    # an HTML error page's language switch keeps the query string, which only the GET has
+    switch = re.compile(rb'<a class="lang" href="[^"]*"')
+    get_body, post_body = switch.sub(b"", by_get.data), switch.sub(b"", by_post.data)
+    if accept == "text/html":
+        assert b'<a class="lang" href="/sparql?query=' in by_get.data
+    assert (by_get.status_code, get_body) == (by_post.status_code, post_body)
+    same_length = get_body != by_get.data  # only the switch differs, so only the length may
+    assert (sorted((k, v) for k, v in by_get.headers.items() if not (same_length and k == "Content-Length"))
+            == sorted((k, v) for k, v in by_post.headers.items() if not (same_length and k == "Content-Length")))
 
 
 def test_ask(client):
