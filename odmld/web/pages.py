@@ -64,7 +64,7 @@ def home() -> str:
 @bp.route("/model")
 def model() -> str:
     domains = select("domains")
-    principles = select("charter-principles")
+    principles = charter_principles(select("charter-page"), domains)
     served = {(d["notation"].value, p) for d in domains
               for p in d.get("principles", ox.Literal("")).value.split()}
     return render_template("model.html", domains=domains, principles=principles, served=served,
@@ -150,6 +150,7 @@ def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
         current = next((h for h in sections["history"] if "withdrawn" not in h["row"]), None)
         if current is not None:
             sections["latest"] = assessment_sections(current["row"]["assessment"], current["plan"])
+            sections["latest"]["row"] = current["row"]
     if odm("Assessment") in types:
         sections["header"] = next(iter(select("assessment-header", assessment=resource)), None)
         sections["assessment"] = assessment_sections(resource)
