@@ -40,7 +40,7 @@ def paged(suffix: str | None = None) -> Response:
     if page > pages:
         abort(404, description=f"the catalogue has {pages} page(s)")
     triples += hydra_view(page, pages, suffix)
-    return respond(triples, suffix, "catalog.paged", page=str(page))
+    return respond(triples, suffix, "catalog.paged", paging=(page, pages))
 
 
 @bp.route("/catalog/volledig")
@@ -72,15 +72,19 @@ def hydra_view(page: int, pages: int, suffix: str | None) -> list[ox.Triple]:
     return triples
 
 
-def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str, **values: str) -> Response:
+def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str,
+            paging: tuple[int, int] | None = None) -> Response:
+    """The catalogue (a page of it, `paging` = (page, pages)) in the negotiated format; as HTML its
+    titles, with links to the pages before and after."""
     media = (split_suffix(f"x.{suffix}")[1] if suffix else None) or negotiate(request)
     if media is None:
         return not_acceptable()
     if media == HTML:
-        response = Response(render_template("catalog.html", titles=catalogue_titles(triples)), mimetype=HTML)
+        response = Response(render_template("catalog.html", titles=catalogue_titles(triples), paging=paging),
+                            mimetype=HTML)
     else:
         response = Response(serialise(triples, media, base_uri()), mimetype=media)
-    return validated(response, *values.values())
+    return validated(response, *([paging[0]] if paging else []))
 
 
 def catalogue_titles(triples: list[ox.Triple]) -> list[tuple[str, ox.Literal]]:

@@ -192,3 +192,10 @@ def test_the_whole_catalogue_is_refused_past_its_limit(model_store_path, model_s
         assert client.get("/catalog.ttl?page=1").status_code == 200  # paging still serves everything
     finally:
         app.extensions["odmld.pool"].close()
+
+
+def test_the_catalogue_page_for_people_links_the_pages_before_and_after(published):
+    page = published.get("/catalog?page=2", headers={"Accept": "text/html", "Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Page 2 of" in text
+    assert 'href="/catalog?page=1" rel="prev"' in text and 'href="/catalog?page=3" rel="next"' in text
