@@ -107,7 +107,7 @@ def test_the_language_switch_keeps_the_page_and_its_query_string(site, page):
 
 MAIN_PAGES = [
     "", "model", "organisaties", "vergelijk", f"vergelijk?org={LEUVEN}&org={GENT}&org={MECHELEN}",
-    "zelfevaluatie", "sparql", "catalog", "ns/odm", "domein/4/ranking",
+    "zelfevaluatie", "zelfevaluatie/bevraging", "sparql", "catalog", "ns/odm", "domein/4/ranking",
     "doc/conceptschema/open-data-charter", "doc/maturiteitsdomein/4", "doc/charterprincipe/8",
     f"doc/organisatie/{LEUVEN}", f"doc/inschatting/{LEUVEN}/2024-06-01/v1", "doc/bestaat/niet",
 ]
