@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Callable
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import request
 from markupsafe import Markup, escape
@@ -40,6 +40,8 @@ def message(key: str, **values: object) -> str:
 def said(term: object, lang: str) -> Markup:
     """A literal as a page shows it: its text, marked with its own language (`lang="nl"`) where that is
     not the page's, so a screen reader reads a Dutch name kept on an English page as Dutch."""
+    if term is None:
+        return Markup("")
     text = getattr(term, "value", term)
     own = getattr(term, "language", None)
     if own and own != lang:
@@ -52,7 +54,9 @@ def switch_href(path: str, args: MultiDict[str, str], lang: str) -> str:
     selection), with `lang` set to the other language."""
     other = "en" if lang == "nl" else "nl"
     kept = [(name, value) for name, value in args.items(multi=True) if name != "lang"]
-    return path + "?" + urlencode(kept + [("lang", other)])
+    # the path as it was asked (request.path is decoded: a '?' or '#' in it would end the path)
+    return quote(path, safe="/:@!$&'()*+,;=-._~") + "?" + urlencode(kept + [("lang", other)])
+
 
 
 # The SPARQL page, the library's forms and an answer's table (kept apart from the pages' words above).

@@ -193,3 +193,10 @@ def test_every_main_page_is_reachable_from_the_navigation(site):
                     following.append(href)
         frontier = following
     assert wanted <= seen, wanted - seen
+
+
+def test_the_language_switch_of_a_path_with_a_question_mark_in_it_stays_on_that_path(site):
+    response = site.get("/doc/bestaat%3Fniet%22x", headers={"Accept": "text/html", "Accept-Language": "en"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert '<a class="lang" href="/doc/bestaat%3Fniet%22x?lang=nl"' in page
