@@ -126,7 +126,8 @@ def render_resource_page(resource: ox.NamedNode, triples: list[ox.Triple]) -> st
 def object_view(term: ox.Term, labels: dict[str, list[ox.Literal]], lang: str) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         label = pick_literal(labels.get(term.value, []), lang)
-        return {"text": label.value if label else term.value, "iri": term.value, "lang": None,
+        named = None if label else property_name(term.value, lang)
+        return {"text": label.value if label else named or term.value, "iri": term.value, "lang": None,
                 "literal": label}
     if isinstance(term, ox.Literal):
         return {"text": term.value, "iri": None, "lang": term.language, "literal": term}

@@ -44,8 +44,22 @@ PROPERTY_NAMES = {
 }
 
 
+# and for the classes of other vocabularies a resource is typed with
+CLASS_NAMES = {
+    SKOS + "Concept": ("begrip", "concept"), SKOS + "ConceptScheme": ("begrippenschema", "concept scheme"),
+    "http://www.w3.org/ns/org#Organization": ("organisatie", "organisation"),
+    "http://data.vlaanderen.be/ns/besluit#Bestuurseenheid": ("bestuurseenheid", "administrative unit"),
+    "http://xmlns.com/foaf/0.1/Document": ("document", "document"),
+    DCT + "BibliographicResource": ("bibliografische bron", "bibliographic resource"),
+    "http://www.w3.org/ns/dcat#Dataset": ("dataset", "dataset"),
+    "http://www.w3.org/ns/dcat#Catalog": ("catalogus", "catalogue"),
+    "http://www.w3.org/ns/prov#Entity": ("entiteit (PROV)", "entity (PROV)"),
+}
+
+
 def property_name(iri: str, lang: str) -> str | None:
-    names = PROPERTY_NAMES.get(iri)
+    """A name for a property or class of another vocabulary, whose label the store does not hold."""
+    names = PROPERTY_NAMES.get(iri) or CLASS_NAMES.get(iri)
     return None if names is None else names[0 if lang == "nl" else 1]
 
 
