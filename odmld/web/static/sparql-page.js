@@ -20,6 +20,23 @@
     yasqe: { autocompleters: ["prefixes", "variables"], value: first }
   });
   if (plain) { plain.hidden = true; }
+  // What YASGUI draws without a name or keyboard access (axe, WCAG 2.1 AA), named and made reachable
+  // here, again whenever it draws more.
+  var dutch = document.documentElement.lang === "nl";
+  function accessible() {
+    Array.prototype.forEach.call(root.querySelectorAll("textarea:not([aria-label])"), function (area) {
+      area.setAttribute("aria-label", dutch ? "SPARQL-vraag" : "SPARQL query");
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("input:not([aria-label])"), function (input) {
+      input.setAttribute("aria-label", dutch ? "SPARQL-eindpunt" : "SPARQL endpoint");
+    });
+    // CodeMirror keeps its scrolling area out of the tab order (-1); a keyboard must reach it
+    Array.prototype.forEach.call(root.querySelectorAll(".CodeMirror-scroll:not([tabindex='0'])"), function (area) {
+      area.setAttribute("tabindex", "0");
+    });
+  }
+  accessible();
+  new MutationObserver(accessible).observe(root, { childList: true, subtree: true });
   var forms = document.querySelectorAll("form.example");
   Array.prototype.forEach.call(forms, function (form) {
     var button = form.querySelector("button.edit");
