@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from . import config_values as parse
+
 ENV_PREFIX = "ODMLD_"
 
 
@@ -41,84 +43,6 @@ def default_tokens_path(store: str) -> str:
     return str(beside_store(store, "tokens.sqlite3"))
 
 
-def _bool(value: str) -> bool:
-    lowered = value.strip().lower()
-    if lowered in {"1", "true", "yes", "on"}:
-        return True
-    if lowered in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"expected true or false, got {value!r}")
-
-
-def _positive_int(value: str) -> int:
-    number = int(value)
-    if number <= 0:
-        raise ValueError(f"expected a positive whole number, got {value!r}")
-    return number
-
-
-def _whole_number(value: str) -> int:
-    number = int(value)
-    if number < 0:
-        raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
-    return number
-
-
-def _at_most_32(value: str) -> int:
-    number = _positive_int(value)
-    if number > 32:
-        raise ValueError(f"expected at most 32, got {value!r}")
-    return number
-
-
-def _queue_places(value: str) -> int:
-    number = _whole_number(value)
-    if number > 32:
-        raise ValueError(f"expected at most 32, got {value!r}")
-    return number
-
-
-def _positive_float(value: str) -> float:
-    number = float(value)
-    if number <= 0:
-        raise ValueError(f"expected a positive number, got {value!r}")
-    return number
-
-
-def _base_uri(value: str) -> str:
-    value = value.strip()
-    if not value.startswith(("http://", "https://")):
-        raise ValueError(f"expected an http(s) URI, got {value!r}")
-    return value if value.endswith("/") else value + "/"
-
-
-def _iri(value: str) -> str:
-    value = value.strip()
-    if not value.startswith(("http://", "https://")):
-        raise ValueError(f"expected an http(s) IRI, got {value!r}")
-    return value
-
-
-def _sandbox(value: str) -> str:
-    value = value.strip().lower()
-    if value not in {"required", "off"}:
-        raise ValueError(f"expected required or off, got {value!r}")
-    return value
-
-
-def _niceness(value: str) -> int:
-    number = int(value)
-    if not 0 <= number <= 19:
-        raise ValueError(f"expected a nice value from 0 to 19, got {value!r}")
-    return number
-
-
-def _lang(value: str) -> str:
-    if value not in {"nl", "en"}:
-        raise ValueError(f"expected nl or en, got {value!r}")
-    return value
-
-
 @dataclass(frozen=True)
 class Setting:
     name: str
@@ -136,91 +60,91 @@ SETTINGS: tuple[Setting, ...] = (
             "Path of the embedded Oxigraph store (default: `$XDG_DATA_HOME/odmld/store`), or the query URL "
             "of a SPARQL 1.1 server (Query, Update, Graph Store Protocol) that queries the union of its "
             "named graphs by default."),
-    Setting("store_update", None, _iri,
+    Setting("store_update", None, parse.http_iri,
             "Update URL of a remote store; default: from the query URL (Oxigraph `/query` -> `/update`, "
             "Virtuoso `/sparql` -> itself, Fuseki `/{ds}/sparql` -> `/{ds}/update`, GraphDB "
             "`/repositories/{id}` -> `.../statements`, else the same URL)."),
-    Setting("store_graphs", None, _iri,
+    Setting("store_graphs", None, parse.http_iri,
             "Graph Store Protocol URL of a remote store; default: from the query URL (Oxigraph "
             "`/query` -> `/store`, Virtuoso `/sparql` -> `/sparql-graph-crud`, Fuseki `/{ds}/sparql` -> "
             "`/{ds}/data`, GraphDB `/repositories/{id}` -> `.../rdf-graphs/service`, else the same URL)."),
-    Setting("store_timeout", 60.0, _positive_float,
+    Setting("store_timeout", 60.0, parse.positive_float,
             "Seconds odmld waits for the store to answer one of its own requests: a remote store, or "
             "the process writing the embedded store when another write is under way."),
-    Setting("store_lease", 30.0, _positive_float,
+    Setting("store_lease", 30.0, parse.positive_float,
             "Seconds a remote store's write lease lasts unless its holder renews it (every third of "
             "it, while it writes): how long the writes of every process wait after a writer died."),
     Setting("tokens", None, str,
             "Path of the write-token database; default: beside an embedded store "
             "(`{store}-tokens.sqlite3`), or `$XDG_DATA_HOME/odmld/tokens.sqlite3` with a remote one."),
-    Setting("base_uri", None, _base_uri,
+    Setting("base_uri", None, parse.base_uri,
             "Base of every URI odmld mints; default: the server's own address, `http://HOST:PORT/`."),
     Setting("host", "127.0.0.1", str, "Address the web server listens on."),
-    Setting("port", 5000, _positive_int, "Port the web server listens on."),
-    Setting("workers", None, _positive_int,
+    Setting("port", 5000, parse.positive_int, "Port the web server listens on."),
+    Setting("workers", None, parse.positive_int,
             "Worker processes of the production server (`odmld serve`); default: one per core."),
-    Setting("threads", 4, _positive_int,
+    Setting("threads", 4, parse.positive_int,
             "Threads per worker process of the production server, so that one process serves other "
             "requests while one waits on a query."),
-    Setting("lang", "nl", _lang, "Language of command-line reports: `nl` or `en`."),
-    Setting("query_timeout", 10.0, _positive_float,
+    Setting("lang", "nl", parse.language, "Language of command-line reports: `nl` or `en`."),
+    Setting("query_timeout", 10.0, parse.positive_float,
             "Seconds a public SPARQL query may run before it is stopped."),
-    Setting("result_limit", 10000, _positive_int,
+    Setting("result_limit", 10000, parse.positive_int,
             "Most rows (or triples) a public SPARQL query may return."),
-    Setting("result_mb", 16, _positive_int,
+    Setting("result_mb", 16, parse.positive_int,
             "Most megabytes the answer to a public SPARQL query may have (a single row can be large)."),
-    Setting("sparql_workers", 2, _positive_int,
+    Setting("sparql_workers", 2, parse.positive_int,
             "Worker processes that answer public SPARQL queries (each runs one query at a time)."),
-    Setting("client_queries", 2, _at_most_32,
+    Setting("client_queries", 2, parse.at_most_32,
             "Public SPARQL queries one client (address; an IPv6 /64) may have running at once, across "
             "every server process."),
-    Setting("client_queue", 4, _queue_places,
+    Setting("client_queue", 4, parse.queue_places,
             "Queries of one client that may wait for a running place (up to ODMLD_QUERY_TIMEOUT); "
             "past them a query is answered 503 with Retry-After."),
-    Setting("heavy_query_seconds", 2.0, _positive_float,
+    Setting("heavy_query_seconds", 2.0, parse.positive_float,
             "CPU seconds of a client's recent queries (decaying by half in about 7 s) past which its "
             "queries run in the heavy lane (ODMLD_HEAVY_WORKERS)."),
-    Setting("heavy_workers", 1, _whole_number,
+    Setting("heavy_workers", 1, parse.whole_number,
             "Query processes per server process for the heavy lane, beside ODMLD_SPARQL_WORKERS, at "
             "nice 19; 0: no heavy lane (heavy clients are bounded per client only)."),
-    Setting("query_memory_mb", 1024, _positive_int,
+    Setting("query_memory_mb", 1024, parse.positive_int,
             "Most megabytes of data (heap; RLIMIT_DATA) each query process may use, the store's own "
             "included; a query that needs more is stopped and answered 400, and its process replaced."),
-    Setting("query_sandbox", "required", _sandbox,
+    Setting("query_sandbox", "required", parse.sandbox_mode,
             "`required`: public SPARQL queries run only in processes barred from the network (a "
             "seccomp filter; Linux with libseccomp2), else they are answered 503; `off`: run them "
             "without the restriction where it cannot be installed (logged)."),
-    Setting("query_nice", 5, _niceness,
+    Setting("query_nice", 5, parse.niceness,
             "Nice value (0-19) of the query processes, so the processes that serve pages keep their "
             "share of the CPU while queries run."),
-    Setting("store_open_timeout", 120.0, _positive_float,
+    Setting("store_open_timeout", 120.0, parse.positive_float,
             "Seconds a query process may take to open the store (at start and after a write), not "
             "counted in ODMLD_QUERY_TIMEOUT; past it the request is answered 503."),
-    Setting("cache_mb", 32, _whole_number,
+    Setting("cache_mb", 32, parse.whole_number,
             "Megabytes each server process keeps of finished public SPARQL answers, /doc/ pages and "
             "whole responses to repeated GETs (a third each), to answer the same request again without "
             "running it while the store is unchanged; 0 turns the caches off. Embedded store only."),
-    Setting("page_size", 50, _positive_int,
+    Setting("page_size", 50, parse.positive_int,
             "Items per page of the paged catalogue (/catalog) and the change feed (/feed)."),
-    Setting("whole_catalogue_limit", 1000, _positive_int,
+    Setting("whole_catalogue_limit", 1000, parse.positive_int,
             "Most datasets the whole catalogue may list, each with its dump's checksum: past it "
             "/catalog/volledig and the /doc/ pages of computed catalogue resources (distributions, "
             "records) are refused (they would dump every graph), and it is harvested page by page "
             "from /catalog."),
-    Setting("licence", "https://creativecommons.org/licenses/by/4.0/", _iri,
+    Setting("licence", "https://creativecommons.org/licenses/by/4.0/", parse.http_iri,
             "Licence of the model's datasets, and of an assessment whose city names none."),
     Setting("secret_key", None, str,
             "Key for the form's CSRF tokens; unset, a key made once into `{store}-secret.key` (mode 600) "
             "that every process of the deployment reads."),
-    Setting("idempotency_hours", 24.0, _positive_float,
+    Setting("idempotency_hours", 24.0, parse.positive_float,
             "Hours the write API keeps the answer to a request sent with an Idempotency-Key, so that a "
             "retry with the same key gets the same answer."),
-    Setting("session_hours", 8.0, _positive_float,
+    Setting("session_hours", 8.0, parse.positive_float,
             "Hours a form session lasts after the write token is given (it ends at once when the token "
             "is revoked)."),
-    Setting("union_default_graph", True, _bool,
+    Setting("union_default_graph", True, parse.boolean,
             "Queries see the union of all named graphs as their default graph."),
-    Setting("trust_proxy", False, _bool,
+    Setting("trust_proxy", False, parse.boolean,
             "A reverse proxy in front sets X-Forwarded-For, -Proto, -Host, -Port and -Prefix, and "
             "they are taken as the URL a request came to (the service description's sd:endpoint); "
             "only behind such a proxy, as anyone can send these headers."),
