@@ -24,7 +24,7 @@ KILL_TIMEOUT_SECONDS = 10
 
 
 def granian_command(config: Config) -> list[str]:
-    """The production server's command line for `config` (the README gives the same)."""
+    """The production server's command line for `config` (what the README's first command runs)."""
     return [sys.executable, "-m", "granian", "--interface", "wsgi",
             "--workers", str(config.workers), "--blocking-threads", str(config.threads),
             "--workers-kill-timeout", str(KILL_TIMEOUT_SECONDS),

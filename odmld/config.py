@@ -1,7 +1,7 @@
 """Every setting of odmld, declared once.
 
 `SETTINGS` is the single table of what can be configured: its name, the `ODMLD_` environment variable
-that sets it, its default and what it means. The README's settings table is tested against it. A value
+that sets it, its default and what it means. The table of docs/settings.md is tested against it. A value
 comes from, in order of precedence: a command-line flag, the environment, the default. Nothing is read at
 import time: `load_config` reads the environment when it is called.
 """

@@ -7,22 +7,22 @@ import pytest
 
 from odmld.config import SETTINGS, ConfigError, load_config
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+SETTINGS_DOC = Path(__file__).resolve().parent.parent / "docs" / "settings.md"
 
 
-def readme_settings() -> dict[str, str]:
-    """The README's settings table: env var -> default column."""
-    rows = re.findall(r"^\|\s*`(ODMLD_[A-Z_]+)`\s*\|\s*([^|]*)\|", README.read_text(), re.MULTILINE)
+def documented_settings() -> dict[str, str]:
+    """The settings table of docs/settings.md: env var -> default column."""
+    rows = re.findall(r"^\|\s*`(ODMLD_[A-Z_]+)`\s*\|\s*([^|]*)\|", SETTINGS_DOC.read_text(), re.MULTILINE)
     return {name: default.strip() for name, default in rows}
 
 
-def test_readme_documents_every_setting_and_no_other():
-    documented = readme_settings()
+def test_the_settings_doc_lists_every_setting_and_no_other():
+    documented = documented_settings()
     assert set(documented) == {setting.env for setting in SETTINGS}
 
 
-def test_readme_defaults_match_the_settings_table():
-    documented = readme_settings()
+def test_the_settings_doc_gives_each_default_of_the_settings_table():
+    documented = documented_settings()
     for setting in SETTINGS:
         if setting.default is not None:
             shown = str(setting.default).lower() if isinstance(setting.default, bool) else str(setting.default)
