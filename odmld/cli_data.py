@@ -183,7 +183,7 @@ def import_survey(responses: Path, organisation: str, date: str, lang: str | Non
     except SurveyRefused as refused:
         if refused.report is not None:
             raise Failure(validation.format_report(refused.report, config.lang), EXIT_FAILED) from None
-        raise Failure(f"{responses}: {refused}") from None
+        raise Failure(f"{responses}: {refused.words[config.lang]}") from None
     click.echo(f"{done.respondents} responses; statistics {done.dataset.value}")
     if done.suppressed:
         click.echo(f"not published per profile (fewer than {MINIMUM_GROUP}): " + ", ".join(done.suppressed))

@@ -35,7 +35,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class SurveyInputError(ValueError):
-    """The responses file is not the template, or rows hold answers the questions do not accept."""
+    """The responses file is not the template, or rows hold answers the questions do not accept;
+    `words` says so in Dutch and English (str() is the English)."""
+
+    def __init__(self, nl: str, en: str) -> None:
+        super().__init__(en)
+        self.words = {"nl": nl, "en": en}
 
 
 @dataclass
@@ -55,28 +60,31 @@ def read_responses(text: str, scales: dict[str, dict[str, ox.NamedNode]]) -> Agg
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     expected = ["respondent", "profile", *COLUMNS]
     if [name.strip() for name in reader.fieldnames or []] != expected:
-        raise SurveyInputError(f"the first line must be {','.join(expected)}")
-    aggregate, problems = Aggregate(), []
+        raise SurveyInputError(f"de eerste regel moet {','.join(expected)} zijn",
+                               f"the first line must be {','.join(expected)}")
+    aggregate, problems = Aggregate(), []  # (Dutch, English) of each row's problem
     for number, row in enumerate(reader, start=2):
         profile = (row.get("profile") or "").strip()
         if profile not in PROFILES:
-            problems.append(f"row {number}: profile {profile!r} is not one of {', '.join(PROFILES)}")
+            problems.append((f"rij {number}: profiel {profile!r} is geen van {', '.join(PROFILES)}",
+                             f"row {number}: profile {profile!r} is not one of {', '.join(PROFILES)}"))
             continue
         answers = {}
         for column, question in COLUMNS.items():
             value = (row.get(column) or "").strip().lower()
             if value and value not in scales[question]:
-                problems.append(f"row {number}: {column} {value!r} is not one of "
-                                f"{', '.join(sorted(scales[question]))}")
+                allowed = ", ".join(sorted(scales[question]))
+                problems.append((f"rij {number}: {column} {value!r} is geen van {allowed}",
+                                 f"row {number}: {column} {value!r} is not one of {allowed}"))
             elif value:
                 answers[question] = value
         aggregate.respondents[profile] += 1
         for question, value in answers.items():
             aggregate.answers[(profile, question, value)] += 1
     if problems:
-        raise SurveyInputError("; ".join(problems))
+        raise SurveyInputError("; ".join(nl for nl, _ in problems), "; ".join(en for _, en in problems))
     if sum(aggregate.respondents.values()) == 0:
-        raise SurveyInputError("the file holds no responses")
+        raise SurveyInputError("het bestand bevat geen antwoorden", "the file holds no responses")
     return aggregate
 
 

@@ -14,12 +14,13 @@ from .validation import Report
 
 
 class SurveyRefused(ValueError):
-    """The responses cannot be published; `report` holds the SHACL findings when the derived assessment
-    does not conform (None when the file itself is wrong)."""
+    """The responses cannot be published; `words` says why in Dutch and English (str() is the
+    English); `report` holds the SHACL findings when the derived assessment does not conform (None
+    when the file itself is wrong)."""
 
-    def __init__(self, message: str, report: Report | None = None) -> None:
-        super().__init__(message)
-        self.report = report
+    def __init__(self, words: dict[str, str], report: Report | None = None) -> None:
+        super().__init__(words["en"])
+        self.words, self.report = words, report
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,12 @@ class SurveyPublished:
 def publish_survey(store: Store, text: str, organisation_id: str, date: str) -> SurveyPublished:
     """Aggregate `text` (the responses template) and publish it for the organisation on `date`."""
     if not plain_date(date):  # fromisoformat alone also takes week dates (2024-W01-1)
-        raise SurveyRefused(f"the date must be YYYY-MM-DD, got {date!r}")
+        raise SurveyRefused({"nl": f"de datum moet JJJJ-MM-DD zijn, niet {date!r}",
+                             "en": f"the date must be YYYY-MM-DD, got {date!r}"})
     try:
         aggregate = survey_import.read_responses(text, survey_import.answer_scales(store))
     except survey_import.SurveyInputError as error:
-        raise SurveyRefused(str(error)) from None
+        raise SurveyRefused(error.words) from None
     dataset = ox.NamedNode(f"{store.base_uri}id/bevraging/{organisation_id}/{date}")
     graph = ox.NamedNode(f"{store.base_uri}graph/bevraging/{organisation_id}/{date}")
     quads, suppressed = survey_import.statistics_quads(store, aggregate, dataset, graph)
@@ -45,6 +47,7 @@ def publish_survey(store: Store, text: str, organisation_id: str, date: str) -> 
                                        date)
     report = validate_parts(parts, store.base_uri)
     if not report.conforms:
-        raise SurveyRefused("the assessment derived from the responses does not conform", report)
+        raise SurveyRefused({"nl": "de inschatting die uit de antwoorden volgt, voldoet niet aan de vormen",
+                             "en": "the assessment derived from the responses does not conform"}, report)
     published = publish(store, parts, organisation_id, derived_from=quads)
     return SurveyPublished(published, dataset, sum(aggregate.respondents.values()), suppressed)

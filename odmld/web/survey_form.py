@@ -47,7 +47,7 @@ def send() -> Response:
         done = publish_survey(get_store(), text, session.organisation, form.get("date", ""))
     except SurveyRefused as refused:
         if refused.report is None:
-            return page(session, form, [str(refused)], 400)
+            return page(session, form, [refused.words[current_language()]], 400)
         lang = current_language()
         return page(session, form, [finding.message(lang) for finding in refused.report.violations], 422)
     return sessions.remember(redirect(local_href(done.published.iri.value), code=303), session)

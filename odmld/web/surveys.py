@@ -35,7 +35,7 @@ def upload() -> Response:
         done = publish_survey(get_store(), text, organisation_id, request.values.get("date", ""))
     except SurveyRefused as refused:
         if refused.report is None:
-            return error_response(400, "Bad Request", str(refused))
+            return error_response(400, "Bad Request", refused.words)
         lang = current_language()
         return error_response(422, "Unprocessable Content", {lang: "; ".join(
             finding.message(lang) for finding in refused.report.violations)})

@@ -175,10 +175,12 @@ def test_survey_responses_uploaded_over_http_are_published_like_the_command_line
     answer = json.loads(body)
     assert headers["Location"] == answer["assessment"] and answer["respondents"] > 0
     assert "2021-02-28" in every_kind(deployment, "44021")["sparql"]
-    status, _, body = deployment.request(
-        "api/surveys?date=2021-02-28", method="POST", body=b"respondent,profile\nx,y\n",
-        headers={"Authorization": f"Bearer {deployment.gent}", "Content-Type": "text/csv"})
-    assert status == 400 and b"first line" in body
+    for language, words in (("nl", b"de eerste regel moet"), ("en", b"the first line must be")):
+        status, _, body = deployment.request(
+            "api/surveys?date=2021-02-28", method="POST", body=b"respondent,profile\nx,y\n",
+            headers={"Authorization": f"Bearer {deployment.gent}", "Content-Type": "text/csv",
+                     "Accept-Language": language})
+        assert status == 400 and words in body  # in the language asked, as the CLI's refusal is
 
 
 def test_killing_a_worker_in_a_stream_of_writes_loses_no_acknowledged_write(deployment):

@@ -73,6 +73,9 @@ def test_a_wrong_file_is_refused_on_the_page_with_what_is_wrong_and_nothing_is_s
     missing = upload(client, wrong.data, None)  # the token is remembered by the session
     assert missing.status_code == 400 and b"Choose the CSV file" in missing.data
     assert not survey_stored(client)
+    dutch = upload(client, client.get(PAGE + "?lang=nl").data, b"respondent,profile\nx,y\n")
+    assert dutch.status_code == 400 and "de eerste regel moet" in dutch.data.decode()
+    assert "the first line" not in dutch.data.decode()  # one language a page
 
 
 def test_an_upload_without_the_csrf_token_or_with_a_wrong_write_token_is_refused(site):
