@@ -10,6 +10,7 @@ undone: the database is put back to the current snapshot.
 from __future__ import annotations
 
 import threading
+from abc import ABC, abstractmethod
 import traceback
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping
@@ -38,14 +39,15 @@ def query_options(base_uri: str, union_default_graph: bool, default_graph: list 
     return options
 
 
-class _Reads:
+class _Reads(ABC):
     """The read methods, over whichever pyoxigraph store `_database()` gives."""
 
     base_uri: str
     union_default_graph: bool
 
+    @abstractmethod
     def _database(self) -> ox.Store:
-        raise NotImplementedError
+        """The pyoxigraph store to read: a write's open database, or the published snapshot."""
 
     def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
