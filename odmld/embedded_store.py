@@ -10,8 +10,8 @@ undone: the database is put back to the current snapshot.
 from __future__ import annotations
 
 import threading
-from abc import ABC, abstractmethod
 import traceback
+from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping
 
