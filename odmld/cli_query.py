@@ -45,8 +45,7 @@ def query(query: str, output_format: str, params: tuple[str, ...], endpoint: str
     except SyntaxError as error:
         raise Failure(f"the query does not parse: {error}") from None
     except (ValueError, RuntimeError) as error:
-        # pyoxigraph raises RuntimeError for queries it parses but cannot run as asked, e.g. a
-        # parameter that the query does not project (substitution needs it in the projection).
+        # pyoxigraph raises RuntimeError for a query it parses but cannot run as asked
         raise Failure(str(error)) from None
 
 
