@@ -165,7 +165,7 @@ def test_a_survey_upload_with_a_date_that_is_not_yyyy_mm_dd_is_refused(target, d
     before = quads(target.store)
     response = target.app.test_client().post(
         f"/api/surveys?date={quote(date)}", data=(EXAMPLES / "survey-responses.csv").read_bytes(),
-        headers={"Content-Type": "text/csv", "Accept": "application/json",
+        headers={"Content-Type": "text/csv", "Accept": "application/json", "Accept-Language": "en",
                  "Authorization": f"Bearer {target.leuven}"})
     assert response.status_code == 400 and "YYYY-MM-DD" in response.get_json()["error"]["detail"]
     assert quads(target.store) == before
