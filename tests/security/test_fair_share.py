@@ -160,6 +160,9 @@ def test_heavy_clients_get_the_heavy_lane_only_and_light_ones_are_answered_meanw
     job = lambda text: QueryJob(text=text, results_media="application/json", graph_media=None)  # noqa: E731
     try:
         pool.run(job("ASK {}"), keep=False, client="192.0.2.30")
+        for worker in pool.workers():  # a process sets its priority as it starts: wait until it has
+            if not worker.ready:
+                worker.wait_ready(60)
         lanes = {worker.lane: nice_of(worker.process.pid) for worker in pool.workers()}
         assert lanes == {"light": 10, "heavy": 19}
         outcomes: list[int] = []
