@@ -28,18 +28,20 @@ def whole_number(value: str) -> int:
     return number
 
 
-def at_most_32(value: str) -> int:
-    number = positive_int(value)
-    if number > 32:
-        raise ValueError(f"expected at most 32, got {value!r}")
+def _at_most(most: int, number: int, value: str) -> int:
+    if number > most:
+        raise ValueError(f"expected at most {most}, got {value!r}")
     return number
+
+
+def at_most_32(value: str) -> int:
+    """1 to 32."""
+    return _at_most(32, positive_int(value), value)
 
 
 def queue_places(value: str) -> int:
-    number = whole_number(value)
-    if number > 32:
-        raise ValueError(f"expected at most 32, got {value!r}")
-    return number
+    """0 to 32."""
+    return _at_most(32, whole_number(value), value)
 
 
 def positive_float(value: str) -> float:
