@@ -67,6 +67,7 @@ def rebase_in(writer: EmbeddedWrite, new_base: str) -> int:
             writer.add(batch)
             written, batch = written + len(batch), []
     writer.add(batch)
+    writer.now_under(new_base)  # what the write keeps beside the data is set again under the new base
     return written + len(batch)
 
 

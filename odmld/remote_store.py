@@ -23,6 +23,7 @@ from typing import IO, Any, Callable, Iterable, Mapping
 import pyoxigraph as ox
 
 from . import query_library as queries
+from .kept_write import KeptWrite
 from .remote_functions import check_functions
 from .remote_lease import Held, WriteLease
 from .remote_protocol import (ACCEPT, GENID, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
@@ -186,7 +187,9 @@ class RemoteStore:
         with self._lease.hold() as held:
             writer = RemoteWrite(self, held)
             require_base(writer, self.url)
-            answer = fn(writer, *args)
+            counted = KeptWrite(writer)  # the VoID counts and the organisation register (kept_write.py)
+            answer = fn(counted, *args)
+            counted.finish()
             writer.flush()
             held.confirm()
         return answer

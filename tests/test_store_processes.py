@@ -97,7 +97,8 @@ def test_writers_in_several_processes_take_turns(tmp_path):
     assert marks(written) == 4
     store = EmbeddedStore(location, base_uri=BASE_URI)
     assert count(store) in {10, 20, 30, 40}  # the last writer's graph, whole
-    assert store.generation == 4
+    # writes queued while another is published go out together in one snapshot (group commit)
+    assert 1 <= store.generation <= 4
 
 
 def test_a_read_only_handle_refuses_to_write(tmp_path):

@@ -21,3 +21,41 @@ def replace_and_wait(writer, files, seconds: float, written: str) -> None:
 def marks(written: str) -> int:
     path = Path(written)
     return path.read_text().count("written") if path.exists() else 0
+
+
+def marked_graph(writer, name: str):
+    import pyoxigraph as ox
+    from odmld.loading import ParsedFile
+    graph = ox.NamedNode(f"{writer.base_uri}graph/file/{name}")
+    quad = ox.Quad(ox.NamedNode(f"{writer.base_uri}id/{name}"), ox.NamedNode("http://e.org/p"), ox.Literal(name), graph)
+    return ParsedFile(Path(name), graph, [quad])
+
+
+@operation
+def mark_graph(writer, name: str) -> str:
+    """Write the graph <graph/file/{name}> holding one statement."""
+    writer.replace_graphs([marked_graph(writer, name)])
+    return name
+
+
+@operation
+def mark_graph_then_fail(writer, name: str) -> None:
+    """Write the graph <graph/file/{name}>, then raise: nothing of it may be kept."""
+    writer.replace_graphs([marked_graph(writer, name)])
+    raise ValueError(f"refused {name}")
+
+
+@operation
+def fail_at_once(writer, name: str) -> None:
+    """Raise before writing anything."""
+    raise LookupError(f"not found {name}")
+
+
+@operation
+def hold_until_queued(writer, store_path: str, writes: int, seconds: float = 120) -> None:
+    """Hold the writer's session until `writes` more writes wait for the next one."""
+    from odmld.write_service import WriteService
+    service = WriteService.for_store(Path(store_path), None)
+    deadline = time.monotonic() + seconds
+    while len(service._queue) < writes and time.monotonic() < deadline:
+        time.sleep(0.01)

@@ -1,0 +1,112 @@
+"""What every write keeps right besides what it writes: the VoID counts (dataset_counts.py) and the
+organisation register (register.py), each set in the same atomic write as the change that affects it.
+
+Every write operation runs on a `KeptWrite` over the store's own writer (the embedded store's write
+session, the remote store's write): it sees every graph the operation changes, counts each before its
+first change, and when the operation returns (`finish`) counts the touched graphs again, sets the
+register again if one of them held or holds an organisation, and writes the counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from . import register
+from .dataset_counts import Counts, count_graphs, count_store, description_file, kept_counts
+from .store_api import GraphContent, GraphName, Writer
+
+
+class KeptWrite:
+    """A write operation's writer: every call passes to the store's own writer; those that change
+    graphs first count the graphs they touch for the first time. `finish()`, once the operation
+    returned, sets the organisation register again if the write touched organisations, then writes the
+    new counts."""
+
+    def __init__(self, writer: Writer) -> None:
+        self._writer = writer
+        self._before: Counts = Counter()
+        self._added: list[Counts] = []  # what the operation says it added to new graphs
+        self._touched: set[GraphName] = set()
+        self._kept: Counts | None = None
+        self._everything = False
+        self._started = False
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._writer, name)
+
+    def _touch(self, graphs: Iterable[GraphName]) -> None:
+        if not self._started:  # the counts as they were before this write changed anything
+            self._started, self._kept = True, kept_counts(self._writer)
+            self._everything = self._everything or self._kept is None
+        if self._everything:
+            return
+        new = set(graphs) - self._touched
+        before = count_graphs(self._writer, new)  # counted first: a count that fails marks nothing
+        self._touched |= new
+        self._before.update(before)
+
+    def count_again(self) -> None:
+        """Count the whole store again when this write ends (its changes are not known graph by graph)."""
+        self._started, self._everything = True, True
+
+    def replace_graphs(self, files: Iterable[GraphContent]) -> list[tuple[GraphName, int]]:
+        files = list(files)
+        self._touch({graph for content in files for graph in content.graphs})
+        return self._writer.replace_graphs(files)
+
+    def load_file(self, path: Path, rdf_format: ox.RdfFormat, target: ox.NamedNode | None,
+                  graphs: set[GraphName]) -> None:
+        self._touch(graphs)
+        self._writer.load_file(path, rdf_format, target, graphs)
+
+    def remove_graphs(self, graphs: Iterable[GraphName]) -> None:
+        graphs = list(graphs)
+        self._touch(graphs)
+        self._writer.remove_graphs(graphs)
+
+    def add(self, quads: list[ox.Quad]) -> None:
+        self._touch({quad.graph_name for quad in quads})
+        self._writer.add(quads)
+
+    def remove_all(self) -> None:
+        self.count_again()
+        self._writer.remove_all()
+
+    def bulk_load(self, path: str, rdf_format: ox.RdfFormat, counts: Counts | None = None,
+                  **options: Any) -> None:
+        """The bulk loader (EmbeddedWrite.bulk_load), which fills new graphs. `counts` says what the
+        caller knows it holds (the bench's generator, which made it), filled in by the time the
+        operation returns; without them, the store is counted again when the write ends."""
+        if counts is None:
+            self.count_again()
+        else:
+            self._touch(())
+            if not any(added is counts for added in self._added):  # one tally for several loads
+                self._added.append(counts)
+        self._writer.bulk_load(path, rdf_format, **options)
+
+    def finish(self) -> None:
+        """Keep what the operation changed right, in its write (nothing when it changed nothing)."""
+        if not self._started:
+            return
+        if self._everything or self._touched_organisations():
+            self.replace_graphs([register.register_file(self._writer)])
+        if self._everything:
+            counts = count_store(self._writer)
+        else:
+            counts = Counter(self._kept)
+            counts.update(count_graphs(self._writer, self._touched))
+            counts.subtract(self._before)
+            for added in self._added:
+                counts.update(added)
+        self._writer.replace_graphs([description_file(self._writer.base_uri, counts)])
+
+    def _touched_organisations(self) -> bool:
+        """Did a graph this write touched hold, or does it hold, an organisation?"""
+        return (self._before["class", register.ORGANIZATION] > 0
+                or any(added["class", register.ORGANIZATION] for added in self._added)
+                or register.any_organisation_in(self._writer, self._touched))
