@@ -24,7 +24,7 @@ from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submiss
 from .loading import ParsedFile
 from .scoring import Model, model_inputs, score_triples
 from .store_api import Store, Writer, operation
-from .validation import Report, assessment_shapes, validate_graph
+from .validation import Report, assessment_background, assessment_shapes, validate_graph
 
 class NotFound(LookupError):
     pass
@@ -55,7 +55,8 @@ def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
 def validate_parts(parts: AssessmentParts, base_uri: str) -> Report:
     """SHACL on the canonical graph of a submission, before it has a version."""
     draft = ox.NamedNode(f"{base_uri}id/inschatting/concept")
-    return validate_graph(to_rdflib(build_triples(parts, draft, base_uri)), base_uri,
+    data = to_rdflib(build_triples(parts, draft, base_uri))
+    return validate_graph(data, base_uri, background=assessment_background(data, base_uri),
                           shapes=assessment_shapes(base_uri))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -25,6 +26,9 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DQV = "http://www.w3.org/ns/dqv#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
+XSD_INTEGER, XSD_DECIMAL = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "decimal")
+QUALITY_MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
+COMPUTED_ON, MEASUREMENT_OF, VALUE = (ox.NamedNode(DQV + name) for name in ("computedOn", "isMeasurementOf", "value"))
 LEVEL_SLUGS = ("niet-aanwezig", "opgestart", "gevorderd", "verworven")
 
 
@@ -37,12 +41,29 @@ def average_maturity(ranks: list[int]) -> Decimal:
     return (Decimal(sum(ranks)) / len(ranks)).quantize(Decimal("0.01"))
 
 
+@lru_cache(maxsize=4096)
 def integer(value: int) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    """An xsd:integer literal (terms are immutable, so the small ones every assessment uses are made once)."""
+    return ox.Literal(str(value), datatype=XSD_INTEGER)
 
 
 def decimal(value: Decimal) -> ox.Literal:
-    return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "decimal"))
+    return _decimal(str(value))  # by its text: Decimal("1.5") == Decimal("1.50"), but they print apart
+
+
+@lru_cache(maxsize=1024)
+def _decimal(text: str) -> ox.Literal:
+    return ox.Literal(text, datatype=XSD_DECIMAL)
+
+
+@lru_cache(maxsize=None)
+def _odm(base: str, term: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base}ns/odm#{term}")
+
+
+@lru_cache(maxsize=4096)
+def _metric(base: str, name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base}id/metriek/{name}")
 
 
 @dataclass(frozen=True)
@@ -72,17 +93,14 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
     """The scores, plan and totals of `parts`; pass `model` when it is already read."""
     model = model or model_inputs(store)
     ranks, domains = model.ranks, model.domains
-    base, odm = store.base_uri, f"{store.base_uri}ns/odm#"
+    base = store.base_uri
     triples: list[ox.Triple] = []
 
     def measurement(name: str, value: ox.Literal) -> None:
         """A dqv:QualityMeasurement of the metric `id/metriek/{name}` on this assessment."""
         node = ox.NamedNode(f"{iri.value}/meting/{name}")
-        triples.extend([ox.Triple(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
-                        ox.Triple(node, ox.NamedNode(DQV + "computedOn"), iri),
-                        ox.Triple(node, ox.NamedNode(DQV + "isMeasurementOf"),
-                                  ox.NamedNode(f"{base}id/metriek/{name}")),
-                        ox.Triple(node, ox.NamedNode(DQV + "value"), value)])
+        triples.extend([ox.Triple(node, RDF_TYPE, QUALITY_MEASUREMENT), ox.Triple(node, COMPUTED_ON, iri),
+                        ox.Triple(node, MEASUREMENT_OF, _metric(base, name)), ox.Triple(node, VALUE, value)])
 
     items = []
     for part in parts.domains:
@@ -94,19 +112,18 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
         items.append((-priority(gap, need), int(notation), part, gap, priority(gap, need)))
 
     plan = ox.NamedNode(f"{iri.value}/plan")
-    triples += [ox.Triple(plan, RDF_TYPE, ox.NamedNode(odm + "RemediationPlan")),
-                ox.Triple(plan, ox.NamedNode(odm + "planFor"), iri)]
+    triples += [ox.Triple(plan, RDF_TYPE, _odm(base, "RemediationPlan")),
+                ox.Triple(plan, _odm(base, "planFor"), iri)]
+    plan_item, item_type, domain_of = _odm(base, "planItem"), _odm(base, "PlanItem"), _odm(base, "domain")
+    gap_of, priority_of, order_of = _odm(base, "gap"), _odm(base, "priority"), _odm(base, "order")
+    recommended = _odm(base, "recommendedAction")
     for order, (_key, notation, part, gap, value) in enumerate(sorted(items, key=lambda i: i[:2]), 1):
         item = ox.NamedNode(f"{plan.value}/domein-{notation}")
-        triples += [ox.Triple(plan, ox.NamedNode(odm + "planItem"), item),
-                    ox.Triple(item, RDF_TYPE, ox.NamedNode(odm + "PlanItem")),
-                    ox.Triple(item, ox.NamedNode(odm + "domain"), part.domain),
-                    ox.Triple(item, ox.NamedNode(odm + "gap"), integer(gap)),
-                    ox.Triple(item, ox.NamedNode(odm + "priority"), integer(value)),
-                    ox.Triple(item, ox.NamedNode(odm + "order"), integer(order))]
+        triples += [ox.Triple(plan, plan_item, item), ox.Triple(item, RDF_TYPE, item_type),
+                    ox.Triple(item, domain_of, part.domain), ox.Triple(item, gap_of, integer(gap)),
+                    ox.Triple(item, priority_of, integer(value)), ox.Triple(item, order_of, integer(order))]
         if gap > 0:
-            triples += [ox.Triple(item, ox.NamedNode(odm + "recommendedAction"), ox.NamedNode(action))
-                        for action in sorted(domains[part.domain.value][2])]
+            triples += [ox.Triple(item, recommended, action) for action in sorted_actions(domains, part.domain.value)]
 
     scored = [ranks[p.maturity.value] for p in parts.domains]
     if scored:
@@ -121,6 +138,11 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
     measurement("aandeel-principes-gevorderd", decimal(share))
     triples += dataset_ratings(parts, iri, base, measurement)
     return triples
+
+
+def sorted_actions(domains: dict[str, tuple[str, set, set]], domain: str) -> list[ox.NamedNode]:
+    """A domain's actions as IRIs, in a stable order."""
+    return [ox.NamedNode(action) for action in sorted(domains[domain][2])]
 
 
 def dataset_ratings(parts: AssessmentParts, iri: ox.NamedNode, base: str, measurement) -> list[ox.Triple]:
