@@ -28,6 +28,7 @@ from . import query_library as queries
 from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile
+from .ranking_keys import average_key, ranking_key, ranking_observation
 from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
 from .store_api import Store
 
@@ -38,13 +39,18 @@ OTHER = "other"
 
 # A key of the totals is (slice, member, measure): the slice names the data set and its dimension,
 # the member is the dimension's value (a domain or principle IRI, or a kind), the measure is an odm: term.
+# The two ranking slices count the organisations at each place a ranking can give: per latest average
+# maturity ("2.91"), and per domain, maturity rank and need rank ("4/3/2"); their member is that key.
 Totals = Counter
 SLICES = {  # slice: (data set, dimension property, measures)
     "domein": ("domeinen", "maturityDomain", ("organisationCount", "gapTotal", "needTotal", "firstPriorityCount")),
     "principe": ("principes", "charterPrinciple", ("organisationCount",)),
     "soort": ("soorten", "organisationKind", ("organisationCount", "averageMaturityTotal")),
     "versies": ("versies", "organisationKind", ("versionCount",)),
+    "rangschikking": ("rangschikking", "averageMaturity", ("organisationCount",)),
+    "domeinrangschikking": ("domeinrangschikking", "maturityDomain", ("organisationCount",)),
 }
+KEYED = {"rangschikking", "domeinrangschikking"}  # slices whose member is the observation's key
 DECIMAL_MEASURES = {"averageMaturityTotal"}
 
 
@@ -69,8 +75,13 @@ def contribution(ranks: Ranks, kind: str, model: Model) -> Totals:
     for principle in served:
         totals["principe", principle, "organisationCount"] += 1
     totals["soort", kind, "organisationCount"] += 1
-    totals["soort", kind, "averageMaturityTotal"] += average_maturity([m for m, _ in ranks.values()])
+    average = average_maturity([m for m, _ in ranks.values()])
+    totals["soort", kind, "averageMaturityTotal"] += average
+    totals["rangschikking", average_key(average), "organisationCount"] += 1
+    for domain, (maturity, need) in ranks.items():
+        totals["domeinrangschikking", ranking_key(domain, maturity, need), "organisationCount"] += 1
     return totals
+
 
 
 def kind_of(store: Store, organisation: ox.NamedNode) -> str:
@@ -97,8 +108,9 @@ def read_totals(store: Store) -> Totals:
     prefix, odm = f"{store.base_uri}id/statistiek/actueel/", f"{store.base_uri}ns/odm#"
     totals: Totals = Counter()
     for row in store.select(queries.get("statistics").text):
-        slice_name = row["observation"].value[len(prefix):].split("/", 1)[0]
-        totals[slice_name, row["member"].value, row["measure"].value[len(odm):]] = Decimal(row["value"].value)
+        slice_name, _, key = row["observation"].value[len(prefix):].partition("/")
+        member = key if slice_name in KEYED else row["member"].value
+        totals[slice_name, member, row["measure"].value[len(odm):]] = Decimal(row["value"].value)
     return totals
 
 
@@ -159,17 +171,31 @@ def statistics_file(base: str, totals: Totals) -> ParsedFile:
     members = sorted({(s, m) for (s, m, _measure), value in totals.items() if value})
     for slice_name, member in members:
         data_set, dimension, measures = SLICES[slice_name]
-        observation = ox.NamedNode(f"{base}id/statistiek/actueel/{slice_name}/{_member_key(member)}")
-        value = ox.Literal(member) if dimension == "organisationKind" else ox.NamedNode(member)
+        key = member if slice_name in KEYED else _member_key(member)
+        observation = ranking_observation(base, slice_name, key)
         triples = [(RDF_TYPE, ox.NamedNode(QB + "Observation")),
-                   (ox.NamedNode(QB + "dataSet"), ox.NamedNode(f"{base}id/statistiek/actueel/{data_set}")),
-                   (ox.NamedNode(odm + dimension), value)]
+                   (ox.NamedNode(QB + "dataSet"), ox.NamedNode(f"{base}id/statistiek/actueel/{data_set}"))]
+        triples += _dimensions(base, slice_name, dimension, member)
         for measure in measures:  # zeros too, so that every observation has every measure
             number = totals[slice_name, member, measure]
             literal = decimal(Decimal(number)) if measure in DECIMAL_MEASURES else integer(int(number))
             triples.append((ox.NamedNode(odm + measure), literal))
         quads += [ox.Quad(observation, p, o, graph) for p, o in triples]
     return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
+
+
+def _dimensions(base: str, slice_name: str, dimension: str, member: str) -> list[tuple]:
+    """The dimension values of one observation."""
+    odm = f"{base}ns/odm#"
+    if slice_name == "rangschikking":
+        return [(ox.NamedNode(odm + dimension), decimal(Decimal(member)))]
+    if slice_name == "domeinrangschikking":
+        notation, maturity, need = member.split("/")
+        return [(ox.NamedNode(odm + "maturityDomain"), ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")),
+                (ox.NamedNode(odm + "maturityRank"), integer(int(maturity))),
+                (ox.NamedNode(odm + "needRank"), integer(int(need)))]
+    value = ox.Literal(member) if dimension == "organisationKind" else ox.NamedNode(member)
+    return [(ox.NamedNode(odm + dimension), value)]
 
 
 def _member_key(member: str) -> str:

@@ -162,7 +162,9 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "position": [integer(1), integer(3)],
            "graph": [ox.NamedNode(BASE + "graph/data/charter"), ox.NamedNode(BASE + "graph/bestaat-niet")],
            "identifier": [ox.Literal("24062"), ox.Literal("00000")],
-           "base": [ox.Literal(BASE)]}
+           "base": [ox.Literal(BASE)],
+           "place": [ox.NamedNode(BASE + "id/statistiek/actueel/rangschikking/2.00"),
+                     ox.NamedNode(BASE + "id/statistiek/actueel/domeinrangschikking/4/2/1")]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
 
 

@@ -100,18 +100,20 @@ FROM_RAW_SCORES = {
     "latest-maturity": """
         PREFIX odm: <ns/odm#> PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX owl: <http://www.w3.org/2002/07/owl#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
-        SELECT ?organisation ?name ?date ?version ?notation ?maturity ?need
+        SELECT ?organisation ?name ?date ?version ?domain ?notation ?maturity ?need
         WHERE { ?organisation odm:latestAssessment ?assessment .
                 ?assessment dcterms:date ?date ; owl:versionInfo ?version ; odm:domainAssessment ?part .
-                ?part odm:domain/skos:notation ?notation ; odm:maturityLevel/odm:rank ?maturity ;
-                      odm:needLevel/odm:rank ?need .
+                ?part odm:domain ?domain ; odm:maturityLevel/odm:rank ?maturity ; odm:needLevel/odm:rank ?need .
+                ?domain skos:notation ?notation .
                 ?organisation skos:prefLabel ?name . FILTER(LANG(?name) = "nl") }
         ORDER BY ?name xsd:integer(?notation)""",
 }
 
 
 # Queries whose order is only fixed for one value of a parameter are compared for each value.
-BINDINGS = {"domain-ranking": [{"domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/{n}")} for n in range(1, 12)]}
+BINDINGS = {name: [{"domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/{n}")} for n in range(1, 12)]
+            for name in ("domain-ranking", "latest-maturity")}
+BINDINGS["latest-maturity"].append({})
 
 
 def comparable(rows: list[dict]) -> list[tuple]:

@@ -1,0 +1,58 @@
+"""The top of a ranking and one organisation's rank, read in time that does not grow with the number of
+organisations.
+
+A ranking orders the organisations by their latest assessment: by average maturity, or within one
+domain by maturity, then need (ties by name). Sorting every organisation for each page grows with them
+(the whole ranking took 0.9-1.2 s at 10,000). So the statistics count the organisations at each place a
+ranking can give (a few dozen averages; twelve pairs of maturity and need per domain), and each
+organisation's kept graphs say which place counts it (odm:countedIn). The top reads the counts, then only
+the organisations at the first places; a rank is one more than the organisations counted above.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyoxigraph as ox
+
+from . import queries
+from .store_api import Reader
+
+
+def _places(reader: Reader, domain: ox.NamedNode | None) -> list[dict[str, Any]]:
+    if domain is None:
+        return reader.select(queries.get("ranking-places").text)
+    return reader.select(queries.get("domain-ranking-places").text, domain=domain)
+
+
+def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> list[dict[str, Any]]:
+    """The first `size` organisations of the ranking (of `domain`, or by average maturity), each row
+    with its `rank` (organisations at the same place share one); the rows of ranking-at.rq or
+    domain-ranking-at.rq."""
+    chosen, above, rank_of_place = [], 0, {}
+    for place in _places(reader, domain):
+        if above >= size:
+            break
+        chosen.append(place["place"])
+        rank_of_place[place["place"].value] = above + 1
+        above += int(place["organisations"].value)
+    if not chosen:
+        return []
+    name = "ranking-at" if domain is None else "domain-ranking-at"
+    rows = reader.select(queries.get(name).text, place=chosen)[:size]
+    return [{**row, "rank": rank_of_place[row["place"].value]} for row in rows]
+
+
+def rank_of(reader: Reader, organisation: ox.NamedNode,
+            domain: ox.NamedNode | None = None) -> dict[str, Any] | None:
+    """The organisation's rank in the ranking (of `domain`, or by average maturity), with what places it
+    and how many are ranked (`rank`, `ranked` as integers); None when it is not ranked (no latest
+    assessment, or the domain not scored)."""
+    if domain is None:
+        rows = reader.select(queries.get("organisation-rank").text, organisation=organisation)
+    else:
+        rows = reader.select(queries.get("organisation-domain-rank").text, organisation=organisation,
+                             domain=domain)
+    if not rows:
+        return None
+    return {**rows[0], "rank": int(rows[0]["rank"].value), "ranked": int(rows[0]["ranked"].value)}
