@@ -1,37 +1,56 @@
 """Generated assessment data for the benchmarks: N organisations x Y yearly assessments.
 
-The data is made with odmld's own builders (the same triples `publish` writes: the assessment, its
-scores and plan, its version provenance; then what odmld derives from them, each organisation's latest
-assessment and publication positions and the statistics, by odmld's own rebuild), so what the benchmarks measure
-is what a real store of that size would hold. `load_generated` writes it into a fresh
-embedded store with pyoxigraph's bulk loader, one organisation batch at a time, so memory stays flat.
+The data is made with odmld's own builders: the triples `publish` writes for each version (the
+assessment, its scores and plan, its version provenance, its event in the change feed) and what odmld
+keeps beside them (each organisation's latest and first assessment, publication positions and latest
+ranks per domain, the statistics, the VoID counts), so what the benchmarks measure is what a store of
+that size written by publishing would hold (tests/test_bench_generate.py compares a small one with
+odmld's own rebuild). It is derived while it is generated, not rebuilt after.
+
+The whole store is one write of odmld's store (one snapshot at the end): the model is loaded, then the
+generated quads are streamed as N-Quads through a pipe into pyoxigraph's bulk loader, which runs in
+Rust beside the Python that generates them (two cores), and memory stays flat. Version k of
+organisation i is published at July 1st of its year plus i seconds, so the order of publication is
+by year, then organisation, and each version's position is known as it is generated.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import random
+import threading
 import time
+from collections import Counter
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO, Callable
 
 import pyoxigraph as ox
 
+from odmld import feed_events, statistics
+from odmld.dataset_counts import counts_of
 from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, mint_iri, version_triples
-from odmld.loading import ParsedFile, parse_paths
-from odmld.publishing import rebuild_statistics
-from odmld.resources import default_load_paths
-from odmld.scoring import model_inputs, score_triples
 from odmld.embedded_store import EmbeddedStore as Store
+from odmld.latest import Version, domains_file, latest_file, latest_of
+from odmld.loading import ParsedFile, parse_paths
+from odmld.publishing import published_average
+from odmld.resources import default_load_paths
+from odmld.scoring import Model, model_inputs, score_triples
 from odmld.store_api import operation
 
 BASE = "http://bench.odmld.test/"
 LEVELS = ["niet-aanwezig", "opgestart", "gevorderd", "verworven"]
 NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
-BATCH = 200  # organisations per bulk write
-# What odmld derives from the assessments, as a number that goes up when that changes, so a kept store is
-# derived again: 1 latest assessments and statistics, 2 and publication positions, 3 and the latest ranks
-# per domain.
-DERIVATION = 3
+CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
+CHUNK = 1000  # organisations per bulk load
+# What a kept store holds, as a number that goes up when that changes, so an older store is made again.
+GENERATION = 6
+
+
+class Reader:
+    """What the builders ask of a store: its base URI (the model is read once, up front)."""
+    base_uri = BASE
 
 
 def organisation_quads(index: int, graph: ox.NamedNode) -> list[ox.Quad]:
@@ -41,23 +60,51 @@ def organisation_quads(index: int, graph: ox.NamedNode) -> list[ox.Quad]:
                      ox.NamedNode("http://www.w3.org/ns/org#Organization"), graph),
              ox.Quad(node, ox.NamedNode(skos + "prefLabel"), ox.Literal(f"Bestuur {index}", language="nl"), graph),
              ox.Quad(node, ox.NamedNode(dct + "identifier"), ox.Literal(f"b{index}"), graph)]
-    if index < 13:
+    if index < CENTRUMSTEDEN:
         quads.append(ox.Quad(node, ox.NamedNode("http://www.w3.org/ns/org#classification"),
                              ox.NamedNode(f"{BASE}id/organisatietype/centrumstad"), graph))
     return quads
 
 
-def generate(store: Store, organisations: range, years: int, seed: int = 7) -> list[ParsedFile]:
-    """The graphs of these organisations: one per assessment, one shared."""
-    rng = random.Random(seed * 1_000_003 + organisations.start)
-    model = model_inputs(store)
-    files, shared = [], ox.NamedNode(f"{BASE}graph/bench/organisaties")
-    org_quads = []
-    for index in organisations:
-        org_quads += organisation_quads(index, shared)
+def published_at(year: int, index: int) -> str:
+    """When version `year` of organisation `index` was published: by year, then organisation."""
+    return (datetime(2015 + year, 7, 1) + timedelta(seconds=index)).isoformat()
+
+
+def position_of(year: int, index: int, organisations: int) -> int:
+    """Its place in the order of publication (and in the change feed), from 1."""
+    return year * organisations + index + 1
+
+
+class Generator:
+    """The graphs of every organisation, written as N-Quads to `out`, and the totals they add up to."""
+
+    def __init__(self, model: Model, organisations: int, years: int, out: IO[bytes] | None,
+                 seed: int = 7) -> None:
+        self.model, self.organisations, self.years, self.out, self.seed = model, organisations, years, out, seed
+        self.totals: statistics.Totals = Counter()
+        self.quads = 0
+        self.counts: Counter = Counter()  # for the VoID description (dataset_counts.py)
+        self.feed: ParsedFile | None = None  # <graph/feed> as the last event leaves it
+
+    def write(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
+        """One graph's triples as N-Quads: serialised by pyoxigraph, the graph name put on each line
+        (a line of N-Triples ends with " .\\n"; a newline inside a literal is written escaped)."""
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        self.out.write(text.replace(b" .\n", f" {graph} .\n".encode()))
+        self.quads += len(triples)
+        self.counts.update(counts_of(triples))
+
+    def write_file(self, parsed: ParsedFile) -> None:
+        self.write(parsed.graph, [quad.triple for quad in parsed.quads])
+
+    def organisation(self, index: int) -> None:
+        """Every version of one organisation, as `publish` writes it, and what odmld keeps beside them."""
+        rng = random.Random(self.seed * 1_000_003 + index)
         organisation = ox.NamedNode(f"{BASE}id/organisatie/b{index}")
         maturity = [rng.randint(0, 2) for _ in range(11)]
-        for year in range(years):
+        versions, positions, ranks = [], {}, {}
+        for year in range(self.years):
             maturity = [min(3, m + (rng.random() < 0.3)) for m in maturity]
             date = f"{2015 + year}-06-30"
             parts = AssessmentParts(
@@ -68,64 +115,118 @@ def generate(store: Store, organisations: range, years: int, seed: int = 7) -> l
                                     ox.NamedNode(f"{BASE}id/maturiteitsniveau/{LEVELS[maturity[n]]}"),
                                     ox.NamedNode(f"{BASE}id/noodniveau/{NEEDS[rng.randint(0, 2)]}"), None)
                          for n in range(11)])
-            iri = mint_iri(BASE, f"b{index}", date, 1)
-            triples = (build_triples(parts, iri, BASE) + score_triples(store, parts, iri, model)
-                       + version_triples(iri, 1, None, f"{2015 + year}-07-01T00:00:00"))
-            graph = ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1")
-            files.append(ParsedFile(Path(iri.value), graph,
-                                    [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]))
-    files.append(ParsedFile(Path(shared.value), shared, org_quads))
-    return files
+            iri, at = mint_iri(BASE, f"b{index}", date, 1), published_at(year, index)
+            triples = (build_triples(parts, iri, BASE) + score_triples(Reader(), parts, iri, self.model)
+                       + version_triples(iri, 1, None, at))
+            self.write(ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1"), triples)
+            position = position_of(year, index, self.organisations)
+            event, feed = feed_events.event_files(BASE, position, iri, at)
+            self.write_file(event)
+            if position == self.organisations * self.years:
+                self.feed = feed
+            versions.append(Version(date, 1, iri, published_average(triples, iri)))
+            positions[iri] = position
+            ranks[iri] = statistics.ranks_of_parts(parts, self.model)
+        latest = latest_of(versions)
+        kind = statistics.CENTRUMSTAD if index < CENTRUMSTEDEN else statistics.OTHER
+        self.write_file(latest_file(BASE, organisation, versions, positions))
+        self.write_file(domains_file(BASE, organisation, latest.assessment, ranks[latest.assessment]))
+        self.totals.update(statistics.contribution(ranks[latest.assessment], kind, self.model))
+        self.totals["versies", kind, "versionCount"] += len(versions)
+
+    def organisations_from(self, indexes: range) -> None:
+        shared = ox.NamedNode(f"{BASE}graph/bench/organisaties")
+        for index in indexes:
+            self.organisation(index)
+            self.write(shared, [quad.triple for quad in organisation_quads(index, shared)])
+
+    def last(self) -> None:
+        """What adds up every organisation: the statistics, and the feed's count and last time."""
+        self.write_file(statistics.statistics_file(BASE, self.totals))
+        if self.feed is not None:
+            self.write_file(self.feed)
 
 
 @operation
-def add_quads(writer, quads: list[ox.Quad]) -> None:
-    """Add generated quads as they are (the bulk loader: the store nobody reads yet is filled fast)."""
-    writer.add(quads)
+def generated_into(writer, organisations: int, years: int) -> dict:
+    """The model and the generated data in one write. Python generates N-Quads into a pipe and the bulk
+    loader reads them from it on another thread, CHUNK organisations at a time (the bulk loader keeps a
+    load's tables in memory until it ends: 1.6 GB for 1,000 organisations). Returns what it took."""
+    began = time.perf_counter()
+    writer.replace_graphs(parse_paths(default_load_paths(), BASE))
+    generator = Generator(model_inputs(writer), organisations, years, None)
+    counts: Counter = Counter()  # filled by the generator, for the VoID description
+    waited = 0.0
+    for start in range(0, organisations, CHUNK):
+        def chunk(out: IO[bytes], indexes: range = range(start, min(organisations, start + CHUNK))) -> None:
+            generator.out = out
+            generator.organisations_from(indexes)
+            if indexes.stop == organisations:
+                generator.last()
+        waited += piped_into(writer, chunk, counts)
+    counts.update(generator.counts)
+    loaded = time.perf_counter()
+    writer.optimize()  # the bulk loads left overlapping runs; a store written by publishing is compacted
+    return {"quads": generator.quads, "loaded": loaded - began, "compacted": time.perf_counter() - loaded,
+            "waited for the loader": waited}
 
 
-def load_generated(path: Path, organisations: int, years: int) -> tuple[Store, int, float, float]:
-    """A fresh store at `path` with the model and the generated data.
+def piped_into(writer, write: Callable[[IO[bytes]], None], counts: Counter) -> float:
+    """`write(out)` streamed into the bulk loader through a pipe; the seconds spent waiting for the
+    loader to finish after the last byte was written."""
+    readable, writable = os.pipe()
+    failure: list[BaseException] = []
 
-    Returns the store, its quads, the seconds spent generating and the seconds spent writing.
-    """
-    store = Store(path, base_uri=BASE)
-    store.replace_graphs(parse_paths(default_load_paths(), BASE))
-    quads, generating, writing = len(store), 0.0, 0.0
-    for start in range(0, organisations, BATCH):
-        began = time.perf_counter()
-        files = generate(store, range(start, min(organisations, start + BATCH)), years)
-        batch = [quad for parsed in files for quad in parsed.quads]
-        wrote = time.perf_counter()
-        store.write(add_quads, batch)
-        generating, writing = generating + wrote - began, writing + time.perf_counter() - wrote
-        quads += len(batch)
-    return store, quads, generating, writing
+    def load() -> None:
+        try:
+            writer.bulk_load(f"/dev/fd/{readable}", ox.RdfFormat.N_QUADS, counts, serialised_by_pyoxigraph=True)
+        except BaseException as error:  # noqa: BLE001 - raised by the generating thread below
+            failure.append(error)
+        finally:
+            os.close(readable)
+
+    loader = threading.Thread(target=load, name="bulk-loader")
+    loader.start()
+    with os.fdopen(writable, "wb", buffering=1 << 20) as out:
+        try:
+            write(out)
+        except BrokenPipeError:
+            pass  # the loader stopped: its error is raised below
+    written = time.perf_counter()
+    loader.join()
+    if failure:
+        raise failure[0]
+    return time.perf_counter() - written
+
+
+def generate_store(path: Path, organisations: int, years: int) -> dict:
+    """A fresh store at `path` holding the model and the generated data; what making it took, in
+    seconds: "loaded" (generating and loading, which overlap), "compacted", "made" (the whole write,
+    with its snapshot)."""
+    began = time.perf_counter()
+    store = Store(path, base_uri=BASE, write_wait=3600)
+    made = store.write(generated_into, organisations, years)
+    made["made"] = time.perf_counter() - began
+    made["quads"] = len(store)
+    return made
 
 
 def prepared_store(stores: Path, organisations: int, years: int) -> tuple[Path, dict]:
-    """The generated store for this size under `stores`, made on first use and reused after.
-
-    Returns its folder and what making it took ({"quads", "generated", "loaded"} in seconds, and
-    "derived": setting the latest assessments and publication positions and adding up the statistics,
-    by odmld's own rebuild; done again on a store derived by an older odmld).
-    """
+    """The generated store for this size under `stores`, made on first use and reused after (made
+    again when it was made by an older generator); returns its folder and what making it took."""
     path = stores / f"{organisations}x{years}" / "store"
-    marker = path.parent / "loaded.json"
-    if not marker.exists():
-        fresh, quads, generated, loaded = load_generated(path, organisations, years)
-        del fresh  # closes it, so others can open the folder
-        marker.write_text(json.dumps({"quads": quads, "generated": generated, "loaded": loaded}))
-    made = json.loads(marker.read_text())
-    if made.get("derivation") != DERIVATION:
-        began = time.perf_counter()
-        store = Store(path, base_uri=BASE)
-        rebuild_statistics(store)
-        del store
-        made["derived"], made["derivation"] = time.perf_counter() - began, DERIVATION
+    marker = path.parent / "made.json"
+    made = json.loads(marker.read_text()) if marker.exists() else {}
+    if made.get("generation") != GENERATION:
+        for leftover in (path, Path(f"{path}-snapshots")):
+            if leftover.exists():
+                raise SystemExit(f"{leftover} was made by an older generator; remove it and run again")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = {**generate_store(path, organisations, years), "generation": GENERATION}
         marker.write_text(json.dumps(made))
     return path, made
 
 
 def size_on_disk(path: Path) -> int:
+    """The store's folder, as the files of its current snapshot share its table files."""
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
