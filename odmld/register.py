@@ -92,3 +92,36 @@ def register_file(reader: Reader) -> ParsedFile:
         if kind is not None:
             triples.append((node, ox.NamedNode("http://purl.org/dc/terms/type"), ox.NamedNode(kind)))
     return ParsedFile(path=Path(graph.value), graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+
+
+def page(reader: Reader, number: int, size: int, lang: str, kind: ox.NamedNode | None = None) -> list[dict]:
+    """Page `number` (from 1) of `size` organisations in name order, of every kind or of `kind`: looked
+    up by their places in the register (organisations-page.rq, organisations-of-kind-page.rq)."""
+    positions = [integer(n) for n in range((number - 1) * size + 1, number * size + 1)]
+    if kind is None:
+        return reader.select(queries.get("organisations-page").text, position=positions, lang=ox.Literal(lang))
+    return reader.select(queries.get("organisations-of-kind-page").text, position=positions, kind=kind,
+                         lang=ox.Literal(lang))
+
+
+def counts(reader: Reader, lang: str) -> list[dict]:
+    """How many organisations the register holds, in all and per kind (organisation-counts.rq)."""
+    return reader.select(queries.get("organisation-counts").text, lang=ox.Literal(lang))
+
+
+def search(reader: Reader, text: str, lang: str, most: int = 50) -> list[dict]:
+    """The first `most` organisations (in name order) each of whose search words starts a word of one of
+    their names; reads only those sharing the first word's key (organisation-search.rq). Nothing for a
+    search without a word."""
+    words = re.findall(r"\w+", fold(text))
+    if not words:
+        return []
+    found = []
+    for row in reader.select(queries.get("organisation-search").text, key=ox.Literal(words[0][:KEY_LENGTH]),
+                             lang=ox.Literal(lang)):
+        named = set(re.findall(r"\w+", fold(" ".join(row[n].value for n in ("dutch", "english") if n in row))))
+        if all(any(word.startswith(w) for word in named) for w in words):
+            found.append(row)
+            if len(found) == most:
+                break
+    return found

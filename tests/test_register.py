@@ -1,0 +1,101 @@
+"""The organisation register kept by every write that changes organisations: its pages, per kind, its
+counts and its search equal sorting and filtering every organisation, after loads that add and remove
+organisations."""
+
+import pyoxigraph as ox
+
+from odmld import queries, register
+
+from backends import model_loaded, open_location, run_cli
+from test_research_queries import BASE, parts
+
+CENTRUMSTAD = ox.NamedNode(BASE + "id/organisatietype/centrumstad")
+
+
+def every_organisation(store, lang="nl"):
+    """Every organisation, sorted as the register sorts them (Dutch name without case and accents)."""
+    rows = store.select(queries.get("register-sources").text)
+    names = {}
+    for row in rows:
+        names.setdefault(row["organisation"].value, (row["name"].value, row.get("kind")))
+    return sorted(names.items(), key=lambda item: (register.fold(item[1][0]), item[1][0], item[0]))
+
+
+def paged(store, size, kind=None):
+    found, number = [], 1
+    while True:
+        rows = register.page(store, number, size, "nl", kind)
+        if not rows:
+            return found
+        found += [row["organisation"].value for row in rows]
+        number += 1
+
+
+def test_pages_and_counts_equal_sorting_every_organisation(model_store):
+    everyone = every_organisation(model_store)
+    assert len(everyone) > 10
+    for size in (1, 4, 50):
+        assert paged(model_store, size) == [organisation for organisation, _ in everyone]
+    centrumsteden = [o for o, (_, kind) in everyone if kind == CENTRUMSTAD]
+    assert paged(model_store, 5, CENTRUMSTAD) == centrumsteden and len(centrumsteden) == 13
+    counted = {(row["group"].value, row.get("kind")): int(row["organisations"].value)
+               for row in register.counts(model_store, "nl")}
+    assert counted["all", None] == len(everyone) and counted["kind", CENTRUMSTAD] == 13
+    assert sum(n for (group, _), n in counted.items() if group != "all") == len(everyone)
+
+
+def test_the_search_finds_the_words_of_the_names_without_case_or_accents(model_store):
+    def found(text, lang="nl"):
+        return [row["name"].value for row in register.search(model_store, text, lang)]
+    assert found("leuv") == ["Stad Leuven"]
+    assert found("STAD gen") == ["Stad Gent", "Stad Genk"] or found("STAD gen") == ["Stad Genk", "Stad Gent"]
+    assert found("city of brugge", "en") == ["City of Brugge"]
+    assert found("ségé") == found("sege")
+    assert found("") == [] and found("zzzz") == []
+
+
+def test_loading_organisations_sets_the_register_again(new_store, tmp_path):
+    location = new_store()
+    store = model_loaded(location)
+    publish_first = store.select(queries.get("organisation-counts").text, lang=ox.Literal("nl"))
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(f"""@prefix org: <http://www.w3.org/ns/org#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{BASE}id/organisatie/99999> a org:Organization ; skos:prefLabel "Gemeente Aardenburg"@nl ;
+            <http://purl.org/dc/terms/identifier> "99999" .""")
+    assert run_cli("load", str(extra), store=location).returncode == 0
+    reopened = open_location(location, read_only=True)
+    assert paged(reopened, 3)[0] == f"{BASE}id/organisatie/99999"
+    assert [row["name"].value for row in register.search(reopened, "aard", "nl")] == ["Gemeente Aardenburg"]
+    assert paged(reopened, 7) == [o for o, _ in every_organisation(reopened)]
+    extra.write_text("# no organisation any more\n")
+    assert run_cli("load", str(extra), store=location).returncode == 0
+    reopened = open_location(location, read_only=True)
+    assert register.search(reopened, "aard", "nl") == []
+    assert reopened.select(queries.get("organisation-counts").text, lang=ox.Literal("nl")) == publish_first
+
+
+def test_a_publication_leaves_the_register_as_it_is(new_store):
+    store = model_loaded(new_store())
+    graph = ox.NamedNode(BASE + "graph/register")
+    before = sorted(map(str, store.query(queries.get("all-triples").text, default_graph=[graph])))
+    from odmld.publishing import publish
+    publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
+    assert sorted(map(str, store.query(queries.get("all-triples").text, default_graph=[graph]))) == before
+
+
+def test_the_home_summary_is_read_from_kept_figures_and_equals_counting_them(new_store):
+    from decimal import Decimal
+    from odmld.publishing import publish, withdraw
+    store = model_loaded(new_store())
+    empty = store.select(queries.get("home-summary").text)[0]
+    assert int(empty["organisations"].value) == 18 and "average" not in empty
+    publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
+    withdrawn = publish(store, parts("44021", "2021-06-01", 3, 0), "44021")
+    publish(store, parts("vvsg", "2022-03-03", 1, 2), "vvsg")
+    withdraw(store, withdrawn.iri, "test")
+    summary = store.select(queries.get("home-summary").text)[0]
+    ranked = store.select(queries.get("ranking").text)
+    assert int(summary["organisations"].value) == len(every_organisation(store))
+    assert int(summary["assessed"].value) == len(ranked) == 2
+    assert Decimal(summary["average"].value) == sum(Decimal(r["average"].value) for r in ranked) / 2
+    assert int(summary["versions"].value) == 3  # a withdrawn version stays published
