@@ -39,8 +39,13 @@ def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[st
     return chosen
 
 
-def names() -> dict[str, str]:
-    return {r["identifier"].value: r["name"].value for r in select("organisations")}
+def names(chosen: list[dict[str, Any]]) -> dict[str, str]:
+    """The names of the chosen organisations, by identifier (looked up: the page does not list all)."""
+    if not chosen:
+        return {}
+    base = current_app.config["ODMLD"].base_uri
+    organisations = [ox.NamedNode(f"{base}id/organisatie/{c['id']}") for c in chosen]
+    return {r["identifier"].value: r["name"].value for r in select("organisation-names", organisation=organisations)}
 
 
 @bp.route("/vergelijk")
@@ -48,8 +53,8 @@ def compare() -> str:
     identifiers = request.args.getlist("org")
     date = request.args.get("date") or None
     t = translator(current_language())
-    label = names()
     chosen = chosen_assessments(identifiers, date)
+    label = names(chosen)
     domains = select("domains")
     matrix = {(c["id"], r["notation"].value): int(r["maturity_rank"].value) for c in chosen for r in c["plan"]}
     radars = [(label.get(c["id"], c["id"]), radar_svg(

@@ -150,7 +150,7 @@ def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
         sections["methods"] = {r["notation"].value: r["label"] for r in select("method-labels")}
         current = next((h for h in sections["history"] if "withdrawn" not in h["row"]), None)
         if current is not None:
-            sections["latest"] = assessment_sections(current["row"]["assessment"], current["plan"])
+            sections["latest"] = assessment_sections(current["row"]["assessment"])
             sections["latest"]["row"] = current["row"]
     if odm("Assessment") in types:
         sections["header"] = next(iter(select("assessment-header", assessment=resource)), None)
@@ -173,19 +173,20 @@ def assessment_sections(assessment: ox.NamedNode, plan: list[dict] | None = None
 
 
 def history(organisation: ox.NamedNode) -> list[dict[str, Any]]:
-    """Every version, newest first, with what changed since the version before it."""
+    """Every version, newest first, with what changed since the version before it: the versions and
+    the levels of all of them in two queries, whatever their number."""
     versions = select("organisation-assessments", organisation=organisation)
-    plans = {v["assessment"].value: select("assessment-plan", assessment=v["assessment"]) for v in versions}
-    levels = {iri: {r["notation"].value: (r["maturity"].value, r["need"].value) for r in plan}
-              for iri, plan in plans.items()}
+    levels: dict[str, dict[str, tuple[str, str]]] = {v["assessment"].value: {} for v in versions}
+    for row in select("organisation-history", organisation=organisation):
+        levels.setdefault(row["assessment"].value, {})[row["notation"].value] = (row["maturity"].value,
+                                                                                   row["need"].value)
     entries = []
     for newer, older in zip(versions, versions[1:] + [None]):
         now = levels[newer["assessment"].value]
         before = levels[older["assessment"].value] if older else {}
         changes = [f"{n}: {before[n][0]} → {now[n][0]}, {before[n][1]} → {now[n][1]}"
                    for n in sorted(now, key=int) if n in before and before[n] != now[n]]
-        entries.append({"row": newer, "changes": changes, "first": older is None,
-                        "plan": plans[newer["assessment"].value]})
+        entries.append({"row": newer, "changes": changes, "first": older is None})
     return entries
 
 
