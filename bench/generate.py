@@ -22,7 +22,7 @@ import random
 import threading
 import time
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Callable
 
@@ -45,7 +45,7 @@ NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
 CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
 CHUNK = 1000  # organisations per bulk load
 # What a kept store holds, as a number that goes up when that changes, so an older store is made again.
-GENERATION = 6
+GENERATION = 7
 
 
 class Reader:
@@ -68,7 +68,7 @@ def organisation_quads(index: int, graph: ox.NamedNode) -> list[ox.Quad]:
 
 def published_at(year: int, index: int) -> str:
     """When version `year` of organisation `index` was published: by year, then organisation."""
-    return (datetime(2015 + year, 7, 1) + timedelta(seconds=index)).isoformat()
+    return (datetime(2015 + year, 7, 1, tzinfo=timezone.utc) + timedelta(seconds=index)).isoformat()
 
 
 def position_of(year: int, index: int, organisations: int) -> int:
