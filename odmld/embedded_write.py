@@ -89,6 +89,13 @@ class EmbeddedWrite(Reads):
         database = self._database()
         (database.bulk_extend if len(quads) > BULK_QUADS else database.extend)(quads)
 
+    def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
+        self.changes += 1
+        database = self._database()
+        for quad in removed:
+            database.remove(quad)
+        database.extend(list(added))
+
     def remove_graphs(self, graphs: Iterable[GraphName]) -> None:
         self.changes += 1
         for graph in graphs:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from . import register
 from .dataset_counts import Counts, count_graphs, count_store, description_file, kept_counts
+from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
 
 
@@ -68,6 +69,11 @@ class KeptWrite:
         self._touch(graphs)
         self._writer.remove_graphs(graphs)
 
+    def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
+        removed, added = list(removed), list(added)
+        self._touch({quad.graph_name for quad in removed + added})
+        self._writer.change_quads(removed, added)
+
     def add(self, quads: list[ox.Quad]) -> None:
         self._touch({quad.graph_name for quad in quads})
         self._writer.add(quads)
@@ -103,7 +109,7 @@ class KeptWrite:
             counts.subtract(self._before)
             for added in self._added:
                 counts.update(added)
-        self._writer.replace_graphs([description_file(self._writer.base_uri, counts)])
+        write_difference(self._writer, description_file(self._writer.base_uri, counts))
 
     def _touched_organisations(self) -> bool:
         """Did a graph this write touched hold, or does it hold, an organisation?"""

@@ -21,6 +21,7 @@ from .latest import (Version, domains_file, every_latest_file, latest_file, late
                      versions_of)
 from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,
                                version_triples)
+from .graph_difference import write_difference
 from .loading import ParsedFile
 from .scoring import Model, model_inputs, score_triples
 from .store_api import Store, Writer, operation
@@ -101,8 +102,18 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
     files += derived_files(writer, parts, Version(date, version, iri, published_average(triples, iri)), model)
     files += feed_events.next_event_files(writer, iri, at=now)  # the change feed's publication event
-    writer.replace_graphs(file for file in files if file is not None)
+    write_files(writer, files)
     return Published(iri=iri, version=version, previous=previous)
+
+
+def write_files(writer: Writer, files: list[ParsedFile | None]) -> None:
+    """Replace the graphs of `files`, but the statistics', which is written by its difference (a
+    publication changes a few dozen of its 1,200 statements)."""
+    statistics_graph = ox.NamedNode(f"{writer.base_uri}graph/statistiek")
+    writer.replace_graphs(file for file in files if file is not None and file.graph != statistics_graph)
+    for file in files:
+        if file is not None and file.graph == statistics_graph:
+            write_difference(writer, file)
 
 
 def derived_files(store: Store, parts: AssessmentParts, written: Version, model: Model) -> list[ParsedFile]:
@@ -171,7 +182,7 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
                                           statistics.contribution(old, kind, model),
                                           statistics.contribution(new, kind, model))]
     files += feed_events.next_event_files(writer, iri, reason, at=now)  # the feed's withdrawal event
-    writer.replace_graphs(file for file in files if file is not None)
+    write_files(writer, files)
 
 
 def rebuild_statistics(store: Store) -> int:

@@ -283,6 +283,16 @@ class RemoteWrite:
         self.store.send([rebase_update(self.base_uri, new_base)])
         return quads_under(self.store, new_base)
 
+    def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
+        """Remove some statements and add others: each graph they are in replaced by what it holds less
+        the removed plus the added (graph_difference.py), as every write here is sent."""
+        removed, added = set(removed), list(added)
+        for graph in {quad.graph_name for quad in removed} | {quad.graph_name for quad in added}:
+            held = [ox.Quad(t.subject, t.predicate, t.object, graph)
+                    for t in self.query(queries.get("all-triples").text, default_graph=[graph])]
+            kept = [quad for quad in held if quad not in removed] + [q for q in added if q.graph_name == graph]
+            self.replace_graphs([_Content({graph}, kept)])
+
 
 class _Content:
     """Graphs to replace and their quads."""
@@ -294,4 +304,3 @@ class _Content:
 @operation
 def replace_graphs_in(writer: RemoteWrite, files: list[GraphContent]) -> list[tuple[GraphName, int]]:
     return writer.replace_graphs(files)
-

@@ -87,6 +87,11 @@ class Writer(Reader, Protocol):
 
     def remove_graphs(self, graphs: Iterable[GraphName]) -> None: ...
 
+    def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
+        """Remove some statements and add others (graph_difference.py: a graph rewritten at every
+        publication whose changed values are a small part of it)."""
+        ...
+
 
 class Store(Reader, Protocol):
     read_only: bool
