@@ -10,6 +10,8 @@ never touches it. What it holds:
            odm:kindPosition n        its place in name order among the organisations of its kind
            odm:nameKey "gen"         the first three letters of each word of its names, lower case,
                                      without accents (a search looks its key up, then compares)
+    <id/register/sleutel/{key}>  odm:keyCount n   how many organisations have that key (a search looks
+                                                  up its rarest word's key: the fewest rows to read)
     <id/register>  odm:organisationCount N
     <id/register/soort/{kind notation}>  dcterms:type <kind> ; odm:organisationCount n
                                          (<id/register/soort/geen> for those without a kind)
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import quote
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
@@ -53,6 +56,10 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
+def key_node(base: str, key: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base}id/register/sleutel/{quote(key, safe='')}")
+
+
 def kind_key(kind: str | None) -> str:
     return kind.rstrip("/").rsplit("/", 1)[-1] if kind else NO_KIND
 
@@ -76,14 +83,16 @@ def register_file(reader: Reader) -> ParsedFile:
         if "kind" in row:
             entry["kinds"].add(row["kind"].value)
     ordered = sorted(found.items(), key=lambda item: (fold(item[1]["name"]), item[1]["name"], item[0].value))
-    triples, within = [], Counter()
+    triples, within, keys = [], Counter(), Counter()
     for position, (organisation, entry) in enumerate(ordered, start=1):
         kind = min(entry["kinds"]) if entry["kinds"] else None
         within[kind] += 1
         triples += [(organisation, ox.NamedNode(odm + "registerPosition"), integer(position)),
                     (organisation, ox.NamedNode(odm + "kindPosition"), integer(within[kind]))]
-        triples += [(organisation, ox.NamedNode(odm + "nameKey"), ox.Literal(key))
-                    for key in sorted(name_keys(*entry["names"]))]
+        own_keys = sorted(name_keys(*entry["names"]))
+        keys.update(own_keys)
+        triples += [(organisation, ox.NamedNode(odm + "nameKey"), ox.Literal(key)) for key in own_keys]
+    triples += [(key_node(base, key), ox.NamedNode(odm + "keyCount"), integer(n)) for key, n in sorted(keys.items())]
     triples.append((ox.NamedNode(f"{base}id/register"), ox.NamedNode(odm + "organisationCount"),
                     integer(len(ordered))))
     for kind, count in sorted(within.items(), key=lambda item: item[0] or ""):
@@ -109,15 +118,32 @@ def counts(reader: Reader, lang: str) -> list[dict]:
     return reader.select(queries.get("organisation-counts").text, lang=ox.Literal(lang))
 
 
+def rarest_key(reader: Reader, keys: set[str]) -> str | None:
+    """Of these search keys, the one the fewest organisations have (organisation-key-counts.rq); None
+    when one of them no organisation has (then nothing matches every word)."""
+    nodes = {key_node(reader.base_uri, key): key for key in keys}
+    counted = {row["key"]: int(row["organisations"].value)
+               for row in reader.select(queries.get("organisation-key-counts").text, key=list(nodes))}
+    if len(counted) < len(nodes):
+        return None
+    return nodes[min(counted, key=lambda node: (counted[node], node.value))]
+
+
 def search(reader: Reader, text: str, lang: str, most: int = 50) -> list[dict]:
     """The first `most` organisations (in name order) each of whose search words starts a word of one of
-    their names; reads only those sharing the first word's key (organisation-search.rq). Nothing for a
+    their names; reads only those sharing the rarest word's key (organisation-search.rq). Nothing for a
     search without a word."""
     words = re.findall(r"\w+", fold(text))
     if not words:
         return []
+    # a word shorter than a key starts keys it is not (a search "00" for "000"): looked up only when
+    # no word is as long (a name's short word, "As", is its own key)
+    whole = [word for word in words if len(word) >= KEY_LENGTH] or words
+    key = rarest_key(reader, {word[:KEY_LENGTH] for word in whole})
+    if key is None:
+        return []
     found = []
-    for row in reader.select(queries.get("organisation-search").text, key=ox.Literal(words[0][:KEY_LENGTH]),
+    for row in reader.select(queries.get("organisation-search").text, key=ox.Literal(key),
                              lang=ox.Literal(lang)):
         named = set(re.findall(r"\w+", fold(" ".join(row[n].value for n in ("dutch", "english") if n in row))))
         if all(any(word.startswith(w) for word in named) for w in words):

@@ -54,6 +54,18 @@ def test_the_search_finds_the_words_of_the_names_without_case_or_accents(model_s
     assert found("") == [] and found("zzzz") == []
 
 
+def test_a_search_reads_the_organisations_of_its_rarest_words_key(model_store):
+    graph = ox.NamedNode(BASE + "graph/register")
+    keys = [t.object.value for t in model_store.query(queries.get("all-triples").text, default_graph=[graph])
+            if t.predicate.value.endswith("#nameKey")]
+    counted = {row["key"].value: int(row["organisations"].value) for row in model_store.select(
+        queries.get("organisation-key-counts").text, key=[register.key_node(BASE, k) for k in set(keys)])}
+    assert counted == {register.key_node(BASE, k).value: keys.count(k) for k in set(keys)}
+    assert keys.count("sta") > keys.count("gen") > 0
+    assert register.rarest_key(model_store, {"sta", "gen"}) == "gen"
+    assert register.rarest_key(model_store, {"sta", "zzz"}) is None
+
+
 def test_loading_organisations_sets_the_register_again(new_store, tmp_path):
     location = new_store()
     store = model_loaded(location)
