@@ -13,12 +13,15 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from .. import query_library as queries, user_text
+from .. import query_library as queries, rankings, user_text
+from .bounded_lists import organisation_asked, search, search_text
 from .charts import Axis, radar_svg
+from .db import get_store
 from .i18n import current_language, message, translator
 from .pages import select
 
 bp = Blueprint("compare", __name__)
+TOP = 20  # organisations the ranking page shows at its top
 COLOURS = ("#d7301f", "#fc8d59", "#91bfdb", "#4575b4")  # niet aanwezig .. verworven
 
 
@@ -64,7 +67,8 @@ def compare() -> str:
         (t("maturity"), t("need"), t("domain_legend")))) for c in chosen]
     query_link = url_for("sparql.endpoint", query=queries.get("latest-maturity").text)
     csv_link = url_for("compare.data", **{"org": identifiers}) + ("&" + urlencode({"date": date}) if date else "")
-    return render_template("compare.html", organisations=select("organisations"), chosen=chosen,
+    found = [r for r in search(search_text(), 20) if r["identifier"].value not in identifiers]
+    return render_template("compare.html", found=found, chosen=chosen, q=search_text(),
                            domains=domains, matrix=matrix, colours=COLOURS, label=label,
                            radars=radars, query_link=query_link, csv_link=csv_link,
                            selected=set(identifiers), date=date or "", levels=select("maturity-levels"),
@@ -97,7 +101,17 @@ def domain_ranking(notation: int) -> str:
         abort(404, description=message("no_domain"))
     base = current_app.config["ODMLD"].base_uri
     domain = ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")
-    rows = select("domain-ranking", domain=domain)
+    store = get_store()
+    rows = rankings.top(store, TOP, domain)
+    organisation = organisation_asked()
+    asked = None
+    if organisation is not None:
+        named = select("organisation-names", organisation=[organisation])
+        if not named:
+            abort(404, description="there is no such organisation")
+        asked = {"name": named[0]["name"].value, "organisation": organisation,
+                 "rank": rankings.rank_of(store, organisation, domain)}
     title = next((d["label"].value for d in select("domains") if d["notation"].value == str(notation)), "")
     return render_template("domain_ranking.html", rows=rows, title=f"{notation}. {title}", domain=domain,
+                           asked=asked, q=search_text(), found=search(search_text(), 20),
                            query_link=url_for("sparql.endpoint", query=queries.get("domain-ranking").text))

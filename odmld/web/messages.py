@@ -124,3 +124,33 @@ MESSAGES = {
         "no_vocabulary": "There is no vocabulary {name}; there are {known}.",
     },
 }
+
+# The bounded lists' words (organisation search, paging, ranking top).
+MESSAGES['nl'].update({
+    'summary': '{organisations} organisaties, {assessed} met een inschatting; {versions} versies gepubliceerd.',
+    'summary_average': 'Gemiddelde maturiteit van hun laatste inschatting: {average} (0-3).',
+    'search_name': 'Naam',
+    'kind': 'Soort',
+    'every_kind': 'alle soorten',
+    'search': 'Zoeken',
+    'found': '{found} gevonden (hoogstens 50).',
+    'page_of': 'pagina {page} van {pages}',
+    'top': 'De eerste van de rangschikking',
+    'rank_of': '{name}: rang {rank} van {ranked}',
+    'not_ranked': 'Deze organisatie heeft geen inschatting in dit domein.',
+    'find_organisation': 'Zoek een organisatie',
+})
+MESSAGES['en'].update({
+    'summary': '{organisations} organisations, {assessed} with an assessment; {versions} versions published.',
+    'summary_average': 'Average maturity of their latest assessment: {average} (0-3).',
+    'search_name': 'Name',
+    'kind': 'Kind',
+    'every_kind': 'every kind',
+    'search': 'Search',
+    'found': '{found} found (at most 50).',
+    'page_of': 'page {page} of {pages}',
+    'top': 'The top of the ranking',
+    'rank_of': '{name}: rank {rank} of {ranked}',
+    'not_ranked': 'This organisation has no assessment in this domain.',
+    'find_organisation': 'Find an organisation',
+})

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from .. import feed_events
 from .. import query_library as queries
 from ..scoring import integer
+from .bounded_lists import organisation_list
 from .db import get_store
 from .charts import Axis, radar_svg
 from .i18n import current_language, said, translator
@@ -54,11 +55,13 @@ LATEST_SHOWN = 10  # publications on the home page
 @bp.route("/")
 def home() -> str:
     """The front door: the latest publications (the feed's last events, by position), maturity per
-    domain across organisations (kept totals), and a way to everything else. Bounded whatever the size."""
+    domain across organisations (kept totals), the counts kept by every write, and a way to everything
+    else. Bounded whatever the size."""
     count = feed_events.state(get_store()).count
     positions = [integer(n) for n in range(max(count - LATEST_SHOWN, 0) + 1, count + 1)]
     latest = select("home-publications", position=positions) if positions else []
-    return render_template("home.html", latest=latest, overview=select("home-domains"))
+    summary = next(iter(select("home-summary")), {})
+    return render_template("home.html", latest=latest, overview=select("home-domains"), summary=summary)
 
 
 @bp.route("/model")
@@ -73,7 +76,7 @@ def model() -> str:
 
 @bp.route("/organisaties")
 def organisations() -> str:
-    return render_template("organisations.html", organisations=select("organisations"))
+    return render_template("organisations.html", **organisation_list())
 
 
 def pick_literal(values: list[ox.Literal], lang: str) -> ox.Literal | None:
