@@ -8,7 +8,8 @@ can be written by others unseen, so nothing is kept for one (`generation_of` is 
 
 What is kept, where, under which key, until when, in how much room:
 - whole responses to repeated GETs (status, headers, body): web/response_cache.py, in front of Flask;
-  key `request_key` (path, query string, host, scheme, Accept, Accept-Language, cookies); until the
+  key `request_key` (path, query string, host, scheme, Accept, Accept-Language, cookies) and the
+  encoding web/compression.py answers in (it sits inside: the bytes kept are compressed); until the
   generation moves; a third of ODMLD_CACHE_MB (`memory_caches`).
 - /doc/ pages (bytes, headers, since when they have these bytes): web/linkeddata.py; path, format,
   language; until the generation moves; a third.

@@ -11,6 +11,7 @@ from ..store import Store
 from . import body_limit, converters, db, errors, headers
 from .i18n import current_language, said, switch_href, translator
 from .links import link
+from .compression import Compression
 from .sparql_get import SparqlGet
 
 
@@ -36,6 +37,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     app.session_interface = NoCookieSessions()
     # the innermost middleware: db.init_app puts the whole-response cache in front of it
     app.wsgi_app = SparqlGet(app.wsgi_app, app)  # type: ignore[method-assign]
+    # inside the whole-response cache, which so keeps the compressed bytes
+    app.wsgi_app = Compression(app.wsgi_app)  # type: ignore[method-assign]
     db.init_app(app, store)
     # no body over the limit reaches anything else, chunked or not
     app.wsgi_app = body_limit.BodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]

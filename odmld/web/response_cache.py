@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable
 from flask import request
 
 from ..caching import AnswerCache, keepable, kept_headers, not_modified, request_key
+from .compression import chosen_encoding
 
 REUSABLE = "odmld.reusable"
 
@@ -44,6 +45,8 @@ class ResponseCache:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         key = request_key(environ) if self.cache is not None else None
+        if key is not None:  # compression.py, inside: the bytes kept are those of the chosen encoding
+            key = (*key, chosen_encoding(environ.get("HTTP_ACCEPT_ENCODING")))
         started: list = []
 
         def remember(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable:
