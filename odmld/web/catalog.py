@@ -19,6 +19,7 @@ from .i18n import current_language, message
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
+from .response_cache import mark_reusable
 
 bp = Blueprint("catalog", __name__)
 
@@ -40,6 +41,7 @@ def paged(suffix: str | None = None) -> Response:
     if page > pages:
         abort(404, description=f"the catalogue has {pages} page(s)")
     triples += hydra_view(page, pages, suffix)
+    mark_reusable()  # the same page, format and language is the same bytes until the store changes
     return respond(triples, suffix, "catalog.paged", paging=(page, pages))
 
 

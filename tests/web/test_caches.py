@@ -56,6 +56,18 @@ def test_a_doc_page_shows_a_publish_and_a_withdrawal_at_once(writable, media):
         assert b"withdrawn" in withdrawn.data
 
 
+@pytest.mark.parametrize("page", ["/catalog?page=1", "/feed?page=1"])
+def test_a_catalogue_or_feed_page_is_kept_whole_and_shows_a_publish_at_once(writable, page):
+    app, auth = writable
+    kept = whole_responses(app)
+    client = app.test_client()
+    first = client.get(page, headers={"Accept": "text/turtle"})
+    assert len(kept) == 1
+    assert client.get(page, headers={"Accept": "text/turtle"}).data == first.data and len(kept) == 1
+    publish(app, auth, "2031-01-01")
+    assert b"2031-01-01" in client.get(page, headers={"Accept": "text/turtle"}).data
+
+
 def test_a_repeated_sparql_query_sees_a_publish_at_once(writable):
     app, auth = writable
     client = app.test_client()
