@@ -115,7 +115,7 @@ def total_pages(client, name: str) -> int:
                       headers={"Accept": TURTLE}).get_data()
     graph = rdflib.Graph().parse(data=body, format="turtle")
     if name == "catalogue":
-        last = graph.value(None, rdflib.URIRef("http://www.w3.org/ns/hydra/core#last"))
+        last = next(graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/hydra/core#last")))
         return int(str(last).rsplit("=", 1)[1])
     from odmld import feed_events
     from odmld.store import open_store
