@@ -15,6 +15,7 @@ from .db import get_store
 from .errors import error_response
 from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
+from .response_cache import mark_reusable
 
 bp = Blueprint("meta", __name__)
 
@@ -73,6 +74,7 @@ def void() -> Response:
     store = get_store()
     kept = list(store.query(queries.get("all-triples").text, default_graph=[description_graph(base())]))
     response = Response(serialise(void_header(base()) + sorted(kept, key=str), media, base()), mimetype=media)
+    mark_reusable()  # the same bytes until the store changes
     response.headers["Vary"] = "Accept"
     return validated(response)
 
