@@ -28,19 +28,43 @@ def _places(reader: Reader, domain: ox.NamedNode | None) -> list[dict[str, Any]]
 def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> list[dict[str, Any]]:
     """The first `size` organisations of the ranking (of `domain`, or by average maturity), each row
     with its `rank` (organisations at the same place share one); the rows of ranking-at.rq or
-    domain-ranking-at.rq."""
-    chosen, above, rank_of_place = [], 0, {}
+    domain-ranking-at.rq. Where the top ends inside a place that counts more organisations than it
+    still needs, it takes that place's first in name order (ranking-place-first.rq, domain-ranking-place-first.rq), so it reads at
+    most `size` organisations' values whatever the size of a place."""
+    name = "ranking-at" if domain is None else "domain-ranking-at"
+    rows, above = [], 0
     for place in _places(reader, domain):
         if above >= size:
             break
-        chosen.append(place["place"])
-        rank_of_place[place["place"].value] = above + 1
-        above += int(place["organisations"].value)
-    if not chosen:
+        wanted, counted = size - above, int(place["organisations"].value)
+        if counted <= wanted:
+            found = reader.select(queries.get(name).text, place=place["place"])
+        else:
+            found = _first_of(reader, place, wanted)
+        rows += [{**row, "rank": above + 1} for row in found[:wanted]]
+        above += counted
+    return rows
+
+
+def _first_of(reader: Reader, place: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
+    """The first `wanted` organisations of `place` in name order, as rows of ranking-at.rq (or of
+    domain-ranking-at.rq: the place's maturity and need are theirs)."""
+    name = "domain-ranking-place-first" if "maturity" in place else "ranking-place-first"
+    first = reader.select(queries.get(name).text, place=place["place"])[:wanted]
+    if not first:
         return []
-    name = "ranking-at" if domain is None else "domain-ranking-at"
-    rows = reader.select(queries.get(name).text, place=chosen)[:size]
-    return [{**row, "rank": rank_of_place[row["place"].value]} for row in rows]
+    values = {row["organisation"]: row for row in reader.select(
+        queries.get("ranked-organisations").text, organisation=[row["organisation"] for row in first])}
+    rows = []
+    for row in first:
+        found = values[row["organisation"]]
+        shown = {"place": place["place"], "organisation": row["organisation"], "name": found["name"]}
+        if "maturity" in place:
+            shown.update(maturity=place["maturity"], need=place["need"])
+        else:
+            shown.update(average=place["average"], date=found["date"])
+        rows.append(shown)
+    return rows
 
 
 def rank_of(reader: Reader, organisation: ox.NamedNode,

@@ -158,11 +158,13 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "resource": [ox.NamedNode(BASE + "id/maturiteitsdomein/1"), organisation_iri(BASE, "24062")],
            "assessment": [ox.NamedNode(BASE + "id/inschatting/24062/2022-01-01/v2"),
                           ox.NamedNode(BASE + "id/inschatting/44021/2023-01-01/v1")],
-           "kind": [ox.Literal("kennis")],
+           "kind": [ox.Literal("kennis"), ox.NamedNode(BASE + "id/organisatietype/centrumstad")],
            "position": [integer(1), integer(3)],
            "graph": [ox.NamedNode(BASE + "graph/data/charter"), ox.NamedNode(BASE + "graph/bestaat-niet")],
            "identifier": [ox.Literal("24062"), ox.Literal("00000")],
            "base": [ox.Literal(BASE)],
+           # a search key: a literal (organisation-search) or its count's node (organisation-key-counts)
+           "key": [ox.Literal("sta"), ox.NamedNode(BASE + "id/register/sleutel/sta")],
            "place": [ox.NamedNode(BASE + "id/statistiek/actueel/rangschikking/2.00"),
                      ox.NamedNode(BASE + "id/statistiek/actueel/domeinrangschikking/4/2/1")]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
