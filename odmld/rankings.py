@@ -25,12 +25,17 @@ def _places(reader: Reader, domain: ox.NamedNode | None) -> list[dict[str, Any]]
     return reader.select(queries.get("domain-ranking-places").text, domain=domain)
 
 
+MOST = 100  # the longest top (ranking-place-first.rq reads no more of a place)
+
+
 def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> list[dict[str, Any]]:
     """The first `size` organisations of the ranking (of `domain`, or by average maturity), each row
     with its `rank` (organisations at the same place share one); the rows of ranking-at.rq or
     domain-ranking-at.rq. Where the top ends inside a place that counts more organisations than it
     still needs, it takes that place's first in name order (ranking-place-first.rq, domain-ranking-place-first.rq), so it reads at
     most `size` organisations' values whatever the size of a place."""
+    if not 0 < size <= MOST:
+        raise ValueError(f"the top of a ranking is 1 to {MOST} organisations, not {size}")
     name = "ranking-at" if domain is None else "domain-ranking-at"
     rows, above = [], 0
     for place in _places(reader, domain):
