@@ -35,6 +35,7 @@ from .store_api import GraphName, Reader
 
 ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 KEY_LENGTH = 3
+COMMON = 500  # a key more organisations share is searched in the register's order, at most this many
 NO_KIND = "geen"
 
 
@@ -121,32 +122,58 @@ def counts(reader: Reader, lang: str) -> list[dict]:
 def rarest_key(reader: Reader, keys: set[str]) -> str | None:
     """Of these search keys, the one the fewest organisations have (organisation-key-counts.rq); None
     when one of them no organisation has (then nothing matches every word)."""
+    found = _rarest(reader, keys)
+    return None if found is None else found[0]
+
+
+def _rarest(reader: Reader, keys: set[str]) -> tuple[str, int] | None:
     nodes = {key_node(reader.base_uri, key): key for key in keys}
     counted = {row["key"]: int(row["organisations"].value)
                for row in reader.select(queries.get("organisation-key-counts").text, key=list(nodes))}
     if len(counted) < len(nodes):
         return None
-    return nodes[min(counted, key=lambda node: (counted[node], node.value))]
+    rarest = min(counted, key=lambda node: (counted[node], node.value))
+    return nodes[rarest], counted[rarest]
+
+
+def _matches(words: list[str], *names: str) -> bool:
+    named = set(re.findall(r"\w+", fold(" ".join(names))))
+    return all(any(word.startswith(w) for word in named) for w in words)
+
+
+def _common_search(reader: Reader, words: list[str], lang: str, most: int) -> list[dict]:
+    """A search whose every key many organisations share: the register read in name order, a page of
+    100 at a time, at most COMMON of them (a key at least that common matches often among them)."""
+    found = []
+    for number in range(1, COMMON // 100 + 1):
+        rows = page(reader, number, 100, lang)
+        found += [row for row in rows if _matches(words, row["name"].value)]
+        if len(found) >= most or len(rows) < 100:
+            break
+    return found[:most]
 
 
 def search(reader: Reader, text: str, lang: str, most: int = 50) -> list[dict]:
     """The first `most` organisations (in name order) each of whose search words starts a word of one of
-    their names; reads only those sharing the rarest word's key (organisation-search.rq). Nothing for a
-    search without a word."""
+    their names; reads only those sharing the rarest word's key (organisation-search.rq), or where more
+    than COMMON share it, the first COMMON of the register (their names in `lang`). Nothing for a search
+    without a word."""
     words = re.findall(r"\w+", fold(text))
     if not words:
         return []
     # a word shorter than a key starts keys it is not (a search "00" for "000"): looked up only when
     # no word is as long (a name's short word, "As", is its own key)
     whole = [word for word in words if len(word) >= KEY_LENGTH] or words
-    key = rarest_key(reader, {word[:KEY_LENGTH] for word in whole})
-    if key is None:
+    rarest = _rarest(reader, {word[:KEY_LENGTH] for word in whole})
+    if rarest is None:
         return []
+    key, holders = rarest
+    if holders > COMMON:  # reading them all would grow with the organisations (1.1 s at 10,000)
+        return _common_search(reader, words, lang, most)
     found = []
     for row in reader.select(queries.get("organisation-search").text, key=ox.Literal(key),
                              lang=ox.Literal(lang)):
-        named = set(re.findall(r"\w+", fold(" ".join(row[n].value for n in ("dutch", "english") if n in row))))
-        if all(any(word.startswith(w) for word in named) for w in words):
+        if _matches(words, *(row[n].value for n in ("dutch", "english") if n in row)):
             found.append(row)
             if len(found) == most:
                 break

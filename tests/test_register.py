@@ -66,6 +66,29 @@ def test_a_search_reads_the_organisations_of_its_rarest_words_key(model_store):
     assert register.rarest_key(model_store, {"sta", "zzz"}) is None
 
 
+def test_a_search_for_a_word_most_organisations_share_reads_the_register_in_order(new_store):
+    store = model_loaded(new_store())
+    store.replace_graphs([many_named(700)])  # 700 share the key "gro": more than register.COMMON
+    assert register.COMMON < 700
+    found = [row["name"].value for row in register.search(store, "groot", "nl")]
+    assert found == [f"Groot bestuur {n:03d}" for n in range(50)]
+    assert [row["name"].value for row in register.search(store, "groot 654", "nl")] == ["Groot bestuur 654"]
+
+
+def many_named(count):
+    from odmld.loading import ParsedFile
+    graph = ox.NamedNode(BASE + "graph/data/veel")
+    quads = []
+    for n in range(count):
+        organisation = ox.NamedNode(f"{BASE}id/organisatie/g{n}")
+        quads += [ox.Quad(organisation, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode("http://www.w3.org/ns/org#Organization"), graph),
+                  ox.Quad(organisation, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                          ox.Literal(f"Groot bestuur {n:03d}", language="nl"), graph),
+                  ox.Quad(organisation, ox.NamedNode("http://purl.org/dc/terms/identifier"), ox.Literal(f"g{n}"), graph)]
+    return ParsedFile(path=None, graph=graph, quads=quads)
+
+
 def test_loading_organisations_sets_the_register_again(new_store, tmp_path):
     location = new_store()
     store = model_loaded(location)
