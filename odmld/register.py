@@ -84,6 +84,8 @@ def register_file(reader: Reader) -> ParsedFile:
         if "kind" in row:
             entry["kinds"].add(row["kind"].value)
     ordered = sorted(found.items(), key=lambda item: (fold(item[1]["name"]), item[1]["name"], item[0].value))
+    if not ordered:  # no organisations: no register (a store of other data holds no graph of it)
+        return ParsedFile(path=Path(graph.value), graph=graph, quads=[])
     triples, within, keys = [], Counter(), Counter()
     for position, (organisation, entry) in enumerate(ordered, start=1):
         kind = min(entry["kinds"]) if entry["kinds"] else None
