@@ -40,15 +40,18 @@ def test_publications_and_withdrawals_keep_the_counts_right(new_store, seed):
     assert dict(kept_counts(store)) == counted_from_scratch(store)
 
 
-def test_loading_any_file_keeps_the_counts_right(new_store, tmp_path):
+def test_loading_any_file_keeps_the_counts_right(new_store, tmp_path, backend):
     """A TriG file with a default graph, a named graph of its own and a graph odmld writes; loaded,
-    loaded again changed, and a triples file replacing a bundled graph."""
+    loaded again changed, and a triples file replacing a bundled graph. (Virtuoso keeps no default
+    graph of its own and refuses one: there the file has none.)"""
+    default = backend != "virtuoso"
     location = new_store()
     store = model_loaded(location)
     publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
     trig = tmp_path / "extra.trig"
+    in_default = f'<{BASE}id/x> a <{BASE}ns/test#Thing> ; <{BASE}ns/test#p> "default graph" .' if default else ""
     trig.write_text(f"""
-        <{BASE}id/x> a <{BASE}ns/test#Thing> ; <{BASE}ns/test#p> "default graph" .
+        {in_default}
         <{BASE}graph/extra> {{ <{BASE}id/y> a <{BASE}ns/test#Thing>, <{BASE}ns/test#Other> ;
                                 <{BASE}ns/test#p> 1, 2, 3 . }}
         <{BASE}graph/laatste/24062> {{ <{BASE}id/z> <{BASE}ns/test#q> "in a kept graph" . }}
@@ -59,7 +62,7 @@ def test_loading_any_file_keeps_the_counts_right(new_store, tmp_path):
         reopened = open_location(location, read_only=True)
         assert dict(kept_counts(reopened)) == counted_from_scratch(reopened)
     kept = kept_counts(open_location(location, read_only=True))
-    assert kept["class", f"{BASE}ns/test#Thing"] == 2 and kept["property", f"{BASE}ns/test#p"] == 4
+    assert kept["class", f"{BASE}ns/test#Thing"] == 1 + default and kept["property", f"{BASE}ns/test#p"] == 3 + default
     trig.write_text(f"<{BASE}graph/extra> {{ <{BASE}id/y> <{BASE}ns/test#p> 1 . }}")
     small = tmp_path / "charter.ttl"
     small.write_text(f"<{BASE}id/c> <{BASE}ns/test#p> 9 .")
