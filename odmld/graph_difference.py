@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .loading import ParsedFile
 from .store_api import Writer
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import queries
+from . import query_library as queries
 from .store_api import Reader
 
 
