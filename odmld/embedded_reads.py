@@ -3,6 +3,7 @@ handle gives (a published snapshot for readers, the open database for the write 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import IO, Any, Mapping
 
 import pyoxigraph as ox
@@ -23,14 +24,15 @@ def query_options(base_uri: str, union_default_graph: bool, default_graph: list 
     return options
 
 
-class Reads:
+class Reads(ABC):
     """The read methods, over whichever pyoxigraph store `_database()` gives."""
 
     base_uri: str
     union_default_graph: bool
 
+    @abstractmethod
     def _database(self) -> ox.Store:
-        raise NotImplementedError
+        """The pyoxigraph store to read: a write's open database, or the published snapshot."""
 
     def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None,
               default_graph: list[GraphName] | None = None,
