@@ -5,11 +5,8 @@ Protocol for dumps and for graphs too big for one update (remote_protocol.py, re
 of odmld does not know which one it has. A write runs while holding the server's write lease
 (remote_lease.py), so several odmld processes on several machines may write to one server.
 
-What the server must offer: the union of its named graphs as the default graph (`oxigraph serve
---union-default-graph`; Fuseki's `tdb2:unionDefaultGraph true`; Virtuoso does it by default), as odmld
-keeps every file and every assessment in its own named graph. `RemoteStore` checks this the first time
-it reads. odmld's graphs are those named under its base URI: a server may hold others (Virtuoso always
-holds its own, `virtrdf:` and more), which the store's size, graph list and dump leave out.
+What the server must offer (the union of its named graphs as the default graph, checked at the first
+read; odmld's graphs named under its base URI): docs/deploying.md, "A remote store".
 """
 
 from __future__ import annotations
@@ -284,14 +281,13 @@ class RemoteWrite:
         return quads_under(self.store, new_base)
 
     def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
-        """Remove some statements and add others: each graph they are in replaced by what it holds less
-        the removed plus the added (graph_difference.py), as every write here is sent."""
+        """Each graph the statements are in, replaced by what it holds less `removed` plus `added`
+        (every write here is sent as whole graphs; graph_difference.py)."""
         removed, added = set(removed), list(added)
-        for graph in {quad.graph_name for quad in removed} | {quad.graph_name for quad in added}:
-            held = [ox.Quad(t.subject, t.predicate, t.object, graph)
-                    for t in self.query(queries.get("all-triples").text, default_graph=[graph])]
-            kept = [quad for quad in held if quad not in removed] + [q for q in added if q.graph_name == graph]
-            self.replace_graphs([_Content({graph}, kept)])
+        for graph in {quad.graph_name for quad in [*removed, *added]}:
+            held = self.query(queries.get("all-triples").text, default_graph=[graph])
+            kept = [q for q in (ox.Quad(t.subject, t.predicate, t.object, graph) for t in held) if q not in removed]
+            self.replace_graphs([_Content({graph}, kept + [q for q in added if q.graph_name == graph])])
 
 
 class _Content:
