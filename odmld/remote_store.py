@@ -173,8 +173,6 @@ class RemoteStore:
                              "default; start it with that option (oxigraph serve --union-default-graph, "
                              "Fuseki tdb2:unionDefaultGraph true)")
 
-    # -- writing -------------------------------------------------------------------------------
-
     def write(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run the operation `fn(writer, *args)` as one write, holding the server's write lease; its
         answer once it is acknowledged (LeaseLost if another process took the lease meanwhile).
@@ -184,7 +182,7 @@ class RemoteStore:
         with self._lease.hold() as held:
             writer = RemoteWrite(self, held)
             require_base(writer, self.url)
-            counted = KeptWrite(writer)  # the VoID counts and the organisation register (kept_write.py)
+            counted = KeptWrite(writer)  # the VoID counts and the organisation register
             answer = fn(counted, *args)
             counted.finish()
             writer.flush()
