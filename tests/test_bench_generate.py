@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from odmld import queries
+from odmld import query_library as queries
 from odmld.dataset_counts import count_store, kept_counts
 from odmld.publishing import rebuild_statistics
 

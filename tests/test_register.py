@@ -4,7 +4,7 @@ organisations."""
 
 import pyoxigraph as ox
 
-from odmld import queries, register
+from odmld import query_library as queries, register
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
