@@ -128,4 +128,4 @@ def test_lang_is_dutch_unless_given(service):
 def test_the_apps_own_queries_are_not_offered_to_clients(service):
     from odmld.query_library import QueryNotFound
     with pytest.raises(QueryNotFound, match="in the library"):
-        client.run("store-summary", service)
+        client.run("store-counts", service)

@@ -185,7 +185,7 @@ def test_no_query_gives_the_service_description_or_a_query_page(client):
     assert (None, rdflib.RDF.type, sd.Service) in graph
     page = client.get("/sparql", headers={"Accept": "text/html"}).data.decode()
     assert "<textarea" in page and "maturity-trend" in page
-    assert "store-summary" not in page  # the app's own queries are not the library
+    assert "store-counts" not in page  # the app's own queries are not the library
 
 
 def test_void(client):

@@ -145,10 +145,10 @@ def test_an_unknown_parameter_is_refused_with_the_declared_ones(client):
 
 
 def test_the_apps_own_queries_are_not_in_the_library(client):
-    assert client.get("/sparql/library/store-summary", headers=BROWSER).status_code == 404
-    assert client.get("/sparql/library/store-summary.rq").status_code == 404
+    assert client.get("/sparql/library/store-counts", headers=BROWSER).status_code == 404
+    assert client.get("/sparql/library/store-counts.rq").status_code == 404
     assert not set(queries.names()) & set(queries.internal_names())
-    assert "store-summary" in queries.internal_names() and "maturity-trend" in queries.names()
+    assert "store-counts" in queries.internal_names() and "maturity-trend" in queries.names()
 
 
 def test_the_yasgui_copy_script_is_valid_shell():
