@@ -117,8 +117,11 @@ def page(reader: Reader, number: int, size: int, lang: str, kind: ox.NamedNode |
 
 
 def counts(reader: Reader, lang: str) -> list[dict]:
-    """How many organisations the register holds, in all and per kind (organisation-counts.rq)."""
-    return reader.select(queries.get("organisation-counts").text, lang=ox.Literal(lang))
+    """How many organisations the register holds, in all and per kind (organisation-counts.rq), each
+    kind with its label in `lang`, in the order of group and label."""
+    rows = [row for row in reader.select(queries.get("organisation-counts").text)
+            if row.get("label") is None or row["label"].language == lang]
+    return sorted(rows, key=lambda row: (row["group"].value, row["label"].value if row.get("label") else ""))
 
 
 def rarest_key(reader: Reader, keys: set[str]) -> str | None:
