@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import query_library as queries, statistics
+from . import dump_digests, query_library as queries, statistics
 from .catalog_distributions import csv_triples, distribution_triples, dump_triples
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)
-from .dumps import graph_dump
+from .dumps import Dump, graph_dump
 from .scoring import integer
 from .store_api import Store
 from .terms import triple as t
@@ -120,14 +120,13 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
     return triples
 
 
-
-
-
-
-
-
-
-
+def entry_dumps(store: Store, entries: list[Entry]) -> dict[ox.NamedNode, Dump]:
+    """The checksum and size of each entry's graph dump, as the writes kept them (one query); the dump
+    is made only for a graph written before odmld kept them (dump_digests.py)."""
+    graphs = {entry.dataset: ox.NamedNode(f"{store.base_uri}graph/{entry.graph_path}") for entry in entries}
+    found = dump_digests.kept(store, list(set(graphs.values())))
+    return {dataset: Dump(*found[graph]) if graph in found else graph_dump(store, graph)
+            for dataset, graph in graphs.items()}
 
 
 def record_triples(base: str, entry: Entry, issued: ox.Literal, modified: ox.Literal) -> list[ox.Triple]:
@@ -184,12 +183,13 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
             modified.setdefault(triple.subject, triple.object)
         if triple.predicate.value == DCT + "issued":
             issued.setdefault(triple.subject, triple.object)
+    dumps = entry_dumps(store, chosen)
     for entry in chosen:
         triples += distribution_triples(base, entry)
         if entry.graph_path.startswith("inschatting/"):
             triples += csv_triples(base, entry)
         triples += dump_triples(base, entry, f"{base}dump/{entry.graph_path}.ttl.gz", "text/turtle",
-                                "RDF_TURTLE", graph_dump(store, ox.NamedNode(f"{base}graph/{entry.graph_path}")))
+                                "RDF_TURTLE", dumps[entry.dataset])
         triples += record_triples(base, entry, issued[entry.dataset], modified[entry.dataset])
     if page in (None, 1):
         whole_entry = Entry(whole_dataset, "odmld-volledig", "", default)

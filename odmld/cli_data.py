@@ -14,6 +14,7 @@ from . import validation
 from .cli_common import (EXIT_FAILED, Failure, base_option, make_config, open_for, require_organisation,
                          setting_option, store_option)
 from .loading import FilePlan, LoadError, load_paths, plan_paths
+from .dump_digests import keep_every_in
 from .publishing import rebuild_into, rebuild_statistics
 from .resources import default_load_paths
 from .store import Store, StoreError, Writer
@@ -131,16 +132,22 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
 @click.command()
 @store_option
 @base_option
-def statistics(store: str | None, base_uri: str | None) -> None:
-    """Set each organisation's latest assessment and add the published statistics up again.
+@click.option("--dumps", "every_dump", is_flag=True,
+              help="Set the checksum and size of every graph's dump again, not only the missing ones.")
+def statistics(store: str | None, base_uri: str | None, every_dump: bool) -> None:
+    """Set each organisation's latest assessment and add the published statistics up again, and keep
+    the dump checksums and sizes of the graphs that have none.
 
-    Publishing keeps them up to date; run this after loading assessments with `odmld load`, or on a
-    store written before odmld kept them.
+    Publishing keeps them up to date; run this after loading assessments with `odmld load`, on a
+    store written before odmld kept them, or (with --dumps) after an upgrade of pyoxigraph.
     """
     config = make_config(store=store, base_uri=base_uri)
-    written = rebuild_statistics(open_for(config))
+    opened = open_for(config)
+    written = rebuild_statistics(opened)
+    dumps = opened.write(keep_every_in, not every_dump)
     click.echo(f"statistics: {written} quads in <{config.base_uri}graph/laatste/...> and "
-               f"<{config.base_uri}graph/statistiek>")
+               f"<{config.base_uri}graph/statistiek>; the dumps of {dumps} graph(s) kept in "
+               f"<{config.base_uri}graph/dumps>")
 
 
 @click.command()

@@ -1,8 +1,9 @@
 """Gzipped dumps: the whole store as N-Quads, each named graph as Turtle, with SHA-256 and size.
 
 Dumps are made when first asked for and kept until the store changes (caching.py says what is kept
-and for how long), so the catalogue can state every graph dump's checksum and byte size without
-dumping again on every request. A graph is small and its dump is kept in memory, within a budget.
+and for how long). The catalogue states a graph dump's checksum and byte size as every write kept
+them (dump_digests.py), making the dump only for a graph written before odmld kept them. A graph is
+small and its dump is kept in memory, within a budget.
 The whole store is not (25 million quads at 10,000 organisations x 10 years): it is written through
 gzip to a temporary file, so memory stays flat, and the file is removed when a newer dump replaces
 it. Where nothing may be kept (a remote store, which others write unseen) each dump is made afresh,
@@ -15,7 +16,6 @@ import atexit
 import dataclasses
 import gzip
 import hashlib
-import io
 import os
 import tempfile
 import threading
@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .caching import GRAPH_DUMP_BYTES, AnswerCache, generation_of
+from .dump_digests import dump_bytes
 from .store_api import Store
 
 
@@ -45,11 +46,6 @@ class Dump:
 _graphs = AnswerCache(GRAPH_DUMP_BYTES)  # (generation, (store, graph)) -> Dump
 _whole: dict[int, tuple[int, Dump]] = {}  # id(store) -> (generation, its whole-store dump)
 _whole_lock = threading.Lock()  # one whole-store dump is made at a time; others wait for it
-
-
-def _gzip(raw: bytes) -> Dump:
-    data = gzip.compress(raw, mtime=0)  # no timestamp, so the same content gives the same bytes
-    return Dump(sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
 
 
 @atexit.register
@@ -87,13 +83,13 @@ def store_dump(store: Store) -> Dump:
 
 
 def graph_dump(store: Store, graph: ox.NamedNode) -> Dump:
-    """One named graph as gzipped Turtle, in memory."""
+    """One named graph as gzipped Turtle, in memory: the bytes whose checksum and size every write
+    keeps for the catalogue (dump_digests.dump_bytes)."""
     generation, key = generation_of(store), (id(store), graph.value)
     found = _graphs.get(generation, key) if generation is not None else None
     if found is None:
-        out = io.BytesIO()
-        store.dump(out, ox.RdfFormat.TURTLE, graph=graph)
-        found = _gzip(out.getvalue())
+        data = dump_bytes(store, graph)
+        found = Dump(sha256=hashlib.sha256(data).hexdigest(), size=len(data), data=data)
         if generation is not None:
             _graphs.put(generation, key, found, found.size + 200)
     return found

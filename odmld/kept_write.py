@@ -1,10 +1,12 @@
-"""What every write keeps right besides what it writes: the VoID counts (dataset_counts.py) and the
-organisation register (register.py), each set in the same atomic write as the change that affects it.
+"""What every write keeps right besides what it writes: the VoID counts (dataset_counts.py), the
+organisation register (register.py) and the catalogued graphs' dump checksums and sizes
+(dump_digests.py), each set in the same atomic write as the change that affects it.
 
 Every write operation runs on a `KeptWrite` over the store's own writer (the embedded store's write
 session, the remote store's write): it sees every graph the operation changes, counts each before its
 first change, and when the operation returns (`finish`) counts the touched graphs again, sets the
-register again if one of them held or holds an organisation, and writes the counts.
+register again if one of them held or holds an organisation, keeps the dump figures of the touched
+graphs of the catalogue, and writes the counts.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from . import register
+from . import dump_digests, register
 from .dataset_counts import Counts, count_graphs, count_store, description_file, kept_counts
 from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
@@ -101,6 +103,10 @@ class KeptWrite:
             return
         if self._everything or self._touched_organisations():
             self.replace_graphs([register.register_file(self._writer)])
+        if self._everything:
+            dump_digests.keep_every(self)
+        else:
+            dump_digests.keep(self, set(self._touched))
         if self._everything:
             counts = count_store(self._writer)
         else:

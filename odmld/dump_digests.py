@@ -1,0 +1,121 @@
+"""Each catalogued graph's dump, and its SHA-256 and byte size kept when the graph is written.
+
+The catalogue states, for every dataset, the checksum and byte size of its gzipped Turtle dump
+(/dump/{graph}.ttl.gz). Making 50 dumps to state them cost a catalogue page about a second. A dataset's
+graph changes only when it is written (a version at its publication and its withdrawal, the model's
+graphs when they are loaded), so every write keeps the dump's figures of the catalogued graphs it
+touches (kept_write.py calls `keep`), in <graph/dumps>, in the same atomic write; a page reads those
+of its datasets with one bounded query (`kept`).
+
+What makes the kept figures true is that a dump's bytes are a function of the graph's statements,
+whichever backend, process or order the store gives them in (`dump_bytes`): the statements as
+N-Triples lines, sorted, written as Turtle by pyoxigraph and gzipped without a timestamp. The download
+route serves exactly these bytes (dumps.graph_dump); blank nodes keep their labels (the embedded
+store's own; on a SPARQL server the skolem IRIs odmld wrote them as). The bytes depend on pyoxigraph's
+Turtle writer: after an upgrade that writes differently, `odmld statistics --dumps` sets every kept
+figure again. A store written before odmld kept them gets them from `odmld statistics`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+from typing import Iterable, NamedTuple
+
+import pyoxigraph as ox
+
+from . import query_library as queries
+from .store_api import GraphName, Reader, Writer, operation
+
+CATALOGUED = ("graph/inschatting/", "graph/data/")  # the graphs of the catalogue's datasets
+XSD = "http://www.w3.org/2001/XMLSchema#"
+BYTE_SIZE = ox.NamedNode("http://www.w3.org/ns/dcat#byteSize")
+CHECKSUM_VALUE = ox.NamedNode("http://spdx.org/rdf/terms#checksumValue")
+
+
+class Digest(NamedTuple):
+    sha256: str
+    size: int
+
+
+def dumps_graph(base: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{base}graph/dumps")
+
+
+def dump_url(base: str, graph: ox.NamedNode) -> ox.NamedNode:
+    """Where a graph's dump is downloaded: <graph/x/y> -> <dump/x/y.ttl.gz>."""
+    return ox.NamedNode(f"{base}dump/{graph.value[len(base) + len('graph/'):]}.ttl.gz")
+
+
+def catalogued(base: str, graphs: Iterable[GraphName]) -> list[ox.NamedNode]:
+    prefixes = tuple(base + prefix for prefix in CATALOGUED)
+    return sorted({g for g in graphs if isinstance(g, ox.NamedNode) and g.value.startswith(prefixes)}, key=str)
+
+
+def dump_bytes(reader: Reader, graph: ox.NamedNode) -> bytes:
+    """The graph's dump: its statements in sorted order as Turtle, gzipped (no timestamp)."""
+    out = io.BytesIO()
+    reader.dump(out, ox.RdfFormat.N_TRIPLES, graph)
+    lines = sorted(line for line in out.getvalue().split(b"\n") if line.strip())
+    triples = ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES) if lines else []
+    return gzip.compress(ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b"", mtime=0)
+
+
+def digest_of(data: bytes) -> Digest:
+    return Digest(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def kept(reader: Reader, graphs: list[ox.NamedNode]) -> dict[ox.NamedNode, Digest]:
+    """The kept figures of these graphs' dumps (a graph written before odmld kept them has none)."""
+    if not graphs:
+        return {}
+    base = reader.base_uri
+    by_url = {dump_url(base, graph): graph for graph in graphs}
+    rows = reader.select(queries.get("dump-digests").text, dump=list(by_url))
+    return {by_url[row["dump"]]: Digest(row["sha256"].value, int(row["size"].value)) for row in rows}
+
+
+def _quads(base: str, graph: ox.NamedNode, digest: Digest) -> list[ox.Quad]:
+    kept_in, dump = dumps_graph(base), dump_url(base, graph)
+    return [ox.Quad(dump, BYTE_SIZE, ox.Literal(str(digest.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
+                    kept_in),
+            ox.Quad(dump, CHECKSUM_VALUE, ox.Literal(digest.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
+                    kept_in)]
+
+
+def keep(writer: Writer, graphs: Iterable[GraphName]) -> None:
+    """Set the kept figures of the catalogued graphs among `graphs` to what their dumps are now (none
+    for a graph that no longer holds anything), changing only the statements that differ."""
+    base, chosen = writer.base_uri, catalogued(writer.base_uri, graphs)
+    if not chosen:
+        return
+    wanted, current = set(), set()
+    for start in range(0, len(chosen), 400):
+        batch = chosen[start:start + 400]
+        for graph, digest in kept(writer, batch).items():
+            current.update(_quads(base, graph, digest))
+        for graph in batch:
+            if writer.has_graph(graph):
+                wanted.update(_quads(base, graph, digest_of(dump_bytes(writer, graph))))
+    if wanted != current:
+        writer.change_quads(current - wanted, wanted - current)
+
+
+def keep_every(writer: Writer, only_missing: bool = False) -> int:
+    """Set the kept figures of every catalogued graph (`only_missing`: of those that have none, as in
+    a store written before odmld kept them); returns how many were set. Reads every such graph."""
+    graphs = catalogued(writer.base_uri, writer.named_graphs())
+    if only_missing:
+        found: set[ox.NamedNode] = set()
+        for start in range(0, len(graphs), 400):
+            found |= set(kept(writer, graphs[start:start + 400]))
+        graphs = [graph for graph in graphs if graph not in found]
+    keep(writer, graphs)
+    return len(graphs)
+
+
+@operation
+def keep_every_in(writer: Writer, only_missing: bool) -> int:
+    """`keep_every`, as the write operation the store runs."""
+    return keep_every(writer, only_missing)
