@@ -19,7 +19,6 @@ from .i18n import current_language, message
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
-from .response_cache import mark_reusable
 
 bp = Blueprint("catalog", __name__)
 
@@ -41,8 +40,8 @@ def paged(suffix: str | None = None) -> Response:
     if page > pages:
         abort(404, description=f"the catalogue has {pages} page(s)")
     triples += hydra_view(page, pages, suffix)
-    mark_reusable()  # the same page, format and language is the same bytes until the store changes
-    return respond(triples, suffix, "catalog.paged", paging=(page, pages))
+    # the same page, format and language is the same bytes until the store changes
+    return respond(triples, suffix, "catalog.paged", paging=(page, pages), reusable=True)
 
 
 @bp.route("/catalog/volledig")
@@ -75,7 +74,7 @@ def hydra_view(page: int, pages: int, suffix: str | None) -> list[ox.Triple]:
 
 
 def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str,
-            paging: tuple[int, int] | None = None) -> Response:
+            paging: tuple[int, int] | None = None, reusable: bool = False) -> Response:
     """The catalogue (a page of it, `paging` = (page, pages)) in the negotiated format; as HTML its
     titles, with links to the pages before and after."""
     media = (split_suffix(f"x.{suffix}")[1] if suffix else None) or negotiate(request)
@@ -86,7 +85,7 @@ def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str,
                             mimetype=HTML)
     else:
         response = Response(serialise(triples, media, base_uri()), mimetype=media)
-    return validated(response, *([paging[0]] if paging else []))
+    return validated(response, *([paging[0]] if paging else []), reusable=reusable)
 
 
 def catalogue_titles(triples: list[ox.Triple]) -> list[tuple[str, ox.Literal]]:

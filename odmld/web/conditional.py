@@ -11,6 +11,7 @@ from ..caching import REVALIDATE, changed_since, last_modified_due
 from .db import get_store
 from .formats import HTML
 from .i18n import current_language
+from .response_cache import mark_reusable
 
 
 def document_key(media: str, *parts: object) -> str:
@@ -49,13 +50,19 @@ def conditional(response: Response, since: int | None, *,
 
 
 def validated(response: Response, *parts: object, cache_control: str = REVALIDATE,
-              dated: bool = True) -> Response:
+              dated: bool = True, reusable: bool = False) -> Response:
     """A document just made: its ETag (of its bytes, unless it has one), since when it has these bytes
     (not `dated`: bytes that depend on more of the request than document_key says), and 304 where
-    the client has them already."""
+    the client has them already.
+
+    `reusable`: the same request gets the same bytes until the store changes, so the response may be
+    kept whole (response_cache.py), but only once its Last-Modified is due: kept before, it would be
+    given again without the Last-Modified that is due a moment later."""
     etag = response.headers.get("ETag")
     if etag is None:
         etag = etag_of(response.get_data())
         response.headers["ETag"] = etag
     since = since_made(response.mimetype, etag, *parts) if dated else None
+    if reusable and (since is None or last_modified_due(since)):
+        mark_reusable()
     return conditional(response, since, cache_control=cache_control)

@@ -21,7 +21,6 @@ from ..scoring import integer
 from ..terms import triple
 from .conditional import validated
 from .db import get_store
-from .response_cache import mark_reusable
 from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
 from .params import requested_page
@@ -107,6 +106,6 @@ def page() -> Response:
     # sorted, so the same triples are the same bytes whatever order the store gives them in
     triples = sorted(set(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     response = Response(serialise(triples, media, base), mimetype=media)
-    mark_reusable()  # kept whole until the store changes (a full page never does)
     response.headers["Vary"] = "Accept"
-    return validated(response, index, cache_control=IMMUTABLE if full else REVALIDATE)
+    # kept whole until the store changes (a full page never does)
+    return validated(response, index, cache_control=IMMUTABLE if full else REVALIDATE, reusable=True)

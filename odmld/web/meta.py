@@ -15,7 +15,6 @@ from .db import get_store
 from .errors import error_response
 from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
-from .response_cache import mark_reusable
 
 bp = Blueprint("meta", __name__)
 
@@ -74,9 +73,8 @@ def void() -> Response:
     store = get_store()
     kept = list(store.query(queries.get("all-triples").text, default_graph=[description_graph(base())]))
     response = Response(serialise(void_header(base()) + sorted(kept, key=str), media, base()), mimetype=media)
-    mark_reusable()  # the same bytes until the store changes
     response.headers["Vary"] = "Accept"
-    return validated(response)
+    return validated(response, reusable=True)  # the same bytes until the store changes
 
 
 def void_header(base_uri: str) -> list[ox.Triple]:

@@ -61,12 +61,40 @@ def test_a_catalogue_or_feed_page_is_kept_whole_and_shows_a_publish_at_once(writ
     app, auth = writable
     kept = whole_responses(app)
     client = app.test_client()
-    first = client.get(page, headers={"Accept": "text/turtle"})
+    first = dated(client, page)
     assert len(kept) == 1
     assert client.get(page, headers={"Accept": "text/turtle"}).data == first.data and len(kept) == 1
     publish(app, auth, "2025-11-11")
     after = client.get(page, headers={"Accept": "text/turtle"}).data
     assert (b"2025-11-11" in after) if "void" not in page else (after != first.data)  # VoID: the counts
+
+
+def dated(client, page: str):
+    """The page once its Last-Modified is due (the second after the write that made its bytes)."""
+    for _ in range(40):
+        response = client.get(page, headers={"Accept": "text/turtle"})
+        if "Last-Modified" in response.headers:
+            return response
+        time.sleep(0.05)
+    raise AssertionError(f"{page} never had a Last-Modified")
+
+
+@pytest.mark.parametrize("page", ["/catalog?page=1", "/feed?page=1", "/.well-known/void"])
+def test_a_catalogue_feed_or_void_page_is_kept_whole_only_once_its_last_modified_is_due(writable, page):
+    """Kept the moment after the write that changed it, it would be given again without the
+    Last-Modified that is due a moment later, until the next write (it was, before)."""
+    app, auth = writable
+    client = app.test_client()
+    for attempt in range(8):
+        publish(app, auth, f"2025-0{attempt + 1}-11")
+        early = client.get(page, headers={"Accept": "text/turtle"})
+        if "Last-Modified" not in early.headers:  # asked within the second of the write
+            break
+    else:
+        pytest.skip("every request came after the second of its write")
+    later = dated(client, page)
+    assert later.data == early.data and later.headers["ETag"] == early.headers["ETag"]
+    assert client.get(page, headers={"Accept": "text/turtle"}).headers["Last-Modified"] == later.headers["Last-Modified"]
 
 
 def test_a_repeated_sparql_query_sees_a_publish_at_once(writable):
