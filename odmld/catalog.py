@@ -157,7 +157,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
     static.append(t(default, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")))
     base = store.base_uri
     bundled = bundled_entries(base, static, default)
-    published = statistics.published_versions(statistics.read_totals(store))
+    published = int(store.select(queries.get("published-versions").text)[0]["versions"].value)
     if page is None and most is not None and len(bundled) + published > most:
         raise CatalogueTooLarge(len(bundled) + published, most)
     pages = statistics.page_count(len(bundled) + published, page_size)

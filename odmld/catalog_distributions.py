@@ -3,12 +3,14 @@ a gzipped dump with its checksum, an assessment's CSV, each with its 5-star rati
 
 from __future__ import annotations
 
+import functools
+
 import pyoxigraph as ox
 
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, DCAT, DCT, DQV, FILE_TYPE, RDF_TYPE, SERIALISATIONS, SPDX, XSD,
                             Entry, lit)
 from .dumps import Dump
-from .stars import rate
+from .stars import Rating, rate
 from .terms import triple as t
 
 
@@ -67,11 +69,18 @@ def csv_triples(base: str, entry: Entry) -> list[ox.Triple]:
     return distribution(base, entry, "csv", f"{base}csv/{entry.graph_path}.csv", "text/csv", "CSV",
                         linked=False)[1]
 
+@functools.lru_cache(maxsize=64)
+def _rating(media: str, licence: str, linked: bool) -> Rating:
+    """The rating of a distribution's media type and licence (a page rates 300 distributions of a few
+    kinds)."""
+    return rate(media, licence, links_to_other_data=linked)
+
+
 def star_triples(base: str, distribution: ox.NamedNode, media: str,
                  licence: ox.NamedNode, linked: bool = True) -> list[ox.Triple]:
     """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
     (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
-    rating = rate(media, licence.value, links_to_other_data=linked)
+    rating = _rating(media, licence.value, linked)
     measurement = ox.NamedNode(f"{distribution.value}/sterren")
     return [t(distribution, DQV + "hasQualityMeasurement", measurement),
             t(measurement, RDF_TYPE.value, ox.NamedNode(DQV + "QualityMeasurement")),
