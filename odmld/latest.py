@@ -101,7 +101,7 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
         for name, version in (("laatste", latest), ("eerste", first)):
             if version.average is None:
                 continue
-            node = ox.NamedNode(f"{organisation.value}/meting/{name}-gemiddelde-maturiteit")
+            node = average_measurement(organisation, name)
             triples += [(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
                         (node, ox.NamedNode(DQV + "computedOn"), organisation),
                         (node, ox.NamedNode(DQV + "isMeasurementOf"),
@@ -136,14 +136,26 @@ def comparison_triples(base: str, organisation: ox.NamedNode, latest: Version, f
 Ranks = dict[str, tuple[int, int]]  # domain IRI -> (maturity rank, need rank)
 
 
+def average_measurement(organisation: ox.NamedNode, name: str = "laatste") -> ox.NamedNode:
+    """The measurement of the average maturity of the organisation's latest ("laatste") or first
+    ("eerste") assessment."""
+    return ox.NamedNode(f"{organisation.value}/meting/{name}-gemiddelde-maturiteit")
+
+
+def domain_observation(base: str, organisation: ox.NamedNode, domain: str) -> ox.NamedNode:
+    """The observation of the organisation's latest maturity and need in `domain` (an IRI)."""
+    return ox.NamedNode(f"{base}id/statistiek/laatste/{organisation.value.rsplit('/', 1)[-1]}/"
+                        f"{domain.rsplit('/', 1)[-1]}")
+
+
 def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | None, ranks: Ranks) -> ParsedFile:
     """The graph <graph/laatste/{id}/domeinen>: the maturity and need rank per domain of the latest
     assessment `latest` (empty when there is none)."""
-    graph, organisation_id = kept_graph(base, organisation, "/domeinen"), organisation.value.rsplit("/", 1)[-1]
+    graph = kept_graph(base, organisation, "/domeinen")
     odm, qb = f"{base}ns/odm#", "http://purl.org/linked-data/cube#"
     quads = []
     for domain, (maturity, need) in sorted(ranks.items()) if latest is not None else ():
-        observation = ox.NamedNode(f"{base}id/statistiek/laatste/{organisation_id}/{domain.rsplit('/', 1)[-1]}")
+        observation = domain_observation(base, organisation, domain)
         quads += [ox.Quad(observation, p, o, graph) for p, o in (
             (RDF_TYPE, ox.NamedNode(qb + "Observation")),
             (ox.NamedNode(qb + "dataSet"), ox.NamedNode(f"{base}id/statistiek/laatste")),

@@ -16,6 +16,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import query_library as queries
+from .ranking_walk import first_of_place
 from .store_api import Reader
 
 
@@ -54,8 +55,7 @@ def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> l
 def _first_of(reader: Reader, place: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
     """The first `wanted` organisations of `place` in name order, as rows of ranking-at.rq (or of
     domain-ranking-at.rq: the place's maturity and need are theirs)."""
-    name = "domain-ranking-place-first" if "maturity" in place else "ranking-place-first"
-    first = reader.select(queries.get(name).text, place=place["place"])[:wanted]
+    first = first_of_place(reader, place, wanted)  # ranking_walk.py: not every organisation of the place
     if not first:
         return []
     values = {row["organisation"]: row for row in reader.select(
