@@ -28,14 +28,21 @@ from generate import BASE, prepared_store  # noqa: E402
 from odmld.config import load_config  # noqa: E402
 from odmld.web import create_app  # noqa: E402
 
-HTML, TURTLE = "text/html", "text/turtle"
+HTML, TURTLE, GZIP, CSV = "text/html", "text/turtle", "application/gzip", "text/csv"
 # The table first, then what the navigation reaches (base.html), then the documents a browser
 # or a harvester asks for most.
 PAGES = [("/", HTML), ("/organisaties", HTML), ("/doc/organisatie/b1", HTML), ("/vergelijk", HTML),
          ("/vergelijk?org=b1&org=b2&org=b3", HTML), ("/domein/4/ranking", HTML), ("/catalog?page=1", TURTLE),
          ("/.well-known/void", TURTLE), ("/model", HTML), ("/doc/conceptschema/open-data-charter", HTML),
          ("/sparql", HTML), ("/zelfevaluatie", HTML), ("/ns/odm", HTML), ("/doc/maturiteitsdomein/4", HTML),
-         ("/doc/inschatting/b1/2020-06-30/v1", HTML), ("/feed?page=1", TURTLE), ("/catalog", HTML)]
+         ("/doc/inschatting/b1/2020-06-30/v1", HTML), ("/feed?page=1", TURTLE), ("/catalog", HTML),
+         # one step further: what those pages link to (the whole store's dump, a stream of every quad,
+         # and the whole catalogue in one document, refused above its limit, are left out)
+         ("/api", HTML), ("/organisaties?page=2", HTML), ("/organisaties?q=bestuur+17", HTML),
+         ("/domein/4/ranking?org=b17", HTML), ("/vergelijk?q=bestuur+17", HTML),
+         ("/doc/organisatietype/centrumstad", HTML), ("/catalog?page=2", TURTLE), ("/catalog?page=2", HTML),
+         ("/feed?page=40", TURTLE), ("/dump/inschatting/b1/2020-06-30/v1.ttl.gz", GZIP),
+         ("/csv/inschatting/b1/2020-06-30/v1.csv", CSV), ("/vergelijk/data.csv?org=b1&org=b2&org=b3", CSV)]
 ENCODINGS = "gzip, br"
 
 
@@ -71,23 +78,23 @@ def app_for(path: Path):
 
 
 def page_table(sizes: list[tuple[int, Path]]) -> None:
-    measured: dict[tuple[str, int], tuple] = {}
+    measured: dict[tuple[str, str, int], tuple] = {}
     for organisations, path in sizes:
         client = app_for(path).test_client()
         for url, media in PAGES:
             status, first, sent, size = one(client, url, media, ENCODINGS)
             _, again, _, _ = one(client, url, media, ENCODINGS)
-            measured[url, organisations] = (status, first, again, sent, size)
+            measured[url, media, organisations] = (status, first, again, sent, size)
     head = " | ".join(f"{n:,}: first ms | again ms | KB sent (page)" for n, _ in sizes)
     print(f"| page | {head} | first, {sizes[-1][0]:,} / {sizes[0][0]:,} |")
     print("|---|" + "---|---|---|" * len(sizes) + "---|")
     for url, media in PAGES:
         cells = []
         for organisations, _ in sizes:
-            status, first, again, sent, size = measured[url, organisations]
+            status, first, again, sent, size = measured[url, media, organisations]
             note = "" if status == 200 else f" ({status})"
             cells.append(f"{first:,.0f}{note} | {again:,.1f} | {sent / 1000:,.0f} ({size / 1000:,.0f})")
-        ratio = measured[url, sizes[-1][0]][1] / max(measured[url, sizes[0][0]][1], 0.01)
+        ratio = measured[url, media, sizes[-1][0]][1] / max(measured[url, media, sizes[0][0]][1], 0.01)
         print(f"| `{url}` ({media.split('/')[1]}) | " + " | ".join(cells) + f" | {ratio:.1f}x |", flush=True)
 
 
