@@ -47,8 +47,8 @@ def paged(suffix: str | None = None) -> Response:
 @bp.route("/catalog/volledig")
 @bp.route("/catalog/volledig.<any(ttl, jsonld, rdf, nt, html):suffix>")
 def whole(suffix: str | None = None) -> Response:
-    """The whole catalogue in one document, for harvesters that do not follow paging, up to a limit:
-    the first request after a write makes every graph's dump for its checksum."""
+    """The whole catalogue in one document, for harvesters that do not follow paging, up to a limit
+    (ODMLD_WHOLE_CATALOGUE_LIMIT): it grows with the datasets."""
     config = current_app.config["ODMLD"]
     triples, _pages = catalogue(get_store(), licence=config.licence, most=config.whole_catalogue_limit)
     return respond(triples, suffix, "catalog.whole")
