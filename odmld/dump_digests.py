@@ -10,10 +10,10 @@ of its datasets with one bounded query (`kept`).
 What makes the kept figures true is that a dump's bytes are a function of the graph's statements,
 whichever backend, process or order the store gives them in (`dump_bytes`): the statements as
 N-Triples lines, sorted, written as Turtle by pyoxigraph and gzipped without a timestamp. The download
-route serves exactly these bytes (dumps.graph_dump). A graph that holds blank nodes has no kept
-figures: a load names blank nodes afresh, so its dump's bytes would change with a backup restored
-(the bundled model's graphs: the catalogue's first page makes their few small dumps, kept per
-generation). The bytes depend on pyoxigraph's
+route serves exactly these bytes (dumps.graph_dump). Blank nodes keep their labels in a store, but a
+load names them afresh: the model's graphs loaded again, or a backup restored, have dumps of other
+bytes (and the load keeps those figures), so a restored store equals its backup but for the figures
+of the graphs that hold blank nodes (only the bundled model's). The bytes depend on pyoxigraph's
 Turtle writer: after an upgrade that writes differently, `odmld statistics --dumps` sets every kept
 figure again. A store written before odmld kept them gets them from `odmld statistics`.
 """
@@ -71,16 +71,6 @@ def dump_bytes(reader: Reader, graph: ox.NamedNode) -> bytes:
     return _written(_sorted_lines(reader, graph))
 
 
-def _stable_digest(reader: Reader, graph: ox.NamedNode) -> Digest | None:
-    """The figures of the graph's dump, None when it holds blank nodes (or a literal that looks like
-    one): a load names blank nodes afresh, so the same statements loaded again (a backup restored, the
-    model loaded again) would have a dump of other bytes; such a graph's dump is made when asked."""
-    lines = _sorted_lines(reader, graph)
-    if any(line.startswith(b"_:") or b" _:" in line for line in lines):
-        return None
-    return digest_of(_written(lines))
-
-
 def digest_of(data: bytes) -> Digest:
     return Digest(hashlib.sha256(data).hexdigest(), len(data))
 
@@ -105,8 +95,7 @@ def _quads(base: str, graph: ox.NamedNode, digest: Digest) -> list[ox.Quad]:
 
 def keep(writer: Writer, graphs: Iterable[GraphName]) -> None:
     """Set the kept figures of the catalogued graphs among `graphs` to what their dumps are now (none
-    for a graph that no longer holds anything, or holds blank nodes), changing only the statements
-    that differ."""
+    for a graph that no longer holds anything), changing only the statements that differ."""
     base, chosen = writer.base_uri, catalogued(writer.base_uri, graphs)
     if not chosen:
         return
@@ -116,9 +105,8 @@ def keep(writer: Writer, graphs: Iterable[GraphName]) -> None:
         for graph, digest in kept(writer, batch).items():
             current.update(_quads(base, graph, digest))
         for graph in batch:
-            digest = _stable_digest(writer, graph) if writer.has_graph(graph) else None
-            if digest is not None:
-                wanted.update(_quads(base, graph, digest))
+            if writer.has_graph(graph):
+                wanted.update(_quads(base, graph, digest_of(dump_bytes(writer, graph))))
     if wanted != current:
         writer.change_quads(current - wanted, wanted - current)
 

@@ -169,14 +169,18 @@ def test_backup_and_restore_give_the_same_dataset(writable, new_store, tmp_path)
 
 
 def same_dataset(one: str, other: str) -> bool:
-    """Equal up to blank node labels (the shapes' lists are blank nodes), graph by graph."""
+    """Equal up to blank node labels (the shapes' lists are blank nodes), graph by graph, but the dumps'
+    kept checksums."""
     graphs = []
     for text in (one, other):
         dataset = rdflib.Dataset()
         dataset.parse(data=text, format="nquads")
         graphs.append({str(g.identifier): g for g in dataset.graphs() if len(g)})
+    # but the dumps' kept checksums: they are of bytes, and a load names blank nodes afresh, so a graph
+    # holding some has a dump of other bytes once restored (the restore kept those figures)
+    kept_figures = next((name for name in graphs[0] if name.endswith("/graph/dumps")), None)
     return graphs[0].keys() == graphs[1].keys() and all(
-        isomorphic(graphs[0][name], graphs[1][name]) for name in graphs[0])
+        isomorphic(graphs[0][name], graphs[1][name]) for name in graphs[0] if name != kept_figures)
 
 
 PUBLISH_LOOP = r"""
