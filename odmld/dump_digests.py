@@ -87,8 +87,9 @@ def kept(reader: Reader, graphs: list[ox.NamedNode]) -> dict[ox.NamedNode, Diges
 
 def _quads(base: str, graph: ox.NamedNode, digest: Digest) -> list[ox.Quad]:
     kept_in, dump = dumps_graph(base), dump_url(base, graph)
-    return [ox.Quad(dump, BYTE_SIZE, ox.Literal(str(digest.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
-                    kept_in),
+    # an xsd:integer, as every count odmld keeps (a SPARQL server may give a derived type back otherwise
+    # written, and the statement would not be found to be removed)
+    return [ox.Quad(dump, BYTE_SIZE, ox.Literal(str(digest.size), datatype=ox.NamedNode(XSD + "integer")), kept_in),
             ox.Quad(dump, CHECKSUM_VALUE, ox.Literal(digest.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
                     kept_in)]
 
