@@ -109,7 +109,10 @@ class Store(Reader, Protocol):
 
 
 def rows_of(solutions: ox.QuerySolutions) -> list[dict[str, Term]]:
-    """Solutions as dictionaries of their bound variables."""
+    """Solutions as dictionaries of their bound variables.
+
+    Each solution is read as a sequence, in the order of `variables`: looking each variable up by name
+    (`solution[name]`) cost about 4 us a value, twice the whole query for a large answer (latest-maturity,
+    110,000 rows of 8 values)."""
     names = [variable.value for variable in solutions.variables]
-    return [{name: solution[name] for name in names if solution[name] is not None}
-            for solution in solutions]
+    return [{name: term for name, term in zip(names, solution) if term is not None} for solution in solutions]
