@@ -1,10 +1,16 @@
-"""Timings of the research queries on generated data: N organisations x Y yearly assessments.
+"""Timings of the query library on generated data: N organisations x Y yearly assessments.
 
-    python bench/queries.py --organisations 300 --years 10 [--runs 5] [--stores DIR]
+    python bench/queries.py --organisations 300 --years 10 [--runs 5] [--stores DIR] [--internal]
+                            [--only QUERY ...]
 
 Generates the data with odmld's own builders (bench/generate.py), bulk-loads it into a fresh embedded
-store next to the model, and prints a Markdown table: load time, size on disk, and the
-median and 95th-percentile latency of every research query. A benchmark prints figures; it never fails.
+store next to the model, and prints a Markdown table: load time, size on disk, and the median and
+95th-percentile latency of every query of the library (queries/), each read to its last row as the app
+reads it (`Store.select`); a parameter the query calls optional is left unbound (its whole answer), and
+latest-maturity is timed for one domain too. `--internal` times the app's own queries
+(queries/internal/) as well, bound to sample values as bench/run.py binds them, but not those no
+request runs (UPKEEP: a rebuild, a load, the store's checks when it is opened), which read the whole
+store by design. A benchmark prints figures; it never fails.
 """
 
 from __future__ import annotations
@@ -19,24 +25,68 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE, prepared_store, size_on_disk  # noqa: E402
+from run import SAMPLES, SUBMISSION_ONLY  # noqa: E402
 from odmld import query_library as queries  # noqa: E402
 from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
+from odmld.ranking_keys import ranking_observation  # noqa: E402
+from odmld.store_api import rows_of as rows  # noqa: E402
 
-RESEARCH = ["latest-maturity", "ranking", "maturity-trend", "gap-versus-need", "centrumsteden-versus-rest",
-            "least-served-principles", "portrait-versus-maturity", "datasets-three-stars", "most-improved",
-            "domain-ranking", "top-priorities", "survey-findings-by-profile"]
+# Bindings of the library's queries where they differ from bench/run.py's samples: its optional
+# parameters unbound (the whole answer), and latest-maturity for one domain as well.
+LIBRARY_CASES = {"latest-maturity": [{}, {"domain": SAMPLES["domain"]}], "smart-portrait": [{}],
+                 "domains": [{}], "survey-findings-by-profile": [{"kind": ox.Literal("nood")}]}
+# The app's own queries that no request runs, not timed: a rebuild (`odmld statistics`), a load, the
+# register set again after a write of organisations, the store's checks when it is opened, the CLI.
+UPKEEP = {"all-triples", "latest-domain-ranks", "publication-order", "organisation-version-counts",
+          "event-history", "register-sources", "store-base-graphs", "store-counts", "store-graphs",
+          "store-holds-anything", "store-ontology-iris", "store-size", "store-union-check",
+          "survey-answer-scales", "organisation-exists"} | SUBMISSION_ONLY
+# Sample values for the app's own parameters that bench/run.py does not bind: the key every generated
+# name shares, one version's graph; the places of the rankings are the most crowded (see `places`).
+INTERNAL_SAMPLES = {
+    "key": ox.Literal("bes"), "identifier": ox.Literal("b1"), "base": ox.Literal(BASE),
+    "graph": ox.NamedNode(f"{BASE}graph/inschatting/b1/2020-06-30/v1"),
+    "kind": {"organisations-of-kind-page": ox.NamedNode(f"{BASE}id/organisatietype/centrumstad")},
+}
 
 
-def bindings(name: str) -> dict:
-    if name == "maturity-trend":
-        return {"organisation": ox.NamedNode(f"{BASE}id/organisatie/b1")}
-    if name == "domain-ranking":
-        return {"domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4")}
-    if name == "survey-findings-by-profile":
-        return {"kind": ox.Literal("nood")}
-    return {}
+def places(store: Store) -> dict[str, ox.NamedNode]:
+    """The place of each ranking (by average maturity; of domain 4) that counts the most organisations:
+    the most rows ranking-at and ranking-place-first can read."""
+    def crowded(rows: list[dict]) -> ox.NamedNode:
+        return max(rows, key=lambda row: int(row["organisations"].value))["place"]
+    average = crowded(store.select(queries.get("ranking-places").text))
+    domain = crowded(store.select(queries.get("domain-ranking-places").text, domain=SAMPLES["domain"]))
+    return {"ranking-at": average, "ranking-place-first": average,
+            "domain-ranking-at": domain, "domain-ranking-place-first": domain}
+
+
+def cases(name: str) -> list[dict]:
+    """The bindings to time the query `name` with: one set, or (LIBRARY_CASES) several."""
+    if name in LIBRARY_CASES:
+        return LIBRARY_CASES[name]
+    found = {}
+    for parameter in queries.get(name).parameters:
+        value = INTERNAL_SAMPLES.get(parameter, SAMPLES.get(parameter))
+        if isinstance(value, dict):
+            value = value.get(name, SAMPLES.get(parameter))
+        if value is not None:
+            found[parameter] = value
+    return [found]
+
+
+def rows_of(store: Store, name: str, bound: dict) -> int:
+    """Run the query and read every row as the app does (a SELECT as dictionaries; a graph's
+    triples; an ASK's answer), how many."""
+    answer = store.query(queries.get(name).text, bindings=bound)
+    if isinstance(answer, ox.QueryBoolean):
+        return 1
+    if isinstance(answer, ox.QuerySolutions):
+        return len(rows(answer))
+    return sum(1 for _ in answer)
 
 
 def main() -> None:
@@ -46,6 +96,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--stores", type=Path, default=Path(tempfile.gettempdir()) / "odmld-bench",
                         help="where generated stores are kept and reused (as bench/run.py does)")
+    parser.add_argument("--internal", action="store_true", help="time the app's own queries too")
+    parser.add_argument("--only", nargs="+", metavar="QUERY", help="time these queries only")
     args = parser.parse_args()
     path, facts = prepared_store(args.stores, args.organisations, args.years)
     store = Store(path, base_uri=BASE, read_only=True)
@@ -53,17 +105,24 @@ def main() -> None:
           f"bulk-loaded in {facts['loaded']:.1f} s | made in {facts['made']:.1f} s | "
           f"{size_on_disk(path) / 1e6:.0f} MB on disk |")
     print()
-    print("| query | rows | median ms | p95 ms |")
-    print("|---|---|---|---|")
-    for name in RESEARCH:
-        timings, count = [], 0
-        for _ in range(args.runs):
-            began = time.perf_counter()
-            count = len(store.select(queries.get(name).text, **bindings(name)))
-            timings.append((time.perf_counter() - began) * 1000)
-        timings.sort()
-        p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
-        print(f"| {name} | {count} | {statistics.median(timings):.1f} | {p95:.1f} |")
+    INTERNAL_SAMPLES["place"] = places(store)
+    names = list(queries.names()) + ([name for name in queries.internal_names() if name not in UPKEEP]
+                                     if args.internal else [])
+    print("| query | bound | run for | rows | median ms | p95 ms |")
+    print("|---|---|---|---|---|---|")
+    for name in args.only or names:
+        for bound in cases(name):
+            timings, count = [], 0
+            for _ in range(args.runs):
+                began = time.perf_counter()
+                count = rows_of(store, name, bound)
+                timings.append((time.perf_counter() - began) * 1000)
+            timings.sort()
+            p95 = timings[min(len(timings) - 1, int(round(0.95 * (len(timings) - 1))))]
+            use = "library" if name in queries.names() else "upkeep" if name in UPKEEP else "a request"
+            shown = ", ".join(f"?{key}" for key in bound) or "-"
+            print(f"| {name} | {shown} | {use} | {count} | {statistics.median(timings):.1f} | {p95:.1f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":
