@@ -45,7 +45,7 @@ NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
 CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
 CHUNK = 1000  # organisations per bulk load
 # What a kept store holds, as a number that goes up when that changes, so an older store is made again.
-GENERATION = 8
+GENERATION = 9  # 9: each organisation says where the rankings place it (odm:rankingPlace, odm:domainRankingPlace)
 
 
 class Reader:
