@@ -150,6 +150,27 @@ def test_survey_results_by_profile(store):
         "algemeen": 80, "administratief": 60, "beleid": 89, "technisch": 90, "aankoop": 95}
 
 
+# organisations.rq as it was written before it joined each property by hash: it must answer the same.
+ORGANISATIONS_LOOKED_UP = """
+    PREFIX org: <http://www.w3.org/ns/org#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX dcterms: <http://purl.org/dc/terms/>
+    SELECT ?lang ?organisation ?name ?identifier ?kind
+    WHERE { ?organisation a org:Organization ; skos:prefLabel ?dutch ; dcterms:identifier ?identifier .
+            FILTER(LANG(?dutch) = "nl")
+            OPTIONAL { ?organisation skos:prefLabel ?own FILTER(LANG(?own) = ?lang) }
+            BIND(COALESCE(?own, ?dutch) AS ?name)
+            OPTIONAL { ?organisation org:classification/skos:prefLabel ?kind FILTER(LANG(?kind) = ?lang) } }
+    ORDER BY ?kind ?name"""
+
+
+@pytest.mark.parametrize("lang", [None, "nl", "en"])
+def test_organisations_answer_as_when_each_was_looked_up(store, lang):
+    bound = {"lang": ox.Literal(lang)} if lang else {}
+    found = rows(store, "organisations", **bound)
+    assert len(found) >= 18 and (lang is None or any("kind" in row for row in found))
+    assert found == store.select(ORGANISATIONS_LOOKED_UP, **bound)
+
+
 SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "domain": [ox.NamedNode(BASE + "id/maturiteitsdomein/3")],
            "principle": [ox.NamedNode(BASE + "id/charterprincipe/2")],
