@@ -31,7 +31,7 @@ from generate import BASE, prepared_store, size_on_disk  # noqa: E402
 from run import SAMPLES, SUBMISSION_ONLY  # noqa: E402
 from odmld import query_library as queries  # noqa: E402
 from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
-from odmld.ranking_keys import ranking_observation  # noqa: E402
+from odmld.rankings import MOST  # noqa: E402
 from odmld.store_api import rows_of as rows  # noqa: E402
 
 # Bindings of the library's queries where they differ from bench/run.py's samples: its optional
@@ -44,24 +44,28 @@ UPKEEP = {"all-triples", "latest-domain-ranks", "publication-order", "organisati
           "event-history", "register-sources", "store-base-graphs", "store-counts", "store-graphs",
           "store-holds-anything", "store-ontology-iris", "store-size", "store-union-check",
           "survey-answer-scales", "organisation-exists"} | SUBMISSION_ONLY
-# Sample values for the app's own parameters that bench/run.py does not bind: the key every generated
-# name shares, one version's graph; the places of the rankings are the most crowded (see `places`).
+# Sample values for the app's own parameters that bench/run.py does not bind: a search key a few
+# generated names share ("Bestuur 123", "Bestuur 1230", ...: the app looks a key up only when at most
+# register.COMMON organisations share it, and reads the register in name order otherwise), one version's
+# graph; the places of the rankings are the most crowded (see `places`).
 INTERNAL_SAMPLES = {
-    "key": ox.Literal("bes"), "identifier": ox.Literal("b1"), "base": ox.Literal(BASE),
+    "key": ox.Literal("123"), "identifier": ox.Literal("b1"), "base": ox.Literal(BASE),
     "graph": ox.NamedNode(f"{BASE}graph/inschatting/b1/2020-06-30/v1"),
     "kind": {"organisations-of-kind-page": ox.NamedNode(f"{BASE}id/organisatietype/centrumstad")},
 }
 
 
 def places(store: Store) -> dict[str, ox.NamedNode]:
-    """The place of each ranking (by average maturity; of domain 4) that counts the most organisations:
-    the most rows ranking-at and ranking-place-first can read."""
-    def crowded(rows: list[dict]) -> ox.NamedNode:
+    """The places of each ranking (by average maturity; of domain 4) as the top of a ranking asks them
+    (odmld.rankings): the place-first queries the most crowded place; ranking-at the most crowded place
+    that counts at most rankings.MOST, the most it is asked for."""
+    def crowded(rows: list[dict], most: int | None = None) -> ox.NamedNode:
+        rows = [row for row in rows if most is None or int(row["organisations"].value) <= most] or rows
         return max(rows, key=lambda row: int(row["organisations"].value))["place"]
-    average = crowded(store.select(queries.get("ranking-places").text))
-    domain = crowded(store.select(queries.get("domain-ranking-places").text, domain=SAMPLES["domain"]))
-    return {"ranking-at": average, "ranking-place-first": average,
-            "domain-ranking-at": domain, "domain-ranking-place-first": domain}
+    average = store.select(queries.get("ranking-places").text)
+    domain = store.select(queries.get("domain-ranking-places").text, domain=SAMPLES["domain"])
+    return {"ranking-at": crowded(average, MOST), "ranking-place-first": crowded(average),
+            "domain-ranking-at": crowded(domain, MOST), "domain-ranking-place-first": crowded(domain)}
 
 
 def cases(name: str) -> list[dict]:
