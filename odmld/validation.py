@@ -7,6 +7,7 @@ instance, which scheme a maturity level belongs to), but only the submitted data
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 import pyshacl
 import rdflib
+from pyshacl.graph_abstraction import DataGraph
+from pyshacl.shapes_graph import ShapesGraph
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.util import guess_format
@@ -155,15 +158,38 @@ def validate_graph(data: rdflib.Graph, base_uri: str, background: Iterable[tuple
         union.add(triple)
     for triple in data:
         union.add(triple)
-    _conforms, report_graph, _text = pyshacl.validate(
-        union,
-        shacl_graph=shapes_graph(base_uri) if shapes is None else shapes,
-        inference="none",
-        advanced=False,  # odmld's shapes are core SHACL: the advanced features (rules, functions) cost 15%
-        allow_warnings=True,
-        inplace=True,
-    )
+    shapes = shapes_graph(base_uri) if shapes is None else shapes
+    validator = pyshacl.Validator(DataGraph.from_rdflib(union), shacl_graph=shapes, options={
+        "inference": "none",
+        "advanced": False,  # odmld's shapes are core SHACL: the advanced features (rules, functions) cost 15%
+        "allow_warnings": True,
+        "inplace": True,
+    })
+    validator.shacl_graph = prepared_shapes(shapes)
+    _conforms, report_graph, _text = validator.run()
     return Report(findings=_findings(report_graph, base_uri), report_graph=report_graph)
+
+
+_prepared: dict[int, tuple[rdflib.Graph, ShapesGraph]] = {}
+_preparing = threading.Lock()
+
+
+def prepared_shapes(shapes: rdflib.Graph) -> ShapesGraph:
+    """pySHACL's reading of `shapes` (its Shape objects), made once per process and shapes graph: a
+    validator reads them again from the graph otherwise, a tenth of a submission's validation. Read
+    whole before it is shared, as pySHACL reads them lazily on first use; they are only read after."""
+    found = _prepared.get(id(shapes))
+    if found is not None and found[0] is shapes:
+        return found[1]
+    with _preparing:
+        found = _prepared.get(id(shapes))
+        if found is None or found[0] is not shapes:
+            prepared = ShapesGraph(shapes)
+            list(prepared.shapes)
+            if len(_prepared) >= 8:  # the shapes come from the caches above; never more than a few
+                _prepared.clear()
+            _prepared[id(shapes)] = found = (shapes, prepared)  # the graph kept: its id stays its own
+        return found[1]
 
 
 def validate_paths(paths: Iterable[Path], base_uri: str) -> Report:

@@ -45,3 +45,12 @@ def test_unreadable_input_is_reported_as_such(tmp_path):
     broken.write_text("<a> <b> .", encoding="utf-8")
     with pytest.raises(UnreadableInput, match="broken.ttl"):
         validate_paths([broken], BASE)
+
+
+def test_each_domain_not_scored_is_warned_about_once_and_no_scored_one_is():
+    report = validate_paths([ASSESSMENTS / "partial.ttl"], BASE)  # scores domains 1, 2 and 3
+    warned = sorted(finding.message("en") for finding in report.warnings)
+    assert warned == sorted(f"Domain {number} ({name}) is not scored." for number, name in (
+        (4, "Kennis"), (5, "Inspiratie & concept"), (6, "Dialoog & co-creatie hergebruikers"),
+        (7, "Ondersteuning"), (8, "Kennisdeling"), (9, "(Open) Data governance"), (10, "Aankoopbeleid"),
+        (11, "Infrastructuur")))
