@@ -129,9 +129,25 @@ def partition_iri(base: str, kind: str, term: str) -> ox.NamedNode:
 
 def description_file(base: str, counts: Counts) -> ParsedFile:
     """The graph <graph/void>: the dataset's statement count and one partition per class and property."""
+    graph = description_graph(base)
+    return ParsedFile(path=Path(graph.value), graph=graph, quads=_description(base, counts, set(counts)))
+
+
+def description_changes(base: str, before: Counts, after: Counts) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """The statements of <graph/void> to remove and to add when its counts go from `before` (as kept)
+    to `after`: only those of the partitions whose counts change, and the total (a publication changes
+    a few dozen of about 2,000 statements, and reading the graph again to compare cost more than
+    writing them)."""
+    changed = {key for key in set(before) | set(after) if before[key] != after[key]} | {TOTAL}
+    old, new = set(_description(base, before, changed)), set(_description(base, after, changed))
+    return old - new, new - old
+
+
+def _description(base: str, counts: Counts, keys: set) -> list[ox.Quad]:
+    """The statements of <graph/void> that say the counts of `keys` (the total always)."""
     graph, dataset = description_graph(base), dataset_iri(base)
     triples = [(dataset, ox.NamedNode(VOID + "triples"), integer(counts[TOTAL]))]
-    for (kind, term), quads in sorted(counts.items()):
+    for (kind, term), quads in sorted((key, counts[key]) for key in keys):
         if kind == "total" or quads <= 0:
             continue
         partition = partition_iri(base, kind, term)
@@ -140,4 +156,4 @@ def description_file(base: str, counts: Counts) -> ParsedFile:
         triples += [(dataset, ox.NamedNode(VOID + link), partition),
                     (partition, ox.NamedNode(VOID + named), ox.NamedNode(term)),
                     (partition, ox.NamedNode(VOID + measure), integer(quads))]
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+    return [ox.Quad(s, p, o, graph) for s, p, o in triples]

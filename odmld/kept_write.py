@@ -18,7 +18,8 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from . import dump_digests, register
-from .dataset_counts import Counts, count_graphs, count_store, description_file, kept_counts
+from .dataset_counts import (Counts, count_graphs, count_store, description_changes, description_file,
+                             description_graph, kept_counts)
 from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
 
@@ -103,6 +104,7 @@ class KeptWrite:
             return
         if self._everything or self._touched_organisations():
             self.replace_graphs([register.register_file(self._writer)])
+        base = self._writer.base_uri
         if self._everything:
             dump_digests.keep_every(self)
         else:
@@ -115,7 +117,12 @@ class KeptWrite:
             counts.subtract(self._before)
             for added in self._added:
                 counts.update(added)
-        write_difference(self._writer, description_file(self._writer.base_uri, counts))
+        if self._everything or description_graph(base) in self._touched:
+            write_difference(self._writer, description_file(base, counts))
+            return
+        stale, fresh = description_changes(base, self._kept, counts)
+        if stale or fresh:  # the graph holds what was kept: only the partitions that change are written
+            self._writer.change_quads(stale, fresh)
 
     def _touched_organisations(self) -> bool:
         """Did a graph this write touched hold, or does it hold, an organisation?"""

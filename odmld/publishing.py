@@ -21,7 +21,6 @@ from .latest import (Version, domains_file, every_latest_file, latest_file, late
                      versions_of)
 from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,
                                version_triples)
-from .graph_difference import write_difference
 from .loading import ParsedFile
 from .scoring import Model, model_inputs, score_triples
 from .store_api import Store, Writer, operation
@@ -106,17 +105,27 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     return Published(iri=iri, version=version, previous=previous)
 
 
-def write_files(writer: Writer, files: list[ParsedFile | None]) -> None:
-    """Replace the graphs of `files`, but the statistics', which is written by its difference (a
-    publication changes a few dozen of its 1,200 statements)."""
-    statistics_graph = ox.NamedNode(f"{writer.base_uri}graph/statistiek")
-    writer.replace_graphs(file for file in files if file is not None and file.graph != statistics_graph)
-    for file in files:
-        if file is not None and file.graph == statistics_graph:
-            write_difference(writer, file)
+@dataclass(frozen=True)
+class StatisticsChange:
+    """The published statistics' totals as a write read them, and what it takes out and puts in."""
+    totals: statistics.Totals
+    removed: statistics.Totals
+    added: statistics.Totals
 
 
-def derived_files(store: Store, parts: AssessmentParts, written: Version, model: Model) -> list[ParsedFile]:
+def write_files(writer: Writer, files: list[ParsedFile | StatisticsChange]) -> None:
+    """Replace the graphs of `files`; change in the statistics only the statements of the observations
+    whose totals change (statistics.changed_statements: a publication changes a few dozen of about
+    2,000, and reading the graph again to compare cost more than the rest of the write)."""
+    writer.replace_graphs(file for file in files if isinstance(file, ParsedFile))
+    for change in files:
+        if isinstance(change, StatisticsChange) and change.removed != change.added:
+            writer.change_quads(*statistics.changed_statements(writer.base_uri, change.totals,
+                                                                 change.removed, change.added))
+
+
+def derived_files(store: Store, parts: AssessmentParts, written: Version,
+                  model: Model) -> list[ParsedFile | StatisticsChange]:
     """What a new version changes besides its own graph: the organisation's graph of latest versions and
     publication positions (the new version comes last), the published statistics (one more version), and,
     when it becomes the latest, the organisation's latest ranks per domain."""
@@ -134,7 +143,7 @@ def derived_files(store: Store, parts: AssessmentParts, written: Version, model:
             statistics.ranks_of_stored(store, before and before.assessment), kind, model)
         added.update(statistics.contribution(ranks, kind, model))
         files.append(domains_file(store.base_uri, parts.organisation, written.assessment, ranks))
-    return files + [statistics.updated_file(store.base_uri, totals, removed, added)]
+    return files + [StatisticsChange(totals, removed, added)]
 
 
 def published_average(triples: list[ox.Triple], iri: ox.NamedNode) -> str | None:
@@ -178,9 +187,8 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
         old = statistics.ranks_of_stored(writer, before and before.assessment)
         new = statistics.ranks_of_stored(writer, after and after.assessment)
         files += [domains_file(writer.base_uri, organisation, after and after.assessment, new),
-                  statistics.updated_file(writer.base_uri, statistics.read_totals(writer),
-                                          statistics.contribution(old, kind, model),
-                                          statistics.contribution(new, kind, model))]
+                  StatisticsChange(statistics.read_totals(writer), statistics.contribution(old, kind, model),
+                                   statistics.contribution(new, kind, model))]
     files += feed_events.next_event_files(writer, iri, reason, at=now)  # the feed's withdrawal event
     write_files(writer, files)
 

@@ -139,6 +139,21 @@ def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> P
     return statistics_file(base, totals)
 
 
+def changed_statements(base: str, totals: Totals, removed: Totals,
+                       added: Totals) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """The statements of <graph/statistiek> to remove and to add when `removed` is taken out of
+    `totals` (as read from the store) and `added` put in: only those of the observations whose totals
+    change (a publication changes a few dozen of ~2,000 statements), so the graph is neither read
+    again nor written whole."""
+    members = {(slice_name, member) for slice_name, member, _measure in (*removed, *added)}
+    before: Totals = Counter({key: value for key, value in totals.items() if key[:2] in members})
+    after = Counter(before)
+    after.update(added)
+    after.subtract(removed)
+    old, new = set(statistics_file(base, before).quads), set(statistics_file(base, after).quads)
+    return old - new, new - old
+
+
 def rebuilt_files(store: Store) -> list[ParsedFile]:
     """The statistics graph added up from every organisation's latest assessment in the store, and
     each organisation's graph of latest ranks per domain (emptied where it has no latest assessment)."""
