@@ -130,20 +130,27 @@ def derived_files(store: Store, parts: AssessmentParts, written: Version,
     publication positions (the new version comes last), the published statistics (one more version), and,
     when it becomes the latest, the organisation's latest ranks per domain."""
     candidates = versions_of(store, parts.organisation)
-    totals = statistics.read_totals(store)
-    positions = positions_of(store, parts.organisation)
-    positions[written.assessment] = statistics.published_versions(totals) + 1
     kind = statistics.kind_of(store, parts.organisation)
     removed: statistics.Totals = Counter()
     added = statistics.one_more_version(kind)
-    files = [latest_file(store.base_uri, parts.organisation, candidates + [written], positions)]
+    files = []
     if latest_of(candidates + [written]) == written:
         before, ranks = latest_of(candidates), statistics.ranks_of_parts(parts, model)
         removed = statistics.contribution(
             statistics.ranks_of_stored(store, before and before.assessment), kind, model)
         added.update(statistics.contribution(ranks, kind, model))
         files.append(domains_file(store.base_uri, parts.organisation, written.assessment, ranks))
-    return files + [StatisticsChange(totals, removed, added)]
+    change = statistics_change(store, removed, added)
+    positions = positions_of(store, parts.organisation)
+    positions[written.assessment] = statistics.published_versions(change.totals) + 1
+    return [latest_file(store.base_uri, parts.organisation, candidates + [written], positions), *files, change]
+
+
+def statistics_change(store: Store, removed: statistics.Totals, added: statistics.Totals) -> StatisticsChange:
+    """The change to the published statistics, with the totals of only the observations it changes
+    (and the versions published) read from the store."""
+    members = {(slice_name, member) for slice_name, member, _measure in (*removed, *added)}
+    return StatisticsChange(statistics.read_totals(store, members), removed, added)
 
 
 def published_average(triples: list[ox.Triple], iri: ox.NamedNode) -> str | None:
@@ -187,8 +194,8 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
         old = statistics.ranks_of_stored(writer, before and before.assessment)
         new = statistics.ranks_of_stored(writer, after and after.assessment)
         files += [domains_file(writer.base_uri, organisation, after and after.assessment, new),
-                  StatisticsChange(statistics.read_totals(writer), statistics.contribution(old, kind, model),
-                                   statistics.contribution(new, kind, model))]
+                  statistics_change(writer, statistics.contribution(old, kind, model),
+                                    statistics.contribution(new, kind, model))]
     files += feed_events.next_event_files(writer, iri, reason, at=now)  # the feed's withdrawal event
     write_files(writer, files)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -30,7 +31,7 @@ from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
-from .store_api import Store
+from .store_api import Store, rows_of
 
 QB = "http://purl.org/linked-data/cube#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -103,11 +104,19 @@ def ranks_of_stored(store: Store, assessment: ox.NamedNode | None) -> Ranks:
     return {row["domain"].value: (int(row["maturity"].value), int(row["need"].value)) for row in rows}
 
 
-def read_totals(store: Store) -> Totals:
-    """The totals as published in <graph/statistiek>."""
+def read_totals(store: Store, members: Iterable[tuple[str, str]] | None = None) -> Totals:
+    """The totals as published in <graph/statistiek>: all of them, or those of `members` (slice,
+    member) and the versions published (what a write changes and reads)."""
     prefix, odm = f"{store.base_uri}id/statistiek/actueel/", f"{store.base_uri}ns/odm#"
+    if members is None:
+        rows = store.select(queries.get("statistics").text)
+    else:
+        wanted = {*members, *(("versies", kind) for kind in (CENTRUMSTAD, OTHER))}
+        observations = sorted({observation_iri(store.base_uri, *member) for member in wanted}, key=str)
+        rows = rows_of(store.query(queries.get("statistics-of").text, bindings={"observation": observations},
+                                   default_graph=[ox.NamedNode(f"{store.base_uri}graph/statistiek")]))
     totals: Totals = Counter()
-    for row in store.select(queries.get("statistics").text):
+    for row in rows:
         slice_name, _, key = row["observation"].value[len(prefix):].partition("/")
         member = key if slice_name in KEYED else row["member"].value
         totals[slice_name, member, row["measure"].value[len(odm):]] = Decimal(row["value"].value)
@@ -186,8 +195,7 @@ def statistics_file(base: str, totals: Totals) -> ParsedFile:
     members = sorted({(s, m) for (s, m, _measure), value in totals.items() if value})
     for slice_name, member in members:
         data_set, dimension, measures = SLICES[slice_name]
-        key = member if slice_name in KEYED else _member_key(member)
-        observation = ranking_observation(base, slice_name, key)
+        observation = observation_iri(base, slice_name, member)
         triples = [(RDF_TYPE, ox.NamedNode(QB + "Observation")),
                    (ox.NamedNode(QB + "dataSet"), ox.NamedNode(f"{base}id/statistiek/actueel/{data_set}"))]
         triples += _dimensions(base, slice_name, dimension, member)
@@ -211,6 +219,11 @@ def _dimensions(base: str, slice_name: str, dimension: str, member: str) -> list
                 (ox.NamedNode(odm + "needRank"), integer(int(need)))]
     value = ox.Literal(member) if dimension == "organisationKind" else ox.NamedNode(member)
     return [(ox.NamedNode(odm + dimension), value)]
+
+
+def observation_iri(base: str, slice_name: str, member: str) -> ox.NamedNode:
+    """The observation of `member` in a slice: its key is the member itself in the ranking slices."""
+    return ranking_observation(base, slice_name, member if slice_name in KEYED else _member_key(member))
 
 
 def _member_key(member: str) -> str:

@@ -191,6 +191,8 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
                     ox.NamedNode(BASE + "dump/data/charter.ttl.gz")],
            # a search key: a literal (organisation-search) or its count's node (organisation-key-counts)
            "key": [ox.Literal("sta"), ox.NamedNode(BASE + "id/register/sleutel/sta")],
+           "observation": [ox.NamedNode(BASE + "id/statistiek/actueel/versies/other"),
+                           ox.NamedNode(BASE + "id/statistiek/actueel/domein/3")],
            "place": [ox.NamedNode(BASE + "id/statistiek/actueel/rangschikking/2.00"),
                      ox.NamedNode(BASE + "id/statistiek/actueel/domeinrangschikking/4/2/1")]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
