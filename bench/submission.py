@@ -211,7 +211,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--served", action="store_true", help="through `odmld serve` instead")
     parser.add_argument("--profile", help="write a cProfile of the in-process submissions here")
+    parser.add_argument("--organisation", help="submit for this organisation (default: one of b0-b299)")
     arguments = parser.parse_args()
+    global ORGANISATION
+    ORGANISATION = arguments.organisation or ORGANISATION
     print(f"Load average at start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}; organisation "
           f"{ORGANISATION}\n")
     if arguments.served:  # apart: a process that wrote stays the store's writer, for the server too

@@ -36,7 +36,7 @@ import pyoxigraph as ox
 from . import query_library as queries
 from .loading import ParsedFile
 from .scoring import integer
-from .store_api import GraphName, Reader
+from .store_api import GraphName, Reader, rows_of
 
 VOID = "http://rdfs.org/ns/void#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -117,6 +117,19 @@ def kept_counts(reader: Reader) -> Counts | None:
         return Counter() if not reader.query(queries.get("store-holds-anything").text) else None
     return Counter({(row["kind"].value, row["term"].value if "term" in row else ""): int(row["quads"].value)
                     for row in rows})
+
+
+def kept_counts_of(reader: Reader, keys: Iterable[tuple[str, str]]) -> Counts | None:
+    """The kept counts of `keys` and the total, read by their partitions' IRIs (a write reads those it
+    changes); None for a store that holds data but no counts."""
+    base = reader.base_uri
+    nodes = {partition_iri(base, *key) if key != TOTAL else dataset_iri(base): key for key in {*keys, TOTAL}}
+    rows = rows_of(reader.query(queries.get("dataset-counts-of").text, bindings={"partition": list(nodes)},
+                                default_graph=[description_graph(base)]))
+    counts: Counts = Counter({nodes[row["partition"]]: int(row["quads"].value) for row in rows})
+    if TOTAL not in counts and reader.query(queries.get("store-holds-anything").text):
+        return None
+    return counts
 
 
 def partition_iri(base: str, kind: str, term: str) -> ox.NamedNode:

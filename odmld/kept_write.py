@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from . import dump_digests, register
 from .dataset_counts import (Counts, count_graphs, count_store, description_changes, description_file,
-                             description_graph, kept_counts)
+                             description_graph, kept_counts, kept_counts_of)
 from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
 
@@ -35,7 +35,7 @@ class KeptWrite:
         self._before: Counts = Counter()
         self._added: list[Counts] = []  # what the operation says it added to new graphs
         self._touched: set[GraphName] = set()
-        self._kept: Counts | None = None
+        self._kept: Counts | None = None  # the whole kept counts, read only if the write touches them
         self._everything = False
         self._started = False
 
@@ -43,12 +43,14 @@ class KeptWrite:
         return getattr(self._writer, name)
 
     def _touch(self, graphs: Iterable[GraphName]) -> None:
-        if not self._started:  # the counts as they were before this write changed anything
-            self._started, self._kept = True, kept_counts(self._writer)
-            self._everything = self._everything or self._kept is None
+        if not self._started:  # a store written before odmld kept counts is counted again
+            self._started = True
+            self._everything = self._everything or kept_counts_of(self._writer, ()) is None
         if self._everything:
             return
         new = set(graphs) - self._touched
+        if description_graph(self._writer.base_uri) in new:  # the counts as kept, before it changes them
+            self._kept = kept_counts(self._writer)
         before = count_graphs(self._writer, new)  # counted first: a count that fails marks nothing
         self._touched |= new
         self._before.update(before)
@@ -110,19 +112,28 @@ class KeptWrite:
         else:
             dump_digests.keep(self, set(self._touched))
         if self._everything:
-            counts = count_store(self._writer)
-        else:
-            counts = Counter(self._kept)
-            counts.update(count_graphs(self._writer, self._touched))
-            counts.subtract(self._before)
-            for added in self._added:
-                counts.update(added)
-        if self._everything or description_graph(base) in self._touched:
-            write_difference(self._writer, description_file(base, counts))
+            write_difference(self._writer, description_file(base, count_store(self._writer)))
             return
-        stale, fresh = description_changes(base, self._kept, counts)
-        if stale or fresh:  # the graph holds what was kept: only the partitions that change are written
+        after = count_graphs(self._writer, self._touched)
+        if self._kept is not None:  # the write changed the description itself: written whole
+            write_difference(self._writer, description_file(base, self._changed(self._kept, after)))
+            return
+        # the description holds what was kept: only the partitions whose counts change are read and written
+        kept = kept_counts_of(self._writer, {*after, *self._before, *(key for added in self._added
+                                                                      for key in added)}) or Counter()
+        stale, fresh = description_changes(base, kept, self._changed(kept, after))
+        if stale or fresh:
             self._writer.change_quads(stale, fresh)
+
+    def _changed(self, kept: Counts, after: Counts) -> Counts:
+        """The counts `kept`, with what the touched graphs held before taken out and what they hold
+        now (and what the operation said it added) put in."""
+        counts = Counter(kept)
+        counts.update(after)
+        counts.subtract(self._before)
+        for added in self._added:
+            counts.update(added)
+        return counts
 
     def _touched_organisations(self) -> bool:
         """Did a graph this write touched hold, or does it hold, an organisation?"""

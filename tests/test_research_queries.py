@@ -191,6 +191,8 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
                     ox.NamedNode(BASE + "dump/data/charter.ttl.gz")],
            # a search key: a literal (organisation-search) or its count's node (organisation-key-counts)
            "key": [ox.Literal("sta"), ox.NamedNode(BASE + "id/register/sleutel/sta")],
+           "partition": [ox.NamedNode(BASE + ".well-known/void"),
+                         ox.NamedNode(BASE + "id/void/eigenschap/0000000000000000")],
            "observation": [ox.NamedNode(BASE + "id/statistiek/actueel/versies/other"),
                            ox.NamedNode(BASE + "id/statistiek/actueel/domein/3")],
            "place": [ox.NamedNode(BASE + "id/statistiek/actueel/rangschikking/2.00"),
