@@ -213,3 +213,33 @@ def test_a_revalidation_answered_from_a_kept_response_is_304_only_for_the_kept_b
     publish(app, auth, "2026-06-04")
     assert revalidated(app, page, accept, etag=etag).status_code == 200
     assert revalidated(app, page, accept, since=modified).status_code == 200
+
+
+def recorded_dates(app) -> list[tuple]:
+    """Every row of the shared table of change times (change_times.py), as it is now."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(app.extensions["odmld.change_times"].path)) as db:
+        return db.execute("SELECT key, etag, since, published FROM documents ORDER BY key").fetchall()
+
+
+def test_a_page_asked_with_a_query_beyond_lang_gets_no_date_and_records_nothing(writable):
+    """An HTML page's language switch links the query it was asked with, so the query changes its
+    bytes; dating such bytes would rewrite the page's row (its Last-Modified moving to and fro) at
+    every query anyone makes up. So only the page itself, and in a language, is dated."""
+    app, _ = writable
+    if not app.embedded:
+        pytest.skip("a remote store does not say when it changed")
+    page = "/doc/organisatie/24062.html"
+    dated = current(app, page + "?lang=en", "text/html")
+    assert "Last-Modified" in dated.headers
+    before = recorded_dates(app)
+    client = app.test_client()
+    for query in ("?lang=en&x=1", "?x=2&lang=en", "?x=3", "?lang=en&lang=nl&utm_source=y"):
+        response = client.get(page + query, headers={"Accept": "text/html"})
+        assert response.status_code == 200 and "ETag" in response.headers, query
+        assert "Last-Modified" not in response.headers, query
+    assert recorded_dates(app) == before
+    again = current(app, page + "?lang=en", "text/html")
+    assert again.headers["Last-Modified"] == dated.headers["Last-Modified"]
