@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from ..config import Config, load_config
 from ..store import Store
 from . import body_limit, converters, db, errors, headers
-from .i18n import current_language, said, switch_href, translator
+from .i18n import current_language, lang_attribute, said, switch_href, translator
 from .links import link
 from .compression import Compression
 from .sparql_get import SparqlGet
@@ -58,6 +58,7 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     def page_helpers() -> dict:
         lang = current_language()
         return {"lang": lang, "t": translator(lang), "link": link, "said": lambda term: said(term, lang),
+                "lang_of": lambda term: lang_attribute(term, lang),
                 "switch": switch_href(request.script_root + request.path, request.args, lang),
                 "has_path": lambda path: any(rule.rule == path for rule in app.url_map.iter_rules())}
 

@@ -14,6 +14,7 @@ from flask import abort, current_app, request
 
 from .. import register, user_text
 from .db import get_store
+from .errors import worded
 from .i18n import current_language
 from .params import requested_page
 
@@ -26,7 +27,7 @@ def search_text() -> str:
     """`?q=`: the name searched for (empty when not asked), at most SEARCH_LENGTH characters."""
     text = request.args.get("q", "").strip()
     if len(text) > SEARCH_LENGTH or user_text.has_control_character(text):
-        abort(400, description=f"q is a name to search for, at most {SEARCH_LENGTH} characters of text")
+        abort(400, description=worded("bad_search", most=SEARCH_LENGTH))
     return text
 
 
@@ -55,14 +56,14 @@ def organisation_list() -> dict[str, Any]:
     chosen = request.args.get("soort") or None
     kind = next((k for k in known if k["key"] == chosen), None)
     if chosen is not None and kind is None:
-        abort(404, description=f"there is no kind of organisation {chosen!r}")
+        abort(404, description=worded("no_kind", kind=repr(chosen)))
     if text:
         return {"rows": search(text), "q": text, "kinds": known, "kind": kind, "page": 1, "pages": 1,
                 "total": total}
     count = kind["organisations"] if kind else total
     pages = max(1, -(-count // PAGE_SIZE))
     if number > pages:
-        abort(404, description=f"there are {pages} pages of organisations")
+        abort(404, description=worded("organisation_pages", pages=pages))
     rows = register.page(get_store(), number, PAGE_SIZE, current_language(), kind["kind"] if kind else None)
     return {"rows": rows, "q": "", "kinds": known, "kind": kind, "page": number, "pages": pages, "total": total}
 
@@ -73,5 +74,5 @@ def organisation_asked(parameter: str = "org") -> ox.NamedNode | None:
     if not asked:
         return None
     if user_text.identifier(asked) is None:
-        abort(400, description=f"{parameter} is an organisation id (letters and digits)")
+        abort(400, description=worded("bad_org_parameter", parameter=parameter))
     return ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/organisatie/{asked}")

@@ -14,8 +14,9 @@ from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
 from .conditional import validated
 from .db import get_store
+from .errors import worded
 from .formats import HTML, negotiate, split_suffix
-from .i18n import current_language, message
+from .i18n import current_language
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
@@ -38,7 +39,7 @@ def paged(suffix: str | None = None) -> Response:
     config = current_app.config["ODMLD"]
     triples, pages = catalogue(get_store(), page, config.page_size, config.licence)
     if page > pages:
-        abort(404, description=f"the catalogue has {pages} page(s)")
+        abort(404, description=worded("catalogue_pages", pages=pages))
     triples += hydra_view(page, pages, suffix)
     # the same page, format and language is the same bytes until the store changes
     return respond(triples, suffix, "catalog.paged", paging=(page, pages), reusable=True)
@@ -111,7 +112,7 @@ def graph(name: str) -> Response:
     store = get_store()
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
     if not store.has_graph(graph_name):
-        abort(404, description=f"no graph {name}")
+        abort(404, description=worded("no_graph", name=name))
     triples = list(store.query(queries.get("all-triples").text, default_graph=[graph_name]))
     response = Response(serialise(triples, media, base_uri()), mimetype=media)
     response.headers["Vary"] = "Accept"
@@ -130,7 +131,7 @@ def graph_dump_file(name: str) -> Response:
     store = get_store()
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
     if not store.has_graph(graph_name):
-        abort(404, description=f"no graph {name}")
+        abort(404, description=worded("no_graph", name=name))
     return dump_response(graph_dump(store, graph_name), name.replace("/", "-") + ".ttl.gz")
 
 
@@ -156,7 +157,7 @@ def assessment_csv(ref: str) -> Response:
     rows = get_store().select(queries.get("assessment-plan").text, assessment=assessment,
                               lang=ox.Literal("nl"))
     if not rows:
-        abort(404, description=f"no assessment version {ref}")
+        abort(404, description=worded("no_version", ref=ref))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["domain", "maturity", "need", "evidence"])

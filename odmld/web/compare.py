@@ -17,7 +17,8 @@ from .. import query_library as queries, rankings, user_text
 from .bounded_lists import organisation_asked, search, search_text
 from .charts import Axis, radar_svg
 from .db import get_store
-from .i18n import current_language, message, translator
+from .errors import worded
+from .i18n import current_language, translator
 from .pages import select
 
 bp = Blueprint("compare", __name__)
@@ -31,7 +32,7 @@ def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[st
     base = current_app.config["ODMLD"].base_uri
     for identifier in identifiers[:20]:
         if user_text.identifier(identifier) is None:
-            abort(400, description=message("bad_org_id", value=repr(identifier)))
+            abort(400, description=worded("bad_org_id", value=repr(identifier)))
     organisations = {identifier: ox.NamedNode(f"{base}id/organisatie/{identifier}") for identifier in identifiers[:20]}
     if not organisations:
         return []
@@ -51,13 +52,24 @@ def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[st
             for identifier, organisation in organisations.items() if organisation in newest]
 
 
-def names(chosen: list[dict[str, Any]]) -> dict[str, str]:
-    """The names of the chosen organisations, by identifier (looked up: the page does not list all)."""
+def names(chosen: list[dict[str, Any]]) -> dict[str, ox.Literal]:
+    """The names of the chosen organisations in the page's language (Dutch where they have none), by
+    identifier, each with its language (looked up: the page does not list all)."""
     if not chosen:
         return {}
     base = current_app.config["ODMLD"].base_uri
     organisations = [ox.NamedNode(f"{base}id/organisatie/{c['id']}") for c in chosen]
-    return {r["identifier"].value: r["name"].value for r in select("organisation-names", organisation=organisations)}
+    return {r["identifier"].value: r["name"] for r in select("organisation-names", organisation=organisations)}
+
+
+def named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows that name organisations (a ranking's, in Dutch) with their names in the page's language
+    where they have one: looked up for these few, not kept in the ranking."""
+    if not rows:
+        return rows
+    found = {r["organisation"]: r["name"] for r in select(
+        "organisation-names", organisation=list({row["organisation"] for row in rows}))}
+    return [{**row, "name": found.get(row["organisation"], row["name"])} for row in rows]
 
 
 @bp.route("/vergelijk")
@@ -67,26 +79,29 @@ def compare() -> str:
     t = translator(current_language())
     chosen = chosen_assessments(identifiers, date)
     label = names(chosen)
+    for c in chosen:
+        c["name"] = label.get(c["id"], ox.Literal(c["id"]))
     domains = select("domains")
     matrix = {(c["id"], r["notation"].value): int(r["maturity_rank"].value) for c in chosen for r in c["plan"]}
-    radars = [(label.get(c["id"], c["id"]), radar_svg(
+    # each radar is named by its figure's caption (said(): a Dutch name on an English page is marked)
+    radars = [(c["name"], f"radar-name-{c['id']}", radar_svg(
         sorted((Axis(r["notation"].value, r["label"].value, int(r["maturity_rank"].value),
                      int(r["need_rank"].value)) for r in c["plan"]), key=lambda a: int(a.notation)),
-        f"{t('radar_title')}: {label.get(c['id'], c['id'])}",
-        (t("maturity"), t("need"), t("domain_legend")))) for c in chosen]
+        t("radar_title"), (t("maturity"), t("need"), t("domain_legend")),
+        key=c["id"], named_by=f"radar-name-{c['id']}")) for c in chosen]
     query_link = url_for("sparql.endpoint", query=queries.get("latest-maturity").text)
     csv_link = url_for("compare.data", **{"org": identifiers}) + ("&" + urlencode({"date": date}) if date else "")
     found = [r for r in search(search_text(), 20) if r["identifier"].value not in identifiers]
     return render_template("compare.html", found=found, chosen=chosen, q=search_text(),
-                           domains=domains, matrix=matrix, colours=COLOURS, label=label,
+                           domains=domains, matrix=matrix, colours=COLOURS,
                            radars=radars, query_link=query_link, csv_link=csv_link,
                            selected=set(identifiers), date=date or "", levels=select("maturity-levels"),
-                           bars=[bar_chart(d, chosen, matrix, label) for d in domains])
+                           bars=[bar_chart(d, chosen, matrix) for d in domains])
 
 
-def bar_chart(domain: dict, chosen: list[dict], matrix: dict, label: dict[str, str]) -> Markup:
+def bar_chart(domain: dict, chosen: list[dict], matrix: dict) -> Markup:
     notation = domain["notation"].value
-    rows = [(label.get(c["id"], c["id"]), matrix.get((c["id"], notation))) for c in chosen]
+    rows = [(c["name"], matrix.get((c["id"], notation))) for c in chosen]
     return Markup(render_template("bars.svg", title=f"{notation}. {domain['label'].value}", rows=rows,
                                   colours=COLOURS, height=24 * len(rows) + 30))
 
@@ -107,18 +122,18 @@ def data() -> Response:
 @bp.route("/domein/<int:notation>/ranking")
 def domain_ranking(notation: int) -> str:
     if not 1 <= notation <= 11:
-        abort(404, description=message("no_domain"))
+        abort(404, description=worded("no_domain"))
     base = current_app.config["ODMLD"].base_uri
     domain = ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")
     store = get_store()
-    rows = rankings.top(store, TOP, domain)
+    rows = named(rankings.top(store, TOP, domain))
     organisation = organisation_asked()
     asked = None
     if organisation is not None:
-        named = select("organisation-names", organisation=[organisation])
-        if not named:
-            abort(404, description="there is no such organisation")
-        asked = {"name": named[0]["name"].value, "organisation": organisation,
+        found = select("organisation-names", organisation=[organisation])
+        if not found:
+            abort(404, description=worded("no_organisation"))
+        asked = {"name": found[0]["name"], "organisation": organisation,
                  "rank": rankings.rank_of(store, organisation, domain)}
     title = next((d["label"].value for d in select("domains") if d["notation"].value == str(notation)), "")
     return render_template("domain_ranking.html", rows=rows, title=f"{notation}. {title}", domain=domain,

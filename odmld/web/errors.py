@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..catalog import CatalogueTooLarge
 from ..store_api import StoreError
-from .i18n import current_language
+from .i18n import LANGUAGES, current_language, translator
 
 PROBLEM = "application/problem+json"
 OFFERED = (PROBLEM, "application/json", "text/html", "text/plain")
@@ -35,6 +35,12 @@ Detail = Union[str, Said]
 def said(nl: str, en: str) -> dict[str, str]:
     """A message in both languages; the response picks the request's."""
     return {"nl": nl, "en": en}
+
+
+def worded(key: str, **values: object) -> dict[str, str]:
+    """An interface message (web/messages.py, `{name}`s filled from `values`) in both languages; the
+    response picks the request's, and says it in Content-Language."""
+    return {lang: translator(lang)(key, **values) for lang in LANGUAGES}
 
 
 def in_request_language(text: str) -> dict[str, str]:

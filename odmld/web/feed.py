@@ -21,6 +21,7 @@ from ..scoring import integer
 from ..terms import triple
 from .conditional import validated
 from .db import get_store
+from .errors import worded
 from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
 from .params import requested_page
@@ -114,7 +115,7 @@ def page() -> Response:
     size, count = current_app.config["ODMLD"].page_size, feed_events.state(get_store()).count
     pages = count // size + 1  # the full pages, and the one being filled
     if index > pages:
-        abort(404, description=f"the feed has {pages} page(s)")
+        abort(404, description=worded("feed_pages", pages=pages))
     rows = store.select(queries.get("feed-events").text,
                         position=[integer(n) for n in range((index - 1) * size + 1, index * size + 1)])
     full = index * size <= count

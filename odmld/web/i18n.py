@@ -49,6 +49,17 @@ def said(term: object, lang: str) -> Markup:
     return escape(text)
 
 
+def lang_attribute(term: object, lang: str) -> Markup:
+    """For a literal drawn inside an SVG chart, where said()'s <span> cannot go (an SVG <text> holds
+    no HTML): the attributes that mark the element holding it with the literal's own language where
+    that is not the page's. Both: `lang` is what HTML and SVG 2 read, `xml:lang` what SVG 1.1 readers
+    read (the HTML parser puts it in the XML namespace; axe checks both)."""
+    own = getattr(term, "language", None)
+    if own and own != lang:
+        return Markup(' lang="{0}" xml:lang="{0}"').format(own)
+    return Markup("")
+
+
 def switch_href(path: str, args: MultiDict[str, str], lang: str) -> str:
     """The page itself in the other language: the same path, the same query (the comparison keeps its
     selection), with `lang` set to the other language."""

@@ -14,10 +14,10 @@ from ..catalog import catalogue
 from ..loading import graph_name, iter_rdf_files
 from ..resources import folder
 from .db import get_page_cache, get_store
-from .errors import error_response
+from .errors import error_response, worded
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
 from .conditional import conditional, since_made, validated
-from .i18n import current_language, message
+from .i18n import current_language
 from .pages import render_ontology_page, render_resource_page
 from .rdf_response import document_headers, jsonld_context, serialise
 from .response_cache import mark_reusable
@@ -32,8 +32,7 @@ def base_uri() -> str:
 
 
 def not_acceptable() -> Response:
-    return error_response(406, "Not Acceptable",
-                          "this document is available as " + ", ".join(DOCUMENT_MEDIA))
+    return error_response(406, "Not Acceptable", worded("formats", formats=", ".join(DOCUMENT_MEDIA)))
 
 
 @bp.route("/id/<iri_path:ref>")
@@ -88,7 +87,7 @@ def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     if not triples and ref.startswith("catalogus/"):
         triples = catalogue_description(resource)
     if not any(t.subject == resource for t in triples):
-        abort(404, description=message("not_known", iri=resource.value))
+        abort(404, description=worded("not_known", iri=resource.value))
     return resource, triples
 
 
@@ -103,7 +102,7 @@ def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:
 def vocabulary(name: str) -> Response:
     name, suffix_media = split_suffix(name)
     if name not in VOCABULARIES:
-        abort(404, description=message("no_vocabulary", name=repr(name), known=", ".join(VOCABULARIES)))
+        abort(404, description=worded("no_vocabulary", name=repr(name), known=", ".join(VOCABULARIES)))
     media = suffix_media or negotiate(request)
     if media is None:
         return not_acceptable()

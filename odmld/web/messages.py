@@ -154,3 +154,33 @@ MESSAGES['en'].update({
     'not_ranked': 'This organisation has no assessment in this domain.',
     'find_organisation': 'Find an organisation',
 })
+
+# What the documents (feed, catalogue, graphs, dumps) and the paged lists answer to a wrong address.
+MESSAGES['nl'].update({
+    'bad_page': 'page is een geheel getal vanaf 1, geschreven met de cijfers 0-9',
+    'feed_pages': "de feed heeft {pages} pagina('s)",
+    'catalogue_pages': "de catalogus heeft {pages} pagina('s)",
+    'organisation_pages': "er zijn {pages} pagina's met organisaties",
+    'no_graph': 'er is geen graaf {name}',
+    'no_version': 'er is geen inschattingsversie {ref}',
+    'bad_search': 'q is een naam om te zoeken, hoogstens {most} tekens tekst',
+    'no_kind': 'er is geen soort organisatie {kind}',
+    'bad_org_parameter': '{parameter} is de identificator van een organisatie (letters en cijfers)',
+    'no_organisation': 'die organisatie bestaat niet',
+    'formats': 'dit document is beschikbaar als {formats}',
+    'void_formats': 'VoID is beschikbaar als {formats}',
+})
+MESSAGES['en'].update({
+    'bad_page': 'page is a whole number from 1, written with the digits 0-9',
+    'feed_pages': 'the feed has {pages} page(s)',
+    'catalogue_pages': 'the catalogue has {pages} page(s)',
+    'organisation_pages': 'there are {pages} pages of organisations',
+    'no_graph': 'no graph {name}',
+    'no_version': 'no assessment version {ref}',
+    'bad_search': 'q is a name to search for, at most {most} characters of text',
+    'no_kind': 'there is no kind of organisation {kind}',
+    'bad_org_parameter': '{parameter} is an organisation id (letters and digits)',
+    'no_organisation': 'there is no such organisation',
+    'formats': 'this document is available as {formats}',
+    'void_formats': 'VoID is available as {formats}',
+})

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import abort, request
 
 from ..user_text import whole_number
+from .errors import worded
 
 
 def requested_page() -> int:
     """`?page=N` (default 1): a whole number from 1, else 400."""
     page = whole_number(request.args.get("page", "1"))
     if page is None or page < 1:
-        abort(400, description="page is a whole number from 1, written with the digits 0-9")
+        abort(400, description=worded("bad_page"))
     return page

@@ -50,7 +50,8 @@ def test_a_page_number_that_is_no_whole_number_is_400(target, where, page):
 
 def test_a_page_past_the_last_is_404(target):
     for where in ("/feed", "/catalog"):
-        response = target.app.test_client().get(f"{where}?page=999999999", headers={"Accept": "text/turtle"})
+        response = target.app.test_client().get(f"{where}?page=999999999",
+                                                headers={"Accept": "text/turtle", "Accept-Language": "en"})
         assert response.status_code == 404 and b"page" in response.data
 
 

@@ -171,7 +171,7 @@ def test_the_change_feed_gives_every_publication_exactly_once_with_the_version(p
 def test_a_graph_or_dump_that_is_not_there_is_a_404_with_a_message(published):
     for path in ("/graph/inschatting/24062/1999-01-01/v1.ttl", "/dump/inschatting/24062/1999-01-01/v1.ttl.gz",
                  "/graph/statistiek-bestaat-niet.nt"):
-        response = published.get(path)
+        response = published.get(path, headers={"Accept-Language": "en"})
         assert response.status_code == 404, path
         assert "no graph" in response.get_data(as_text=True), path
     assert published.get("/graph/statistiek.nt").status_code == 200
