@@ -8,10 +8,14 @@ that size written by publishing would hold (tests/test_bench_generate.py compare
 odmld's own rebuild). It is derived while it is generated, not rebuilt after.
 
 The whole store is one write of odmld's store (one snapshot at the end): the model is loaded, then the
-generated quads are streamed as N-Quads through a pipe into pyoxigraph's bulk loader, which runs in
-Rust beside the Python that generates them (two cores), and memory stays flat. Version k of
-organisation i is published at July 1st of its year plus i seconds, so the order of publication is
-by year, then organisation, and each version's position is known as it is generated.
+generated quads go straight to pyoxigraph's bulk loader as they are made (no N-Quads text to write and
+parse again), in one load: this thread makes them while the loader's Rust threads sort and write each
+million as table files (two cores), memory stays flat, and the files are taken into the database
+together at the end, so the one compaction after it merges them once. (Loading in chunks, as this did
+before, let each chunk's files be compacted with everything loaded before them: at 10,000
+organisations 550 s of compaction, where one load is about linear.) Version k of organisation i is
+published at July 1st of its year plus i seconds, so the order of publication is by year, then
+organisation, and each version's position is known as it is generated.
 """
 
 from __future__ import annotations
@@ -19,12 +23,11 @@ from __future__ import annotations
 import json
 import os
 import random
-import threading
 import time
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import IO, Callable
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -43,7 +46,6 @@ BASE = "http://bench.odmld.test/"
 LEVELS = ["niet-aanwezig", "opgestart", "gevorderd", "verworven"]
 NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
 CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
-CHUNK = 1000  # organisations per bulk load
 # What a kept store holds, as a number that goes up when that changes, so an older store is made again.
 GENERATION = 9  # 9: each organisation says where the rankings place it (odm:rankingPlace, odm:domainRankingPlace)
 
@@ -77,28 +79,30 @@ def position_of(year: int, index: int, organisations: int) -> int:
 
 
 class Generator:
-    """The graphs of every organisation, written as N-Quads to `out`, and the totals they add up to."""
+    """The quads of every organisation, as publishing writes them, and the totals they add up to."""
 
-    def __init__(self, model: Model, organisations: int, years: int, out: IO[bytes] | None,
-                 seed: int = 7) -> None:
-        self.model, self.organisations, self.years, self.out, self.seed = model, organisations, years, out, seed
+    def __init__(self, model: Model, organisations: int, years: int, seed: int = 7) -> None:
+        self.model, self.organisations, self.years, self.seed = model, organisations, years, seed
         self.totals: statistics.Totals = Counter()
         self.quads = 0
         self.counts: Counter = Counter()  # for the VoID description (dataset_counts.py)
+        self.uncounted: list[ox.Triple] = []  # counted once an organisation is done (fewer Counters)
         self.feed: ParsedFile | None = None  # <graph/feed> as the last event leaves it
 
-    def write(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> None:
-        """One graph's triples as N-Quads: serialised by pyoxigraph, the graph name put on each line
-        (a line of N-Triples ends with " .\\n"; a newline inside a literal is written escaped)."""
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        self.out.write(text.replace(b" .\n", f" {graph} .\n".encode()))
+    def graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> list[ox.Quad]:
+        """One graph's triples as quads (each graph is new: its statements are counted as they are)."""
         self.quads += len(triples)
-        self.counts.update(counts_of(triples))
+        self.uncounted += triples
+        return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
-    def write_file(self, parsed: ParsedFile) -> None:
-        self.write(parsed.graph, [quad.triple for quad in parsed.quads])
+    def count(self) -> None:
+        self.counts.update(counts_of(self.uncounted))
+        self.uncounted = []
 
-    def organisation(self, index: int) -> None:
+    def file(self, parsed: ParsedFile) -> list[ox.Quad]:
+        return self.graph(parsed.graph, [quad.triple for quad in parsed.quads])
+
+    def organisation(self, index: int) -> Iterator[ox.Quad]:
         """Every version of one organisation, as `publish` writes it, and what odmld keeps beside them."""
         rng = random.Random(self.seed * 1_000_003 + index)
         organisation = ox.NamedNode(f"{BASE}id/organisatie/b{index}")
@@ -118,10 +122,10 @@ class Generator:
             iri, at = mint_iri(BASE, f"b{index}", date, 1), published_at(year, index)
             triples = (build_triples(parts, iri, BASE) + score_triples(Reader(), parts, iri, self.model)
                        + version_triples(iri, 1, None, at))
-            self.write(ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1"), triples)
+            yield from self.graph(ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1"), triples)
             position = position_of(year, index, self.organisations)
             event, feed = feed_events.event_files(BASE, position, iri, at)
-            self.write_file(event)
+            yield from self.file(event)
             if position == self.organisations * self.years:
                 self.feed = feed
             versions.append(Version(date, 1, iri, published_average(triples, iri)))
@@ -129,86 +133,63 @@ class Generator:
             ranks[iri] = statistics.ranks_of_parts(parts, self.model)
         latest = latest_of(versions)
         kind = statistics.CENTRUMSTAD if index < CENTRUMSTEDEN else statistics.OTHER
-        self.write_file(latest_file(BASE, organisation, versions, positions))
-        self.write_file(domains_file(BASE, organisation, latest.assessment, ranks[latest.assessment]))
+        yield from self.file(latest_file(BASE, organisation, versions, positions))
+        yield from self.file(domains_file(BASE, organisation, latest.assessment, ranks[latest.assessment]))
         self.totals.update(statistics.contribution(ranks[latest.assessment], kind, self.model))
         self.totals["versies", kind, "versionCount"] += len(versions)
 
-    def organisations_from(self, indexes: range) -> None:
+    def everything(self) -> Iterator[ox.Quad]:
+        """Every organisation's quads, then what adds them all up: the statistics, and the feed's
+        count and last time."""
         shared = ox.NamedNode(f"{BASE}graph/bench/organisaties")
-        for index in indexes:
-            self.organisation(index)
-            self.write(shared, [quad.triple for quad in organisation_quads(index, shared)])
-
-    def last(self) -> None:
-        """What adds up every organisation: the statistics, and the feed's count and last time."""
-        self.write_file(statistics.statistics_file(BASE, self.totals))
+        for index in range(self.organisations):
+            yield from self.organisation(index)
+            yield from self.graph(shared, [quad.triple for quad in organisation_quads(index, shared)])
+            self.count()
+        yield from self.file(statistics.statistics_file(BASE, self.totals))
         if self.feed is not None:
-            self.write_file(self.feed)
+            yield from self.file(self.feed)
+        self.count()
 
 
 @operation
 def generated_into(writer, organisations: int, years: int) -> dict:
-    """The model and the generated data in one write. Python generates N-Quads into a pipe and the bulk
-    loader reads them from it on another thread, CHUNK organisations at a time (the bulk loader keeps a
-    load's tables in memory until it ends: 1.6 GB for 1,000 organisations). Returns what it took."""
-    began = time.perf_counter()
+    """The model and the generated data in one write. The generated quads go to pyoxigraph's bulk
+    loader as they are made (no text to write and parse again): this thread makes them, the loader's
+    threads sort and write each million meanwhile (two cores), and memory stays flat. Returns what it
+    took."""
+    began, cpu = time.perf_counter(), time.process_time()  # the writer process's CPU, all its threads
     writer.replace_graphs(parse_paths(default_load_paths(), BASE))
-    generator = Generator(model_inputs(writer), organisations, years, None)
-    counts: Counter = Counter()  # filled by the generator, for the VoID description
-    waited = 0.0
-    for start in range(0, organisations, CHUNK):
-        def chunk(out: IO[bytes], indexes: range = range(start, min(organisations, start + CHUNK))) -> None:
-            generator.out = out
-            generator.organisations_from(indexes)
-            if indexes.stop == organisations:
-                generator.last()
-        waited += piped_into(writer, chunk, counts)
-    counts.update(generator.counts)
-    loaded = time.perf_counter()
-    writer.optimize()  # the bulk loads left overlapping runs; a store written by publishing is compacted
+    generator = Generator(model_inputs(writer), organisations, years)
+    writer.bulk_extend(generator.everything(), generator.counts)
+    loaded, loaded_cpu = time.perf_counter(), time.process_time()
+    writer.optimize()  # the bulk load left overlapping runs; a store written by publishing is compacted
     return {"quads": generator.quads, "loaded": loaded - began, "compacted": time.perf_counter() - loaded,
-            "waited for the loader": waited}
-
-
-def piped_into(writer, write: Callable[[IO[bytes]], None], counts: Counter) -> float:
-    """`write(out)` streamed into the bulk loader through a pipe; the seconds spent waiting for the
-    loader to finish after the last byte was written."""
-    readable, writable = os.pipe()
-    failure: list[BaseException] = []
-
-    def load() -> None:
-        try:
-            writer.bulk_load(f"/dev/fd/{readable}", ox.RdfFormat.N_QUADS, counts, serialised_by_pyoxigraph=True)
-        except BaseException as error:  # noqa: BLE001 - raised by the generating thread below
-            failure.append(error)
-        finally:
-            os.close(readable)
-
-    loader = threading.Thread(target=load, name="bulk-loader")
-    loader.start()
-    with os.fdopen(writable, "wb", buffering=1 << 20) as out:
-        try:
-            write(out)
-        except BrokenPipeError:
-            pass  # the loader stopped: its error is raised below
-    written = time.perf_counter()
-    loader.join()
-    if failure:
-        raise failure[0]
-    return time.perf_counter() - written
+            "loaded CPU": loaded_cpu - cpu, "compacted CPU": time.process_time() - loaded_cpu}
 
 
 def generate_store(path: Path, organisations: int, years: int) -> dict:
     """A fresh store at `path` holding the model and the generated data; what making it took, in
     seconds: "loaded" (generating and loading, which overlap), "compacted", "made" (the whole write,
-    with its snapshot)."""
-    began = time.perf_counter()
+    with its snapshot), the CPU of the first two, and the load average as it began and ended (the
+    machine is shared: wall-clock seconds say little without it)."""
+    began, load = time.perf_counter(), os.getloadavg()[0]
     store = Store(path, base_uri=BASE, write_wait=3600)
     made = store.write(generated_into, organisations, years)
     made["made"] = time.perf_counter() - began
     made["quads"] = len(store)
+    made["load average"] = [round(load, 2), round(os.getloadavg()[0], 2)]
     return made
+
+
+def made_in(made: dict) -> str:
+    """How long making a store took, in words, as bench/run.py prints it."""
+    cpu = (f" ({made['loaded CPU']:.0f} s and {made['compacted CPU']:.0f} s of CPU)"
+           if "loaded CPU" in made else "")
+    load = (f", load average {made['load average'][0]:.1f} to {made['load average'][1]:.1f}"
+            if "load average" in made else "")
+    return (f"generated and bulk-loaded (overlapping) in {made['loaded']:.0f} s, compacted in "
+            f"{made['compacted']:.0f} s{cpu}, made in {made['made']:.0f} s in all (at most 600 s asked){load}")
 
 
 def prepared_store(stores: Path, organisations: int, years: int) -> tuple[Path, dict]:

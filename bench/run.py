@@ -47,7 +47,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import BASE, prepared_store, size_on_disk  # noqa: E402
+from generate import BASE, made_in, prepared_store, size_on_disk  # noqa: E402
 from http_rate import hammer, load_tool  # noqa: E402
 from odmld import query_library as queries, tokens  # noqa: E402
 from odmld.scoring import integer  # noqa: E402
@@ -256,9 +256,7 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
             only: list[str] | None = None) -> None:
     path, facts = prepared_store(stores, organisations, years)
     print(f"\n### {organisations:,} organisations x {years} years\n")
-    print(f"{facts['quads']:,} quads; generated and bulk-loaded (overlapping) in {facts['loaded']:.0f} s, "
-          f"compacted in {facts['compacted']:.0f} s, made in {facts['made']:.0f} s in all (at most 600 s asked); "
-          f"{size_on_disk(path) / 1e6:,.0f} MB on disk.\n")
+    print(f"{facts['quads']:,} quads; {made_in(facts)}; {size_on_disk(path) / 1e6:,.0f} MB on disk.\n")
     store = Store(path, base_uri=BASE, read_only=True)
     with servers(path) as (odmld_url, oxigraph_url, server, anchor_server):
         for _ in range(40):  # warm up: every server worker starts its query processes on first use

@@ -78,6 +78,13 @@ class EmbeddedWrite(Reads):
         self._database().bulk_load(path=path, format=rdf_format, base_iri=self.base_uri,
                                    lenient=serialised_by_pyoxigraph)
 
+    def bulk_extend(self, quads: Iterable[ox.Quad]) -> None:
+        """Add quads as they come, with the bulk loader, as they are: nothing is cleared first, so the
+        caller knows the graphs it fills are new (the bench's generated store). `quads` is read once,
+        in this thread; the loader's threads sort and write each million of them meanwhile."""
+        self.changes += 1
+        self._database().bulk_extend(quads)
+
     def remove_all(self) -> None:
         """Empty the database (a rebase writes every quad again)."""
         self.changes += 1

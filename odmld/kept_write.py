@@ -92,13 +92,22 @@ class KeptWrite:
         """The bulk loader (EmbeddedWrite.bulk_load), which fills new graphs. `counts` says what the
         caller knows it holds (the bench's generator, which made it), filled in by the time the
         operation returns; without them, the store is counted again when the write ends."""
+        self._bulk(counts)
+        self._writer.bulk_load(path, rdf_format, **options)
+
+    def bulk_extend(self, quads: Iterable[ox.Quad], counts: Counts | None = None) -> None:
+        """The bulk loader fed quads as they are made (EmbeddedWrite.bulk_extend); `counts` as for
+        bulk_load."""
+        self._bulk(counts)
+        self._writer.bulk_extend(quads)
+
+    def _bulk(self, counts: Counts | None) -> None:
         if counts is None:
             self.count_again()
         else:
             self._touch(())
             if not any(added is counts for added in self._added):  # one tally for several loads
                 self._added.append(counts)
-        self._writer.bulk_load(path, rdf_format, **options)
 
     def finish(self) -> None:
         """Keep what the operation changed right, in its write (nothing when it changed nothing)."""

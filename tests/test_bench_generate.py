@@ -23,8 +23,7 @@ def quads_of(store) -> set[ox.Quad]:
     return set(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
 
 
-def test_the_generated_store_equals_its_rebuild(tmp_path, monkeypatch):
-    monkeypatch.setattr(generate, "CHUNK", 2)  # several bulk loads in the one write
+def test_the_generated_store_equals_its_rebuild(tmp_path):
     made = generate.generate_store(tmp_path / "store", 5, 3)
     store = generate.Store(tmp_path / "store", base_uri=generate.BASE)
     assert store.generation == 1  # one write, one snapshot
