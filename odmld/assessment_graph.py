@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from . import query_library as queries
+from .vocab import RDF_TYPE, XSD
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DCAT = "http://www.w3.org/ns/dcat#"
 OWL_VERSION = ox.NamedNode("http://www.w3.org/2002/07/owl#versionInfo")
 

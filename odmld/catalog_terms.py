@@ -7,14 +7,14 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from .vocab import RDF_TYPE, XSD
+
 DCAT = "http://www.w3.org/ns/dcat#"
 DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 MDCAT = "https://data.vlaanderen.be/ns/metadata-dcat#"
 DQV = "http://www.w3.org/ns/dqv#"
 SPDX = "http://spdx.org/rdf/terms#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CC_BY = ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")
 VLOPENDATA = ox.NamedNode("https://metadata.vlaanderen.be/id/GDI-Vlaanderen-Trefwoorden/VLOPENDATA")
 PUBLIC = ox.NamedNode("http://publications.europa.eu/resource/authority/access-right/PUBLIC")

@@ -30,10 +30,9 @@ from SPARQLWrapper import JSON, POST, SPARQLWrapper
 from . import query_library as queries
 from .query_binding import UnknownParameter, bound_text, python_term
 from .sparql_text import bind_values, query_form
+from .vocab import XSD
 
 __all__ = ["run", "run_text", "iri", "Rows", "UnknownParameter"]
-
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class RelativeIri(str):

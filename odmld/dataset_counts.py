@@ -37,9 +37,9 @@ from . import query_library as queries
 from .loading import ParsedFile
 from .scoring import integer
 from .store_api import GraphName, Reader, rows_of
+from .vocab import RDF_TYPE
 
 VOID = "http://rdfs.org/ns/void#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 TOTAL = ("total", "")
 BATCH = 400  # graphs counted in one query
 

@@ -29,9 +29,9 @@ import pyoxigraph as ox
 
 from . import query_library as queries
 from .store_api import GraphName, Reader, Writer, operation
+from .vocab import XSD
 
 CATALOGUED = ("graph/inschatting/", "graph/data/")  # the graphs of the catalogue's datasets
-XSD = "http://www.w3.org/2001/XMLSchema#"
 BYTE_SIZE = ox.NamedNode("http://www.w3.org/ns/dcat#byteSize")
 CHECKSUM_VALUE = ox.NamedNode("http://spdx.org/rdf/terms#checksumValue")
 

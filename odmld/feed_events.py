@@ -23,8 +23,8 @@ from . import query_library as queries
 from .loading import ParsedFile
 from .scoring import integer
 from .store_api import Store
+from .vocab import RDF_TYPE
 
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
 AT_TIME = ox.NamedNode("http://www.w3.org/ns/prov#atTime")
 DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")

@@ -36,10 +36,10 @@ from .loading import ParsedFile
 from .scoring import integer
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .store_api import Store
+from .vocab import RDF_TYPE
 
 DQV = "http://www.w3.org/ns/dqv#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 

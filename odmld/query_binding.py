@@ -22,8 +22,8 @@ import pyoxigraph as ox
 
 from .query_library import NamedQuery
 from .sparql_text import bind_values
+from .vocab import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DEFAULT_LANG = "nl"
 # `?name`, then what the header says of it in parentheses (which may run on to the next line)
 # where a plain value of an IRI parameter lives under the base URI ("24062" -> id/organisatie/24062)

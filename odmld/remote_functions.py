@@ -24,8 +24,8 @@ not (docs/deploying.md, "A remote store"), which is the guarantee by constructio
 from __future__ import annotations
 
 import re
+from .vocab import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _GAP = r"(?:\s|#[^\r\n]*(?:\r|\n|$))*"  # white space and comments
 _PNAME = r"(?<![\w.\-:?$])(?:[^\W\d_][\w.\-]*)?:(?:[\w.:%\-]|\\.)*"  # where a prefixed name can start

@@ -19,12 +19,11 @@ from . import query_library as queries
 from .assessment_graph import AssessmentParts, ordered_datasets
 from .stars import rate
 from .store_api import Store
+from .vocab import RDF_TYPE, XSD
 
 TOP_RANK = 3
 PRINCIPLES = 20
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DQV = "http://www.w3.org/ns/dqv#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
 XSD_INTEGER, XSD_DECIMAL = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "decimal")
 QUALITY_MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")

@@ -32,9 +32,9 @@ from .loading import ParsedFile
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
 from .store_api import Store, rows_of
+from .vocab import RDF_TYPE
 
 QB = "http://purl.org/linked-data/cube#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 CENTRUMSTAD = "centrumstad"
 OTHER = "other"
 
@@ -82,7 +82,6 @@ def contribution(ranks: Ranks, kind: str, model: Model) -> Totals:
     for domain, (maturity, need) in ranks.items():
         totals["domeinrangschikking", ranking_key(domain, maturity, need), "organisationCount"] += 1
     return totals
-
 
 
 def kind_of(store: Store, organisation: ox.NamedNode) -> str:

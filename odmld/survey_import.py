@@ -25,13 +25,13 @@ import pyoxigraph as ox
 from . import query_library as queries
 from .assessment_graph import AssessmentParts, DomainPart
 from .store_api import Store
+from .vocab import RDF_TYPE, XSD
 
 COLUMNS = {"q6a": "6a", "q6b": "6b", "q6c": "6c", "omgang": "omgang", "q9": "9",
            "q10a": "10a", "q10b": "10b", "q10c": "10c", "q10d": "10d"}
 PROFILES = ("stadsmedewerker", "beleidsmedewerker", "data-expert", "data-manager", "aankoopdienst")
 MINIMUM_GROUP = 5
 AGREE, NO_OPINION = {"3", "4"}, "5"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 class SurveyInputError(ValueError):
@@ -118,7 +118,7 @@ def statistics_quads(store: Store, aggregate: Aggregate, dataset: ox.NamedNode,
                      graph: ox.NamedNode) -> tuple[list[ox.Quad], list[str]]:
     """The published counts (qb:Observations) and the profiles suppressed as too small."""
     base, odm = store.base_uri, f"{store.base_uri}ns/odm#"
-    qb, rdf = "http://purl.org/linked-data/cube#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    qb, rdf = "http://purl.org/linked-data/cube#", RDF_TYPE.value
     suppressed = sorted(p for p, n in aggregate.respondents.items() if n < MINIMUM_GROUP)
     triples = [ox.Triple(dataset, ox.NamedNode(rdf), ox.NamedNode(qb + "DataSet")),
                ox.Triple(dataset, ox.NamedNode(odm + "sampleSize"),

@@ -6,7 +6,7 @@ import functools
 
 import pyoxigraph as ox
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from .vocab import XSD
 
 
 def iri(value: str, base_uri: str) -> ox.NamedNode:

@@ -20,6 +20,7 @@ from .i18n import current_language
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
+from ..vocab import RDF_TYPE
 
 bp = Blueprint("catalog", __name__)
 
@@ -64,7 +65,7 @@ def hydra_view(page: int, pages: int, suffix: str | None) -> list[ox.Triple]:
         return ox.Triple(view, ox.NamedNode(HYDRA + relation), ox.NamedNode(f"{path}?page={target}"))
 
     triples = [ox.Triple(ox.NamedNode(f"{base}id/catalogus/odmld"), ox.NamedNode(HYDRA + "view"), view),
-               ox.Triple(view, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+               ox.Triple(view, RDF_TYPE,
                          ox.NamedNode(HYDRA + "PartialCollectionView")),
                link("first", 1), link("last", pages)]
     if page > 1:

@@ -26,12 +26,13 @@ from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
+from ..vocab import RDF_TYPE as RDF_TYPE_TERM
 
 bp = Blueprint("feed", __name__)
 
 LDES = "https://w3id.org/ldes#"
 TREE = "https://w3id.org/tree#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF_TYPE_TERM.value  # compared with and used as a predicate's text
 AT_TIME = "http://www.w3.org/ns/prov#atTime"
 IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
 XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")

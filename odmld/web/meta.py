@@ -15,10 +15,10 @@ from .db import get_store
 from .errors import error_response, worded
 from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
+from ..vocab import RDF
 
 bp = Blueprint("meta", __name__)
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"

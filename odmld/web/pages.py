@@ -21,10 +21,11 @@ from .charts import Axis, radar_svg
 from .i18n import current_language, said, translator
 from .resource_views import (HIDDEN_ON_PAGES, assessment_title, charter_principles, domain_opening,
                              property_name)
+from ..vocab import RDF_TYPE as RDF_TYPE_TERM
 
 bp = Blueprint("pages", __name__)
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF_TYPE_TERM.value  # compared with and used as a predicate's text
 LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label",
           "http://purl.org/dc/terms/title")
 PROPERTY_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -13,6 +13,7 @@ from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import generate_etag, quote_etag
 
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
+from ..vocab import XSD
 
 CONTEXT_PATH = "ns/context.jsonld"
 
@@ -25,7 +26,7 @@ def jsonld_context(base_uri: str) -> dict:
         "dcterms": "http://purl.org/dc/terms/",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
         "owl": "http://www.w3.org/2002/07/owl#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "xsd": XSD,
         "dqv": "http://www.w3.org/ns/dqv#",
         "prov": "http://www.w3.org/ns/prov#",
         "org": "http://www.w3.org/ns/org#",

@@ -12,10 +12,10 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from .i18n import said
+from ..vocab import RDF
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 
 # notes for the people who keep the data (SKOS: "for editors"), not for the public pages; the RDF

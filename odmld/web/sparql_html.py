@@ -23,6 +23,7 @@ from .errors import error_response, said
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match
 from .links import safe_href
 from .response_cache import mark_reusable
+from ..vocab import XSD
 
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                   "csv": "text/csv", "tsv": "text/tab-separated-values"}
@@ -112,7 +113,7 @@ def cell(binding: dict[str, str] | None) -> dict[str, Any] | None:
         return {"text": "_:" + binding["value"]}
     datatype = binding.get("datatype", "")
     return {"text": binding["value"], "lang": binding.get("xml:lang"),
-            "datatype": datatype.rsplit("#", 1)[-1] if datatype.startswith("http://www.w3.org/2001/XMLSchema#")
+            "datatype": datatype.rsplit("#", 1)[-1] if datatype.startswith(XSD)
             else datatype or None}
 
 
