@@ -3,7 +3,6 @@ domain-ranking, latest-maturity and the top of a ranking read) equals what its v
 place of its latest assessment's average and of each of its domain ranks. After publications and
 withdrawals, after `odmld statistics` and after `odmld load`, on every store backend."""
 
-import io
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -18,7 +17,7 @@ from odmld.statistics import ranks_of_stored
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
-from test_statistics import random_history
+from test_statistics import random_history, versions_loaded_elsewhere
 
 KEPT = """PREFIX odm: <ns/odm#>
 SELECT ?organisation ?property ?place WHERE {
@@ -81,14 +80,5 @@ def test_the_statistics_command_and_a_load_place_them_again(new_store, tmp_path)
     assert done.returncode == 0, done.stderr
     assert kept(open_location(location, read_only=True)) == expected
 
-    dumped = io.BytesIO()
-    source.dump(dumped, ox.RdfFormat.N_QUADS)
-    versions_only = [quad for quad in ox.parse(dumped.getvalue(), format=ox.RdfFormat.N_QUADS)
-                     if quad.graph_name.value.startswith(BASE + "graph/inschatting/")]
-    path = tmp_path / "assessments.nq"
-    path.write_bytes(ox.serialize(versions_only, format=ox.RdfFormat.N_QUADS))
-    target = new_store()
-    model_loaded(target)
-    done = run_cli("load", str(path), store=target)
-    assert done.returncode == 0, done.stderr
+    target = versions_loaded_elsewhere(source, tmp_path, new_store)
     assert kept(open_location(target, read_only=True)) == expected

@@ -174,12 +174,9 @@ def test_publication_positions_number_every_version_in_publication_order(new_sto
     assert positions(store) == kept and published_versions(read_totals(store)) == len(order)
 
 
-def test_loading_assessment_versions_numbers_them_and_counts_them(new_store, tmp_path):
-    """Assessment versions loaded from a file (a restore, a migration) are numbered and counted by the
-    load itself, as publishing them would have."""
-    source = model_loaded(new_store())
-    for organisation, date in (("24062", "2022-01-01"), ("44021", "2021-06-01"), ("24062", "2020-01-01")):
-        publish(source, parts(organisation, date, 2, 1), organisation)
+def versions_loaded_elsewhere(source, tmp_path: Path, new_store) -> str:
+    """A new store holding the model, into which `odmld load` has read `source`'s assessment versions
+    from a file (a restore, a migration); its location."""
     dumped = io.BytesIO()
     source.dump(dumped, ox.RdfFormat.N_QUADS)
     versions_only = [quad for quad in ox.parse(dumped.getvalue(), format=ox.RdfFormat.N_QUADS)
@@ -190,6 +187,16 @@ def test_loading_assessment_versions_numbers_them_and_counts_them(new_store, tmp
     model_loaded(location)
     done = run_cli("load", str(path), store=location)
     assert done.returncode == 0, done.stderr
+    return location
+
+
+def test_loading_assessment_versions_numbers_them_and_counts_them(new_store, tmp_path):
+    """Assessment versions loaded from a file (a restore, a migration) are numbered and counted by the
+    load itself, as publishing them would have."""
+    source = model_loaded(new_store())
+    for organisation, date in (("24062", "2022-01-01"), ("44021", "2021-06-01"), ("24062", "2020-01-01")):
+        publish(source, parts(organisation, date, 2, 1), organisation)
+    location = versions_loaded_elsewhere(source, tmp_path, new_store)
     loaded = open_location(location, read_only=True)
     assert positions(loaded) == positions(source) and len(positions(loaded)) == 3
     assert read_totals(loaded) == read_totals(source)
