@@ -73,5 +73,7 @@ def rebase_in(writer: EmbeddedWrite, new_base: str) -> int:
 
 @operation
 def rebase_remote_in(writer: RemoteWrite, new_base: str) -> int:
-    """`rebase_store` on a SPARQL server: one update moves every IRI under the base."""
+    """`rebase_store` on a SPARQL server: one update moves every IRI under the base; what the write
+    keeps beside the data (the dumps' checksums, of bytes that hold the base) is then set again."""
+    writer.count_again()
     return writer.rebase(new_base)

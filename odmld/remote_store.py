@@ -73,10 +73,9 @@ class RemoteStore:
                        accept=accept, timeout=timeout or self.timeout, doing="query")
 
     def update(self, text: str) -> None:
-        """One update request (one transaction on the server). One the server rolled back as a
-        deadlock (Virtuoso, under concurrent updates) is sent again: every update odmld sends replaces
-        what it names whole or is a step of the write lease whose outcome is read back, so sending it
-        twice is sending it once."""
+        """One update request (one transaction on the server). One the server rolled back as a deadlock
+        (Virtuoso, under concurrent updates) is sent again: every update odmld sends replaces what it names
+        whole or is a step of the write lease whose outcome is read back, so twice is once."""
         if self.read_only:
             raise StoreError("this store was opened read-only")
         for attempt in range(DEADLOCK_RETRIES + 1):
@@ -158,8 +157,7 @@ class RemoteStore:
             output.write(ox.serialize(self._graph_triples(graph), format=rdf_format))
             return
         for name in [ox.DefaultGraph(), *self.named_graphs()]:
-            quads = [ox.Quad(*triple, name) for triple in self._graph_triples(name)]
-            if quads:
+            if quads := [ox.Quad(*triple, name) for triple in self._graph_triples(name)]:
                 output.write(ox.serialize(quads, format=rdf_format))
 
     def _check_union(self) -> None:
@@ -272,10 +270,12 @@ class RemoteWrite:
         self.replace_graphs([_Content(set(graphs), [])])
 
     def rebase(self, new_base: str) -> int:
-        """Move every IRI and graph name under the base to `new_base`, in one update; the quads
-        odmld's graphs hold afterwards."""
+        """Move every IRI and graph name under the base to `new_base`, in one update, and read and mint
+        under it from then on; the quads odmld's graphs hold afterwards."""
         self.flush()
         self.store.send([rebase_update(self.base_uri, new_base)])
+        self.base_uri = self.store.base_uri = new_base
+        self.store.genid = new_base + GENID
         return quads_under(self.store, new_base)
 
     def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:

@@ -84,6 +84,7 @@ def test_a_catalogue_feed_or_void_page_is_kept_whole_only_once_its_last_modified
     """Kept the moment after the write that changed it, it would be given again without the
     Last-Modified that is due a moment later, until the next write (it was, before)."""
     app, auth = writable
+    whole_responses(app)  # a remote store, which others may write, states no Last-Modified
     client = app.test_client()
     for attempt in range(8):
         publish(app, auth, f"2025-0{attempt + 1}-11")
