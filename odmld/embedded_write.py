@@ -11,6 +11,7 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from .kept_write import KeptWrite
+from .loading import BULK_FILE_BYTES
 from .embedded_reads import Reads
 from .snapshots import Snapshot, Snapshots
 from .store_api import GraphContent, GraphName, StoreError, operation
@@ -18,7 +19,6 @@ from .store_identity import require_base
 from .write_service import Job, WriteService
 
 BULK_QUADS = 100_000  # above this many quads a write uses the bulk loader (no big in-memory batch)
-BULK_FILE_BYTES = 8_000_000  # a file larger than this is streamed by the bulk loader
 
 
 class EmbeddedWrite(Reads):

@@ -8,19 +8,34 @@ made the snapshot's flush as large); writing the difference touches only the cha
 
 from __future__ import annotations
 
+from typing import Iterable, Protocol, Sequence
+
 import pyoxigraph as ox
 
 from . import query_library as queries
-from .loading import ParsedFile
-from .store_api import Writer
+from .store_api import GraphName, Reader, Writer
 
 
-def write_difference(writer: Writer, content: ParsedFile) -> None:
+class OneGraph(Protocol):
+    """The whole content one named graph should hold."""
+
+    @property
+    def graph(self) -> ox.NamedNode | None: ...
+
+    @property
+    def quads(self) -> Sequence[ox.Quad]: ...
+
+
+def write_difference(writer: Writer, content: OneGraph) -> None:
     """Make the graph `content.graph` hold exactly `content.quads`, changing only what differs."""
-    graph = content.graph
-    current = {ox.Quad(triple.subject, triple.predicate, triple.object, graph)
-               for triple in writer.query(queries.get("all-triples").text, default_graph=[graph])}
-    wanted = set(content.quads)
-    removed, added = current - wanted, wanted - current
+    removed, added = graph_changes(writer, content.graph, content.quads)
     if removed or added:
         writer.change_quads(removed, added)
+
+
+def graph_changes(reader: Reader, graph: GraphName, quads: Iterable[ox.Quad]) -> tuple[set[ox.Quad], set[ox.Quad]]:
+    """What to remove from and add to `graph` for it to hold exactly `quads`."""
+    current = {ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+               for triple in reader.query(queries.get("all-triples").text, default_graph=[graph])}
+    wanted = set(quads)
+    return current - wanted, wanted - current

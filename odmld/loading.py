@@ -2,13 +2,23 @@
 
 Every file is read once before anything is written (`plan_paths`: does it parse, which graphs does it
 fill), so a file that does not parse is refused with its line and the store stays as it was; then each
-is streamed into the store inside one write (`load_paths`), in memory that does not grow with the file.
-The graph of a triples file is named after the file (`{base}graph/{folder}/{stem}`), so loading the same
-file again replaces exactly that graph; TriG and N-Quads files keep the graphs they name.
+is written into the store inside one write (`load_paths`). The graph of a triples file is named after
+the file (`{base}graph/{folder}/{stem}`), so loading the same file again replaces exactly that graph;
+TriG and N-Quads files keep the graphs they name.
+
+Loading a file that did not change changes nothing: `odmld serve` loads the bundled model at every
+start, and a reload that wrote the same statements again would still give each blank node a new label,
+so the shapes, the ontology and the catalogue would change bytes, ETag, Last-Modified and dump
+checksums at every restart, and every harvester would fetch them again. A file of up to
+BULK_FILE_BYTES that fills named graphs is therefore read with blank-node labels made from its bytes and its graph (the same
+file, the same labels) and written by its difference (graph_difference.py): the same file again is no
+write at all. A larger file is streamed by the store's bulk loader, in memory that does not grow with
+the file, and replaces its graphs whole (`written_whole`).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +26,11 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .graph_difference import graph_changes
 from .resources import BUNDLED_FOLDERS, folder
 from .store_api import GraphName, Writer
+
+BULK_FILE_BYTES = 8_000_000  # a file larger than this is streamed by the bulk loader
 
 # Folders inside data/ that hold material meant for submission, not the published model.
 SKIPPED_FOLDERS = frozenset({"examples"})
@@ -146,12 +159,58 @@ def plan_paths(paths: list[Path], base_uri: str) -> list[FilePlan]:
 
 
 def load_paths(writer: Writer, plans: list[FilePlan]) -> list[tuple[GraphName, int]]:
-    """Stream the planned files into `writer`'s write; returns the quads read per graph."""
+    """Write the planned files in `writer`'s write (a later file filling a graph replaces what an
+    earlier one put there); returns the quads read per graph. The files of up to BULK_FILE_BYTES are
+    written as one change of the statements that differ (so every graph they touch is counted before
+    any is written: the VoID counts stay right when a dump brings its own description), each file
+    `written_whole` after them."""
+    wanted: dict[GraphName, list[ox.Quad]] = {}
+    whole = [plan for plan in plans if written_whole(plan)]
+    for plan in plans:
+        if plan not in whole:
+            wanted.update(stable_contents(plan, writer.base_uri))
+    removed: set[ox.Quad] = set()
+    added: set[ox.Quad] = set()
+    for graph, quads in wanted.items():
+        gone, new = graph_changes(writer, graph, quads)
+        removed |= gone
+        added |= new
+    if removed or added:
+        writer.change_quads(removed, added)
+    for plan in whole:
+        writer.load_file(plan.path, plan.rdf_format, plan.target, plan.graphs)
     counts: Counter[GraphName] = Counter()
     for plan in plans:
-        writer.load_file(plan.path, plan.rdf_format, plan.target, plan.graphs)
         counts.update(dict(plan.counts))
     return sorted(counts.items(), key=lambda item: str(item[0]))
+
+
+def written_whole(plan: FilePlan) -> bool:
+    """A file larger than BULK_FILE_BYTES (streamed by the bulk loader), or one filling the default
+    graph or a graph named by a blank node (which a SPARQL server's graphs cannot be compared by),
+    replaces its graphs whole."""
+    return (plan.path.stat().st_size > BULK_FILE_BYTES
+            or not all(isinstance(graph, ox.NamedNode) for graph in plan.graphs))
+
+
+def stable_contents(plan: FilePlan, base_uri: str) -> dict[GraphName, list[ox.Quad]]:
+    """The planned file's quads per graph (every planned graph, empty ones too), each blank node
+    labelled by the file's bytes, its graph and the node's place in it: reading the same file into
+    the same graph gives the same quads."""
+    data = plan.path.read_bytes()
+    seed = hashlib.sha256(f"{plan.target}\n".encode() + data).hexdigest()[:16]
+    labels: dict[str, ox.BlankNode] = {}
+
+    def stable(term: ox.Term) -> ox.Term:
+        if isinstance(term, ox.BlankNode):
+            return labels.setdefault(term.value, ox.BlankNode(f"b{seed}n{len(labels)}"))
+        return term
+
+    contents: dict[GraphName, list[ox.Quad]] = {graph: [] for graph in plan.graphs}
+    for quad in ox.parse(data, format=plan.rdf_format, base_iri=base_uri):
+        graph = plan.target if plan.target is not None else stable(quad.graph_name)
+        contents.setdefault(graph, []).append(ox.Quad(stable(quad.subject), quad.predicate, stable(quad.object), graph))
+    return contents
 
 
 def syntax_message(error: SyntaxError) -> str:

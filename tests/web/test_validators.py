@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from odmld import tokens
-from odmld.resources import folder
+from odmld.cli_data import load_into
+from odmld.resources import default_load_paths, folder
 
-from backends import model_loaded
+from backends import model_loaded, open_location
 from conftest import make_app
 
 CSV = folder("data") / "examples" / "assessment.csv"
@@ -113,6 +114,29 @@ def test_after_a_write_a_document_is_answered_304_exactly_when_its_bytes_are_unc
     # the publication changed what it must have, and left the model's documents alone
     assert {"/doc/organisatie/24062", "/feed", "/dump/odmld.nq.gz", "/.well-known/void"} <= changed
     assert {"/doc/maturiteitsdomein/1", "/ns/odm", "/graph/data/maturity-model.ttl"}.isdisjoint(changed)
+
+
+def validated(response) -> tuple:
+    """What a harvester compares: the bytes and both validators."""
+    return response.data, response.headers.get("ETag"), response.headers.get("Last-Modified")
+
+
+def test_loading_the_unchanged_model_again_as_every_server_start_does_changes_no_document(
+        new_store, backend):
+    path = new_store()
+    store = open_location(path)
+    load_into(store, default_load_paths())
+    app = make_app(path, store)
+    app.embedded = backend == "embedded"
+    try:
+        before = {route: current(app, route, accept) for route, accept in ROUTES.items()}
+        time.sleep(1.1)  # a Last-Modified that moved would show
+        load_into(store, default_load_paths())
+        wrong = [route for route, accept in ROUTES.items()
+                 if validated(current(app, route, accept)) != validated(before[route])]
+    finally:
+        app.extensions["odmld.pool"].close()
+    assert not wrong
 
 
 def test_a_new_document_is_not_answered_304_to_a_date_from_before_it_existed(writable):
