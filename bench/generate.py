@@ -3,7 +3,7 @@
 The data is made with odmld's own builders: the triples `publish` writes for each version (the
 assessment, its scores and plan, its version provenance, its event in the change feed) and what odmld
 keeps beside them (each organisation's latest and first assessment, publication positions and latest
-ranks per domain, the statistics, the VoID counts), so what the benchmarks measure is what a store of
+ranks per domain, the statistics, the VoID counts, the figures of each version's dump), so what the benchmarks measure is what a store of
 that size written by publishing would hold (tests/test_bench_generate.py compares a small one with
 odmld's own rebuild). It is derived while it is generated, not rebuilt after.
 
@@ -31,7 +31,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from odmld import feed_events, statistics
+from odmld import dump_digests, feed_events, statistics
 from odmld.dataset_counts import counts_of
 from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, mint_iri, version_triples
 from odmld.embedded_store import EmbeddedStore as Store
@@ -41,13 +41,16 @@ from odmld.publishing import published_average
 from odmld.resources import default_load_paths
 from odmld.scoring import Model, model_inputs, score_triples
 from odmld.store_api import operation
+from odmld.vocab import XSD
 
 BASE = "http://bench.odmld.test/"
+XSD_STRING = ox.NamedNode(XSD + "string")
 LEVELS = ["niet-aanwezig", "opgestart", "gevorderd", "verworven"]
 NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
 CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
 # What a kept store holds, as a number that goes up when that changes, so an older store is made again.
-GENERATION = 9  # 9: each organisation says where the rankings place it (odm:rankingPlace, odm:domainRankingPlace)
+# 9: each organisation says where the rankings place it (odm:rankingPlace, odm:domainRankingPlace)
+GENERATION = 10  # 10: the figures of every version's dump are kept (dump_digests.py), as a publication keeps them
 
 
 class Reader:
@@ -88,6 +91,8 @@ class Generator:
         self.counts: Counter = Counter()  # for the VoID description (dataset_counts.py)
         self.uncounted: list[ox.Triple] = []  # counted once an organisation is done (fewer Counters)
         self.feed: ParsedFile | None = None  # <graph/feed> as the last event leaves it
+        self.canonical: dict[ox.Literal, ox.Term] = {}  # typed literals as the store gives them back
+        self.scratch = ox.Store()
 
     def graph(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> list[ox.Quad]:
         """One graph's triples as quads (each graph is new: its statements are counted as they are)."""
@@ -95,9 +100,28 @@ class Generator:
         self.uncounted += triples
         return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
 
+    def stored(self, term: ox.Term) -> ox.Term:
+        """`term` as the store gives it back: Oxigraph keeps a typed literal's value, not its text
+        ("0.20" is read back as 0.2, "+00:00" as "Z"); found once per literal through a scratch store."""
+        if not isinstance(term, ox.Literal) or term.language or term.datatype == XSD_STRING:
+            return term
+        found = self.canonical.get(term)
+        if found is None:
+            self.scratch.add(ox.Quad(XSD_STRING, XSD_STRING, term))
+            found = self.canonical[term] = next(iter(self.scratch)).object
+            self.scratch.clear()
+        return found
+
     def count(self) -> None:
         self.counts.update(counts_of(self.uncounted))
         self.uncounted = []
+
+    def dump_figures(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> list[ox.Quad]:
+        """The figures of the version's dump, which the catalogue states, kept as a write keeps them
+        (made from the statements as the store will give them back)."""
+        stored = [ox.Triple(t.subject, t.predicate, self.stored(t.object)) for t in triples]
+        kept = dump_digests.figure_quads(BASE, graph, dump_digests.digest_of(dump_digests.dump_of(stored)))
+        return self.graph(dump_digests.dumps_graph(BASE), [quad.triple for quad in kept])
 
     def file(self, parsed: ParsedFile) -> list[ox.Quad]:
         return self.graph(parsed.graph, [quad.triple for quad in parsed.quads])
@@ -122,7 +146,9 @@ class Generator:
             iri, at = mint_iri(BASE, f"b{index}", date, 1), published_at(year, index)
             triples = (build_triples(parts, iri, BASE) + score_triples(Reader(), parts, iri, self.model)
                        + version_triples(iri, 1, None, at))
-            yield from self.graph(ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1"), triples)
+            graph = ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1")
+            yield from self.graph(graph, triples)
+            yield from self.dump_figures(graph, triples)
             position = position_of(year, index, self.organisations)
             event, feed = feed_events.event_files(BASE, position, iri, at)
             yield from self.file(event)

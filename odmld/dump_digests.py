@@ -8,12 +8,12 @@ touches (kept_write.py calls `keep`), in <graph/dumps>, in the same atomic write
 of its datasets with one bounded query (`kept`).
 
 What makes the kept figures true is that a dump's bytes are a function of the graph's statements,
-whichever backend, process or order the store gives them in (`dump_bytes`): the statements as
-N-Triples lines, sorted, written as Turtle by pyoxigraph and gzipped without a timestamp. The download
-route serves exactly these bytes (dumps.graph_dump). Blank nodes keep their labels in a store, but a
-load names them afresh: the model's graphs loaded again, or a backup restored, have dumps of other
-bytes (and the load keeps those figures), so a restored store equals its backup but for the figures
-of the graphs that hold blank nodes (only the bundled model's). The bytes depend on pyoxigraph's
+whichever backend, process or order the store gives them in (`dump_bytes`): the statements in the
+order of their N-Triples lines, written as Turtle by pyoxigraph and gzipped without a timestamp. The download
+route serves exactly these bytes (dumps.graph_dump). Blank nodes keep their labels in a store, and
+loading an unchanged file again changes nothing (loading.py), but a backup restored names them
+afresh: its graphs that hold blank nodes (only the bundled model's) have dumps of other bytes (and
+the load keeps those figures), so a restored store equals its backup but for those figures. The bytes depend on pyoxigraph's
 Turtle writer: after an upgrade that writes differently, `odmld statistics --dumps` sets every kept
 figure again. A store written before odmld kept them gets them from `odmld statistics`.
 """
@@ -55,20 +55,18 @@ def catalogued(base: str, graphs: Iterable[GraphName]) -> list[ox.NamedNode]:
     return sorted({g for g in graphs if isinstance(g, ox.NamedNode) and g.value.startswith(prefixes)}, key=str)
 
 
-def _sorted_lines(reader: Reader, graph: ox.NamedNode) -> list[bytes]:
-    out = io.BytesIO()
-    reader.dump(out, ox.RdfFormat.N_TRIPLES, graph)
-    return sorted(line for line in out.getvalue().split(b"\n") if line.strip())
-
-
-def _written(lines: list[bytes]) -> bytes:
-    triples = ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES) if lines else []
-    return gzip.compress(ox.serialize(triples, format=ox.RdfFormat.TURTLE) or b"", mtime=0)
+def dump_of(triples: Iterable[ox.Triple]) -> bytes:
+    """A graph's dump made from its statements: in the order of their N-Triples lines (a triple's
+    `str` is its line but the final " ."), as Turtle, gzipped without a timestamp. The generated
+    benchmark store keeps its versions' figures with this, from the statements it makes."""
+    return gzip.compress(ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE) or b"", mtime=0)
 
 
 def dump_bytes(reader: Reader, graph: ox.NamedNode) -> bytes:
-    """The graph's dump: its statements in sorted order as Turtle, gzipped (no timestamp)."""
-    return _written(_sorted_lines(reader, graph))
+    """The graph's dump, as the store holds it now (`dump_of`)."""
+    out = io.BytesIO()
+    reader.dump(out, ox.RdfFormat.N_TRIPLES, graph)
+    return dump_of(ox.parse(out.getvalue(), format=ox.RdfFormat.N_TRIPLES))
 
 
 def digest_of(data: bytes) -> Digest:
@@ -85,7 +83,8 @@ def kept(reader: Reader, graphs: list[ox.NamedNode]) -> dict[ox.NamedNode, Diges
     return {by_url[row["dump"]]: Digest(row["sha256"].value, int(row["size"].value)) for row in rows}
 
 
-def _quads(base: str, graph: ox.NamedNode, digest: Digest) -> list[ox.Quad]:
+def figure_quads(base: str, graph: ox.NamedNode, digest: Digest) -> list[ox.Quad]:
+    """The statements in <graph/dumps> that keep the figures of the graph's dump."""
     kept_in, dump = dumps_graph(base), dump_url(base, graph)
     # an xsd:integer, as every count odmld keeps (a SPARQL server may give a derived type back otherwise
     # written, and the statement would not be found to be removed)
@@ -104,10 +103,10 @@ def keep(writer: Writer, graphs: Iterable[GraphName]) -> None:
     for start in range(0, len(chosen), 400):
         batch = chosen[start:start + 400]
         for graph, digest in kept(writer, batch).items():
-            current.update(_quads(base, graph, digest))
+            current.update(figure_quads(base, graph, digest))
         for graph in batch:
             if writer.has_graph(graph):
-                wanted.update(_quads(base, graph, digest_of(dump_bytes(writer, graph))))
+                wanted.update(figure_quads(base, graph, digest_of(dump_bytes(writer, graph))))
     if wanted != current:
         writer.change_quads(current - wanted, wanted - current)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from odmld import query_library as queries
+from odmld import dump_digests, query_library as queries
 from odmld.dataset_counts import count_store, kept_counts
 from odmld.publishing import rebuild_statistics
 
@@ -34,5 +34,8 @@ def test_the_generated_store_equals_its_rebuild(tmp_path):
     events = store.select(queries.get("feed-events").text)
     assert [(int(row["position"].value), row["version"]) for row in events] == list(enumerate(order, start=1))
     assert len(order) == 15
+    versions = dump_digests.catalogued(generate.BASE, store.named_graphs())
+    assert len(versions) > 15 and dump_digests.kept(store, versions) == {
+        graph: dump_digests.digest_of(dump_digests.dump_bytes(store, graph)) for graph in versions}
     rebuild_statistics(store)
     assert quads_of(store) == generated
