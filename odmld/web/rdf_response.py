@@ -61,15 +61,29 @@ def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
         for triple in triples:
             graph.add((rdflib_term(triple.subject), rdflib_term(triple.predicate), rdflib_term(triple.object)))
         context = jsonld_context(base_uri)["@context"]
-        compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
+        compacted = in_stable_order(json.loads(graph.serialize(format="json-ld", context=context,
+                                                               auto_compact=True)))
         compacted["@context"] = f"{base_uri}{CONTEXT_PATH}"
-        return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
+        return json.dumps(compacted, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     rdf = rdf_format(media)
     if rdf == ox.RdfFormat.TURTLE:
         return ox.serialize(triples, format=rdf, prefixes=jsonld_context(base_uri)["@context"])
     if rdf == ox.RdfFormat.RDF_XML:
         return rdf_xml(triples)
     return ox.serialize(triples, format=rdf)
+
+
+def in_stable_order(node: object, *, ordered: bool = False) -> object:
+    """The compacted JSON-LD with every array but an `@list` sorted (JSON-LD arrays are sets): rdflib
+    writes nodes and values in the order of its hash tables, which Python seeds afresh in every
+    process, so each worker of one server sent other bytes (and ETag) for the same document. With
+    `json.dumps(sort_keys=True)` the bytes are a function of the statements."""
+    if isinstance(node, dict):
+        return {key: in_stable_order(value, ordered=key == "@list") for key, value in node.items()}
+    if isinstance(node, list):
+        items = [in_stable_order(item) for item in node]
+        return items if ordered else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return node
 
 
 # characters XML 1.0 cannot carry at all, not even as a character reference; in UTF-8 the C0 controls
