@@ -35,8 +35,10 @@ def main() -> None:
     try:
         cli(prog_name="odmld", standalone_mode=False)
     except OdmldError as error:
-        click.echo(f"odmld: error: {error}", err=True)
-        sys.exit(exit_code(error))
+        code = exit_code(error)  # violations are a report; any other message is said on one line
+        message = str(error) if code == EXIT_VIOLATIONS else " ".join(str(error).split())
+        click.echo(f"odmld: error: {message}", err=True)
+        sys.exit(code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

@@ -125,7 +125,11 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
         target.dump(sys.stdout.buffer, rdf_format)
         sys.stdout.buffer.flush()
     else:
-        with output.open("wb") as handle:
+        try:
+            handle = output.open("wb")
+        except OSError as error:
+            raise BadRequest(f"cannot write {output}: {error.strerror}") from None
+        with handle:
             target.dump(handle, rdf_format)
 
 
