@@ -22,8 +22,7 @@ import json
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..catalog import CatalogueTooLarge
-from ..errors import Detail, Forbidden, OdmldError, Said, said  # noqa: F401 - said: the views' helper
+from ..errors import Detail, OdmldError, Said, said  # noqa: F401 - said: the views' helper
 from .i18n import LANGUAGES, current_language, translator
 
 PROBLEM = "application/problem+json"
@@ -96,7 +95,7 @@ def problem_response(error: OdmldError) -> Response:
 
 def as_problem(error: Exception) -> OdmldError:
     """Any exception as the error model's: werkzeug's HTTP errors (routing's 404 and 405 among them)
-    with their details in both languages, the catalogue's size refusal, and a bug as a bare 500."""
+    with their details in both languages, and a bug as a bare 500."""
     if isinstance(error, OdmldError):
         return error
     if isinstance(error, HTTPException):
@@ -106,8 +105,6 @@ def as_problem(error: Exception) -> OdmldError:
         allow = {"Allow": ", ".join(error.valid_methods)} \
             if code == 405 and getattr(error, "valid_methods", None) else None
         return OdmldError(code, error.name, detail, headers=allow)
-    if isinstance(error, CatalogueTooLarge):
-        return Forbidden(str(error))
     return OdmldError(500, "Internal Server Error", DEFAULT_DETAILS[500])
 
 

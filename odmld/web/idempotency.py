@@ -29,7 +29,8 @@ from typing import Callable
 from flask import Response, current_app, request
 
 from ..config import beside_store
-from ..errors import BadRequest, Conflict, Invalid
+from ..errors import BadRequest, Conflict, Invalid, OdmldError
+from .errors import problem_response
 from .i18n import current_language
 
 HEADER = "Idempotency-Key"
@@ -72,7 +73,10 @@ def once(organisation: str, carry_out: Callable[[], Response]) -> Response:
         claimed.headers["Idempotency-Replayed"] = "true"
         return claimed
     try:
-        response = carry_out()
+        try:
+            response = carry_out()
+        except OdmldError as refused:  # a refusal is an answer too: a retry gets it again
+            response = problem_response(refused)
     except BaseException:
         release(keys_file(), organisation, key)
         raise
