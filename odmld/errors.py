@@ -118,6 +118,7 @@ class Invalid(_Typed):
     """Readable input that breaks the rules (SHACL violations, a future date): exit 1 on the command
     line, as pySHACL's non-conformance."""
     status, title, exit_code = 422, "Unprocessable Content", EXIT_VIOLATIONS
+    report: Any = None  # the SHACL report that found the violations, where one did
 
 
 class Failed(_Typed):

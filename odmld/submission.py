@@ -39,7 +39,8 @@ def refused(kind: type[OdmldError], detail: str, lang: str, problems: list[dict[
     """The error that refuses a submission: `detail` in `lang`, the problems as `violations`, and the
     SHACL report (for the API's Turtle answer) as `report`."""
     error = kind({lang: detail}, extra={"violations": problems} if problems else None)
-    error.report = report  # type: ignore[attr-defined]
+    if report is not None:
+        error.report = report  # type: ignore[attr-defined] - an Invalid's
     return error
 
 
@@ -64,8 +65,8 @@ def submit(store: Store, organisation_id: str, media: str, body: bytes,
     if read.organisation != organisation_iri(store.base_uri, organisation_id):
         raise refused(Forbidden,
                       f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}, niet voor "
-                       f"{read.organisation.value}" if lang == "nl" else
-                       f"this token writes for organisation {organisation_id} only, "
+                      f"{read.organisation.value}" if lang == "nl" else
+                      f"this token writes for organisation {organisation_id} only, "
                       f"not for {read.organisation.value}", lang)
     report = validate_parts(read, store.base_uri)
     if not report.conforms:

@@ -59,9 +59,8 @@ def publish(organisation_id: str) -> Response:
         outcome = submission.submit(get_store(), organisation_id, request.mimetype, request.get_data(),
                                     request.values, current_language())
     except Invalid as invalid:
-        report = getattr(invalid, "report", None)
-        if report is not None and wants_turtle():  # the SHACL report itself, for a client that asks
-            return Response(report.report_graph.serialize(format="turtle"), status=422,
+        if invalid.report is not None and wants_turtle():  # the SHACL report itself, if asked for
+            return Response(invalid.report.report_graph.serialize(format="turtle"), status=422,
                             mimetype="text/turtle")
         raise
     published = outcome.published
