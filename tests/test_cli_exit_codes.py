@@ -4,10 +4,15 @@ do the work, 4 the store is being written by another process. Real processes, ne
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from odmld.cli import cli as group
 from odmld.errors import EXIT_BAD_INPUT, EXIT_BUSY, EXIT_STORE, EXIT_VIOLATIONS
+
+from odmld.snapshots import Snapshots
 
 from backends import REPO, open_location, run_cli
 
@@ -111,9 +116,32 @@ LEASE = ("INSERT DATA { GRAPH <urn:odmld:write-lease> { <urn:odmld:test-holder> 
 FREE = "DROP SILENT GRAPH <urn:odmld:write-lease>"
 
 
+HOLD = """import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("holding", flush=True)
+time.sleep(120)
+"""
+
+
+def test_a_write_while_another_process_holds_the_embedded_store_exits_4(tmp_path):
+    location = tmp_path / "store"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(Snapshots(location).lock_path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "holding"  # as a writer that does not answer
+        result = run_cli("load", "data", store=location, env=QUICK)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == EXIT_BUSY, result.stderr
+    assert_one_line(result, EXIT_BUSY)
+    assert "being written by another" in result.stderr
+
+
 def test_a_write_while_another_process_holds_the_remote_store_exits_4(backend, new_store):
     if backend == "embedded":
-        pytest.skip("the write lease is the remote stores'")
+        pytest.skip("the write lease is the remote stores' (the embedded store's: the test above)")
     location = new_store()
     holder = open_location(location)
     holder.update(LEASE)  # as another odmld process that is writing, and keeps writing
