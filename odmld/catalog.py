@@ -14,6 +14,7 @@ from .catalog_distributions import csv_triples, distribution_triples, dump_tripl
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)
 from .dumps import Dump, graph_dump
+from .errors import Forbidden
 from .scoring import integer
 from .store_api import Store
 from .terms import triple as t
@@ -33,9 +34,9 @@ def bundled_entries(base: str, static: list[ox.Triple], default: ox.NamedNode) -
     return sorted(found, key=lambda entry: entry.identifier)
 
 
-class CatalogueTooLarge(Exception):
+class CatalogueTooLarge(Forbidden):
     """The whole catalogue lists more datasets than a deployment gives in one document (about 15 KB
-    and 150 statements a dataset)."""
+    and 150 statements a dataset): 403."""
 
     def __init__(self, count: int, most: int) -> None:
         super().__init__(f"the catalogue lists {count} datasets, more than the {most} given in one "

@@ -1,8 +1,7 @@
-"""What every `odmld` command shares: one failure type with an exit code, the flags that set settings,
-and opening the configured store.
+"""What every `odmld` command shares: the flags that set settings, and opening the configured store.
 
-Exit codes follow pySHACL's: 0 success (or conforms), 1 violations (or a failed run), 2 unreadable
-input or bad usage. Every error is one line on stderr, never a traceback.
+A command refuses by raising the error model's errors (odmld.errors); cli.main prints each as one
+line and exits with the code the error model's one table gives it.
 """
 
 from __future__ import annotations
@@ -14,21 +13,8 @@ import pyoxigraph as ox
 
 from . import query_library as queries
 from .config import SETTINGS_BY_NAME, Config, ConfigError, load_config
-from .store import Store, StoreError, open_store
-
-EXIT_UNREADABLE = 2
-EXIT_FAILED = 1
-
-
-class Failure(click.ClickException):
-    """An error that ends the command with a message and an exit code, never a traceback."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_UNREADABLE) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"odmld: error: {self.format_message()}", err=True)
+from .errors import BadRequest, NotFound
+from .store import Store, open_store
 
 
 def setting_option(name: str, *flags: str, **kwargs: Any) -> Callable:
@@ -46,19 +32,17 @@ def make_config(**flags: Any) -> Config:
     try:
         return load_config({name: value for name, value in flags.items() if value is not None})
     except ConfigError as error:
-        raise Failure(str(error)) from None
+        raise BadRequest(str(error)) from None
 
 
 def open_for(config: Config, *, read_only: bool = False) -> Store:
-    try:
-        return open_store(config, read_only=read_only)
-    except StoreError as error:
-        raise Failure(str(error), EXIT_FAILED) from None
+    """The configured store (a StoreError, exit 3, when it cannot be opened)."""
+    return open_store(config, read_only=read_only)
 
 
 def require_organisation(target: Store, organisation: str) -> None:
     """Refuse an organisation id the store does not know (one lookup, not a listing)."""
     if not target.query(queries.get("organisation-exists").text,
                         bindings={"identifier": ox.Literal(organisation)}):
-        raise Failure(f"no organisation {organisation!r} in the store (`odmld query organisations` "
+        raise NotFound(f"no organisation {organisation!r} in the store (`odmld query organisations` "
                       "lists them)")

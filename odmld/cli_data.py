@@ -11,13 +11,13 @@ import click
 import pyoxigraph as ox
 
 from . import validation
-from .cli_common import (EXIT_FAILED, Failure, base_option, make_config, open_for, require_organisation,
-                         setting_option, store_option)
+from .cli_common import base_option, make_config, open_for, require_organisation, setting_option, store_option
+from .errors import EXIT_VIOLATIONS, BadRequest, Invalid
 from .loading import FilePlan, LoadError, load_paths, plan_paths
 from .dump_digests import keep_every_in
 from .publishing import rebuild_into, rebuild_statistics
 from .resources import default_load_paths
-from .store import Store, StoreError, Writer
+from .store import Store, Writer
 from .store_api import operation
 
 
@@ -50,7 +50,7 @@ def load_into(target: Store, paths: list[Path], *, derive: bool = False) -> tupl
     try:
         plans = plan_paths(paths, target.base_uri)
     except LoadError as error:
-        raise Failure(f"nothing loaded: {error}") from None
+        raise BadRequest(f"nothing loaded: {error}") from None
     return target.write(load_in, plans, derive)
 
 
@@ -92,9 +92,9 @@ def validate(paths: tuple[Path, ...], base_uri: str | None, lang: str | None) ->
             click.echo(validation.format_report(report, config.lang, where=focus_words(graph, config)))
             conforms = conforms and report.conforms
     except validation.UnreadableInput as error:
-        raise Failure(str(error)) from None
+        raise BadRequest(str(error)) from None
     if not conforms:
-        sys.exit(EXIT_FAILED)
+        sys.exit(EXIT_VIOLATIONS)
 
 
 def focus_words(graph, config):
@@ -125,7 +125,11 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
         target.dump(sys.stdout.buffer, rdf_format)
         sys.stdout.buffer.flush()
     else:
-        with output.open("wb") as handle:
+        try:
+            handle = output.open("wb")
+        except OSError as error:
+            raise BadRequest(f"cannot write {output}: {error.strerror}") from None
+        with handle:
             target.dump(handle, rdf_format)
 
 
@@ -184,13 +188,13 @@ def import_survey(responses: Path, organisation: str, date: str, lang: str | Non
     try:
         text = responses.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise Failure(f"{responses}: not UTF-8 text") from None
+        raise BadRequest(f"{responses}: not UTF-8 text") from None
     try:
         done = publish_survey(target, text, organisation, date)
     except SurveyRefused as refused:
         if refused.report is not None:
-            raise Failure(validation.format_report(refused.report, config.lang), EXIT_FAILED) from None
-        raise Failure(f"{responses}: {refused.words[config.lang]}") from None
+            raise Invalid(validation.format_report(refused.report, config.lang)) from None
+        raise BadRequest(f"{responses}: {refused.words[config.lang]}") from None
     click.echo(f"{done.respondents} responses; statistics {done.dataset.value}")
     if done.suppressed:
         click.echo(f"not published per profile (fewer than {MINIMUM_GROUP}): " + ", ".join(done.suppressed))

@@ -9,7 +9,8 @@ import click
 import pyoxigraph as ox
 
 from . import query_library as queries
-from .cli_common import EXIT_FAILED, Failure, base_option, make_config, open_for, store_option
+from .cli_common import base_option, make_config, open_for, store_option
+from .errors import BadRequest, NotFound, StoreError
 from .output import render_results
 from .query_binding import BadValue, UnknownParameter, check_names, declared, to_term
 from .terms import parse_parameter
@@ -43,10 +44,10 @@ def query(query: str, output_format: str, params: tuple[str, ...], endpoint: str
         results = target.query(text, bindings=bindings)
         click.echo(render_results(results, output_format), nl=False)
     except SyntaxError as error:
-        raise Failure(f"the query does not parse: {error}") from None
+        raise BadRequest(f"the query does not parse: {error}") from None
     except (ValueError, RuntimeError) as error:
         # pyoxigraph raises RuntimeError for a query it parses but cannot run as asked
-        raise Failure(str(error)) from None
+        raise BadRequest(str(error)) from None
 
 
 def remote_query(text: str, endpoint: str, base: str | None, bindings: dict, output_format: str) -> None:
@@ -58,7 +59,7 @@ def remote_query(text: str, endpoint: str, base: str | None, bindings: dict, out
     try:
         rows = run_text(text, endpoint, base_uri=base, **bindings)
     except Exception as error:  # SPARQLWrapper raises many types: unreachable, refused, bad query
-        raise Failure(f"{endpoint}: {error}", EXIT_FAILED) from None
+        raise StoreError(f"{endpoint}: {error}") from None
     names = list(dict.fromkeys(name for row in rows for name in row))
     if output_format == "json":
         click.echo(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
@@ -92,9 +93,9 @@ def read_parameters(name: str, text: str, params: tuple[str, ...], base: str) ->
             else:
                 bindings.update([parse_parameter(param, base)])
     except UnknownParameter as unknown:
-        raise Failure(f"{unknown}", 2) from None
+        raise BadRequest(f"{unknown}") from None
     except (BadValue, ValueError) as error:
-        raise Failure(str(error)) from None
+        raise BadRequest(str(error)) from None
     if "lang" in named.parameters and "lang" not in bindings:
         bindings["lang"] = ox.Literal("nl")
     return bindings
@@ -108,10 +109,10 @@ def read_query(name_or_path: str) -> str:
         try:
             return path.read_text(encoding="utf-8")
         except OSError as error:
-            raise Failure(f"cannot read {path}: {error.strerror}") from None
+            raise BadRequest(f"cannot read {path}: {error.strerror}") from None
     try:
         return queries.library(name_or_path).text
     except queries.QueryNotFound as error:
-        raise Failure(str(error)) from None
+        raise NotFound(str(error)) from None
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from . import tokens
-from .cli_common import (EXIT_FAILED, Failure, base_option, make_config, open_for, require_organisation,
-                         store_option)
+from .cli_common import base_option, make_config, open_for, require_organisation, store_option
+from .errors import NotFound
 
 
 @click.group()
@@ -36,7 +36,7 @@ def token_revoke(token_id: str, store: str | None) -> None:
     """Revoke a token by its id (the part before the dot)."""
     config = make_config(store=store)
     if not tokens.revoke(Path(config.tokens), token_id.partition(".")[0]):
-        raise Failure(f"no active token {token_id!r}", EXIT_FAILED)
+        raise NotFound(f"no active token {token_id!r}")
     click.echo(f"revoked {token_id.partition('.')[0]}")
 
 

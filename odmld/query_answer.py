@@ -25,14 +25,17 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from .errors import EXIT_BAD_INPUT, EXIT_STORE, OdmldError
 
-class QueryRefused(Exception):
+
+class QueryRefused(OdmldError):
     """The query cannot be answered as asked; `status` is the HTTP status to answer with."""
 
     def __init__(self, status: int, title: str, detail: str,
                  headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.status, self.title, self.detail, self.headers = status, title, detail, headers
+        super().__init__(status, title, detail, headers=headers)
+        # a query the store cannot run for want of time or workers is the store's; others the input's
+        self.exit_code = EXIT_STORE if status >= 500 else EXIT_BAD_INPUT
 
 
 class _Stop(Exception):

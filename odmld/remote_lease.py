@@ -40,7 +40,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from .store_api import StoreError
+from .store_api import StoreBusy, StoreError
 
 QUEUE_SECONDS = 5.0  # a waiter that stopped asking leaves the queue after this
 FIRST_PAUSE, LONGEST_PAUSE = 0.005, 0.05
@@ -135,7 +135,7 @@ class Held:
         if getattr(lease._inside, "holding", False):
             raise StoreError("a write operation cannot start another write (give it the writer instead)")
         if not lease._one_here.acquire(timeout=lease.wait):
-            raise StoreError(f"the store at {lease.where} is being written by this process's other "
+            raise StoreBusy(f"the store at {lease.where} is being written by this process's other "
                              f"writes, which did not finish within {lease.wait:g} s")
         try:
             self._take()
@@ -160,7 +160,7 @@ class Held:
                 lease.update(lease.text(STEP_BACK, self.claim))
             if time.monotonic() > deadline:
                 lease.update(lease.text(RELEASE, self.claim))  # leave the queue
-                raise StoreError(f"the store at {lease.where} is being written by another odmld "
+                raise StoreBusy(f"the store at {lease.where} is being written by another odmld "
                                  f"process, which did not finish within {lease.wait:g} s (a process "
                                  f"that died releases the write lease after {lease.seconds:g} s)")
             time.sleep(random.uniform(0, pause))

@@ -40,14 +40,11 @@ class RemoteTimeout(StoreError):
 
 
 class RemoteRefusal(StoreError):
-    """The server answered with an error status (kept in `status`); the message has its words."""
+    """The server answered with an error status (kept in `answered`); the message has its words."""
 
-    def __init__(self, message: str, status: int, words: str = "") -> None:
-        super().__init__(message)
-        self.status, self.words = status, words
-
-    def __reduce__(self) -> tuple:
-        return type(self), (str(self), self.status, self.words)
+    def __init__(self, message: str, answered: int, words: str = "") -> None:
+        super().__init__(message, words)
+        self.answered = answered
 
 
 class RemoteQueryRefused(RemoteRefusal, SyntaxError):
@@ -133,7 +130,7 @@ def request(url: str, *, data: bytes | None = None, content_type: str | None = N
 def rolled_back(error: RemoteRefusal) -> bool:
     """The server refused an update as a deadlock or a serialisation failure (SQLSTATE 40001, which
     Virtuoso answers when concurrent updates collide): it undid it, and it may be sent again."""
-    return error.status >= 500 and ("40001" in error.words or "deadlock" in error.words.lower())
+    return error.answered >= 500 and ("40001" in error.words or "deadlock" in error.words.lower())
 
 
 def parse_answer(media: str, body: bytes, genid: str | None = None) -> Any:

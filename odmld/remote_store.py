@@ -144,7 +144,7 @@ class RemoteStore:
             media, body = request(self._graph_url(graph), accept=N_TRIPLES, timeout=self.timeout,
                                   doing="graph read")
         except RemoteRefusal as error:
-            if error.status == 404:  # the Graph Store Protocol's answer for a graph that does not exist
+            if error.answered == 404:  # the Graph Store Protocol's answer for a graph that does not exist
                 return []
             if isinstance(graph, ox.DefaultGraph):  # Virtuoso keeps no default graph of its own
                 return []

@@ -17,13 +17,11 @@ from typing import IO, Any, Callable, Iterable, Mapping, Protocol, Sequence, Typ
 
 import pyoxigraph as ox
 
+from .errors import StoreBusy, StoreError  # noqa: F401 - the error model's; every store raises them
+
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 Binding = Term | list[Term]  # a list binds a row for each term
-
-
-class StoreError(Exception):
-    """The store cannot be opened, read or written; the message says why in words a user can act on."""
 
 
 # -- write operations --------------------------------------------------------------------------------

@@ -1,19 +1,21 @@
 """One code path for every way a city submits an assessment: the write API and the self-assessment form.
 
 `submit` takes the body, its media type and the request's parameters, and either publishes the next
-version or says what is wrong, as an HTTP status with problems that name the row or domain at fault.
-It knows nothing of Flask: the API turns the outcome into JSON or Turtle, the form into a page.
+version or raises what is wrong (odmld.errors: 400 unreadable, 403, 415, 422 invalid), with problems
+(`extra["violations"]`) that name the row or domain at fault, worded in the language asked for. It
+knows nothing of Flask: the web's one error handler answers the error, the form places its problems.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pyoxigraph as ox
 
 from .assessment_csv import CsvUnreadable, level_lookup, parse_csv
 from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
+from .errors import BadRequest, Forbidden, Invalid, OdmldError, UnsupportedMediaType
 from .loading import syntax_message
 from .publishing import Published, organisation_iri, publish, to_rdflib, validate_parts
 from .store_api import Store
@@ -28,62 +30,65 @@ XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 @dataclass
 class Outcome:
-    status: int
-    title: str = ""
-    detail: str = ""
-    problems: list[dict[str, Any]] = field(default_factory=list)
-    report: Report | None = None
-    published: Published | None = None
+    report: Report
+    published: Published
+
+
+def refused(kind: type[OdmldError], detail: str, lang: str, problems: list[dict[str, Any]] | None = None,
+            report: Report | None = None) -> OdmldError:
+    """The error that refuses a submission: `detail` in `lang`, the problems as `violations`, and the
+    SHACL report (for the API's Turtle answer) as `report`."""
+    error = kind({lang: detail}, extra={"violations": problems} if problems else None)
+    if report is not None:
+        error.report = report  # type: ignore[attr-defined] - an Invalid's
+    return error
 
 
 def submit(store: Store, organisation_id: str, media: str, body: bytes,
            values: Mapping[str, str], lang: str) -> Outcome:
     """Validate and publish; nothing is written unless everything is valid."""
     if media not in MEDIA_TYPES:
-        return Outcome(415, "Unsupported Media Type",
-                       "stuur text/csv, text/turtle of application/ld+json" if lang == "nl"
-                       else "send text/csv, text/turtle or application/ld+json")
+        raise refused(UnsupportedMediaType, "stuur text/csv, text/turtle of application/ld+json"
+                      if lang == "nl" else "send text/csv, text/turtle or application/ld+json", lang)
     read = (parts_from_csv(store, body, values, organisation_id, lang) if media == "text/csv"
             else parts_from_rdf(store.base_uri, body, RDF_INPUTS[media], lang))
-    if isinstance(read, Outcome):
-        return read
     field = "date" if media == "text/csv" else "dcterms:date"
     if not plain_date(read.date.value):
         message = (f"{read.date.value!r} is geen datum geschreven als JJJJ-MM-DD" if lang == "nl"
                    else f"{read.date.value!r} is not a date written YYYY-MM-DD")
-        return Outcome(422, "Unprocessable Content", f"{field}: {message}",
-                       problems=[{"field": field, "value": read.date.value, "message": message}])
+        raise refused(Invalid, f"{field}: {message}", lang,
+                      problems=[{"field": field, "value": read.date.value, "message": message}])
     future = future_date_problem(read.date.value, lang)
     if future is not None:
-        return Outcome(422, "Unprocessable Content", f"{field}: {future}",
-                       problems=[{"field": field, "value": read.date.value, "message": future}])
+        raise refused(Invalid, f"{field}: {future}", lang,
+                      problems=[{"field": field, "value": read.date.value, "message": future}])
     if read.organisation != organisation_iri(store.base_uri, organisation_id):
-        return Outcome(403, "Forbidden",
-                       f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}, niet voor "
-                       f"{read.organisation.value}" if lang == "nl" else
-                       f"this token writes for organisation {organisation_id} only, "
-                       f"not for {read.organisation.value}")
+        raise refused(Forbidden,
+                      f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}, niet voor "
+                      f"{read.organisation.value}" if lang == "nl" else
+                      f"this token writes for organisation {organisation_id} only, "
+                      f"not for {read.organisation.value}", lang)
     report = validate_parts(read, store.base_uri)
     if not report.conforms:
-        return invalid(report, lang, store.base_uri, csv=media == "text/csv")
-    return Outcome(201, "Created", report=report, published=publish(store, read, organisation_id))
+        raise invalid(report, lang, store.base_uri, csv=media == "text/csv")
+    return Outcome(report=report, published=publish(store, read, organisation_id))
 
 
 def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organisation_id: str,
-                   lang: str) -> AssessmentParts | Outcome:
+                   lang: str) -> AssessmentParts:
     """CSV rows from the body; organisation (default: the token's), date and method from `values`."""
     try:
         parsed = parse_csv(body.decode("utf-8"), level_lookup(store))
     except UnicodeDecodeError:
-        return Outcome(400, "Bad Request", "de CSV is geen UTF-8-tekst" if lang == "nl"
-                       else "the CSV is not UTF-8 text")
+        raise refused(BadRequest, "de CSV is geen UTF-8-tekst" if lang == "nl"
+                      else "the CSV is not UTF-8 text", lang) from None
     except CsvUnreadable as error:
-        return Outcome(400, "Bad Request", error.message(lang))
+        raise refused(BadRequest, error.message(lang), lang) from None
     if parsed.problems:
         problems = [{"row": p.row, "column": p.column, "value": p.value,
                      "message": p.message_nl if lang == "nl" else p.message_en} for p in parsed.problems]
         detail = "; ".join(row_words(p, lang) for p in problems)
-        return Outcome(422, "Unprocessable Content", detail, problems=problems)
+        raise refused(Invalid, detail, lang, problems=problems)
     base = store.base_uri
     organisation = values.get("organisation") or values.get("org") or organisation_id
     method = values.get("method") or "zelfevaluatie"
@@ -91,9 +96,8 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
     try:
         licence_iri = ox.NamedNode(licence) if licence else None
     except ValueError:  # the shapes say which IRIs are allowed; this is not an IRI at all
-        return Outcome(422, "Unprocessable Content",
-                       f"de licentie moet de URL van de licentie zijn, niet {licence!r}" if lang == "nl"
-                       else f"licence must be the licence's URL, got {licence!r}")
+        raise refused(Invalid, f"de licentie moet de URL van de licentie zijn, niet {licence!r}"
+                      if lang == "nl" else f"licence must be the licence's URL, got {licence!r}", lang) from None
     return AssessmentParts(
         licence=licence_iri,
         organisation=organisation_iri(base, identifier(organisation) or "-"),
@@ -105,38 +109,37 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
 
 
 def parts_from_rdf(base_uri: str, body: bytes, rdf_format: ox.RdfFormat,
-                   lang: str) -> AssessmentParts | Outcome:
+                   lang: str) -> AssessmentParts:
     try:
         quads = list(ox.parse(body, format=rdf_format, base_iri=base_uri))
         unreadable = None
     except SyntaxError as error:
-        unreadable = Outcome(400, "Bad Request", unparsable(syntax_message(error), rdf_format, lang))
+        unreadable = refused(BadRequest, unparsable(syntax_message(error), rdf_format, lang), lang)
     except (ValueError, OSError) as error:
-        unreadable = Outcome(400, "Bad Request", unparsable(str(error), rdf_format, lang))
+        unreadable = refused(BadRequest, unparsable(str(error), rdf_format, lang), lang)
     if unreadable is not None or rdf_format == ox.RdfFormat.JSON_LD:
         # a JSON-LD parser drops a value with an ill-formed language tag or IRI without a word, and
         # Turtle's calls a well-formed-looking tag a syntax error: both are a field the city got wrong
         problems = ill_formed_terms(body, rdf_format, base_uri, lang)
         if problems:
-            return Outcome(422, "Unprocessable Content", "; ".join(p["message"] for p in problems),
-                           problems=problems)
+            raise refused(Invalid, "; ".join(p["message"] for p in problems), lang, problems=problems)
     if unreadable is not None:
-        return unreadable
+        raise unreadable
     submitted = to_rdflib([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
     report = validate_graph(submitted, base_uri)
     if not report.conforms:
-        return invalid(report, lang, base_uri, graph=submitted)
+        raise invalid(report, lang, base_uri, graph=submitted)
     try:
         return parts_from_graph(quads, base_uri)
     except SubmissionProblem as error:
-        return Outcome(422, "Unprocessable Content", error.message(lang))
+        raise refused(Invalid, error.message(lang), lang) from None
 
 
-def invalid(report: Report, lang: str, base_uri: str, graph=None, csv: bool = False) -> Outcome:
+def invalid(report: Report, lang: str, base_uri: str, graph=None, csv: bool = False) -> OdmldError:
     """422 with the SHACL findings; each problem names the part at fault in words (the assessment,
     domain 4, a dataset), its field and value, never a blank node."""
     problems = plain_problems(report, lang, base_uri, graph=graph, csv=csv)
-    return Outcome(422, "Unprocessable Content", detail_of(problems, lang), problems=problems, report=report)
+    return refused(Invalid, detail_of(problems, lang), lang, problems=problems, report=report)
 
 
 def row_words(problem: dict[str, Any], lang: str) -> str:

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 
 from .snapshots import Snapshots
 from .write_jobs import Job, alike
-from .store_api import OPERATIONS, StoreError, operation_name
+from .store_api import OPERATIONS, StoreBusy, StoreError, operation_name
 
 HEADER = struct.Struct("!Q")
 POLL_SECONDS = 0.02
@@ -131,7 +131,7 @@ class WriteService:
             if self._become_writer():
                 continue
             if time.monotonic() > deadline:
-                raise StoreError(f"the store at {self.path} is being written by another process that "
+                raise StoreBusy(f"the store at {self.path} is being written by another process that "
                                  f"did not answer within {wait:g} s")
             time.sleep(POLL_SECONDS)
 

@@ -20,13 +20,17 @@ PUBLISH = r"""
 import sys
 from odmld.config import load_config
 from odmld.store import open_store
+from odmld.errors import OdmldError
 from odmld.submission import submit
 store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2]}, environ={}))
 body = open(sys.argv[3], "rb").read()
 for n in range(int(sys.argv[6])):  # each its own evidence: another submission, so another version
     varied = body.replace(b"\n2,1,2,\n", f"\n2,1,2,schrijver {sys.argv[7]} poging {n}\n".encode(), 1)
-    outcome = submit(store, sys.argv[4], "text/csv", varied, {"date": sys.argv[5]}, "en")
-    print(outcome.published.iri.value if outcome.published else "refused: " + outcome.detail, flush=True)
+    try:
+        print(submit(store, sys.argv[4], "text/csv", varied, {"date": sys.argv[5]}, "en").published.iri.value,
+              flush=True)
+    except OdmldError as refused:
+        print(f"refused: {refused}", flush=True)
 """
 WRITERS = [("24062", "2024-06-01"), ("24062", "2024-06-01"), ("44021", "2024-06-01"), ("11002", "2023-01-01")]
 EACH = 25

@@ -15,11 +15,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import submission, tokens
-from ..publishing import AlreadyWithdrawn, NotFound, withdraw
+from ..errors import BadRequest, Conflict, Forbidden, Invalid, MethodNotAllowed, NotFound, Unauthorized
+from ..publishing import AlreadyWithdrawn, NotFound as NoSuchVersion, withdraw
 from ..user_text import has_control_character
 from . import idempotency
 from .db import get_store
-from .errors import error_response, said
+from .errors import said
 from .i18n import current_language
 
 bp = Blueprint("api", __name__)
@@ -37,28 +38,31 @@ def token_organisation() -> str | None:
 
 
 @bp.before_request
-def refuse_writes_on_a_read_only_server() -> Response | None:
+def refuse_writes_on_a_read_only_server() -> None:
     if get_store().read_only:
-        return error_response(405, "Method Not Allowed", said(
+        raise MethodNotAllowed(said(
             "deze server kreeg een alleen-lezen store (ODMLD_STORE alleen-lezen geopend); hij aanvaardt "
             "geen schrijfopdrachten", "this server was given a read-only store (ODMLD_STORE opened "
             "read-only); it accepts no writes"))
-    return None
 
 
 @bp.route("/api/assessments", methods=["POST"])
 def submit() -> Response:
     organisation_id = token_organisation()
     if organisation_id is None:
-        return unauthorized()
+        raise unauthorized()
     return idempotency.once(organisation_id, lambda: publish(organisation_id))
 
 
 def publish(organisation_id: str) -> Response:
-    outcome = submission.submit(get_store(), organisation_id, request.mimetype, request.get_data(),
-                                request.values, current_language())
-    if outcome.published is None:
-        return outcome_response(outcome)
+    try:
+        outcome = submission.submit(get_store(), organisation_id, request.mimetype, request.get_data(),
+                                    request.values, current_language())
+    except Invalid as invalid:
+        if invalid.report is not None and wants_turtle():  # the SHACL report itself, if asked for
+            return Response(invalid.report.report_graph.serialize(format="turtle"), status=422,
+                            mimetype="text/turtle")
+        raise
     published = outcome.published
     response = jsonify(assessment=published.iri.value, version=published.version,
                        previous=published.previous.value if published.previous else None,
@@ -70,22 +74,15 @@ def publish(organisation_id: str) -> Response:
     return response
 
 
-def unauthorized() -> Response:
-    return error_response(401, "Unauthorized", said(
+def unauthorized() -> Unauthorized:
+    return Unauthorized(said(
         "stuur een geldige schrijfsleutel als 'Authorization: Bearer <sleutel>' (odmld token create --org ID)",
         "send a valid write token as 'Authorization: Bearer <token>' (odmld token create --org ID)"),
-        {"WWW-Authenticate": 'Bearer realm="odmld"'})
+        headers={"WWW-Authenticate": 'Bearer realm="odmld"'})
 
 
-def outcome_response(outcome: submission.Outcome) -> Response:
-    """A refused submission in the one error shape; 422 also as the SHACL report in Turtle."""
-    wants_turtle = request.accept_mimetypes.best_match(("application/json", "text/turtle")) == "text/turtle"
-    if outcome.status == 422 and outcome.report is not None and wants_turtle:
-        return Response(outcome.report.report_graph.serialize(format="turtle"), status=422,
-                        mimetype="text/turtle")
-    # the outcome is worded in the request's language already (submission.submit was given it)
-    return error_response(outcome.status, outcome.title, {current_language(): outcome.detail},
-                          extensions={"violations": outcome.problems} if outcome.problems else None)
+def wants_turtle() -> bool:
+    return request.accept_mimetypes.best_match(("application/json", "text/turtle")) == "text/turtle"
 
 
 @bp.route("/api/assessments/<iri_path:ref>", methods=["DELETE"])
@@ -93,29 +90,28 @@ def withdraw_version(ref: str) -> Response:
     """Withdraw one version (`{organisation}/{date}/v{n}`); it stays as a tombstone with the reason."""
     organisation_id = token_organisation()
     if organisation_id is None:
-        return unauthorized()
+        raise unauthorized()
     return idempotency.once(organisation_id, lambda: withdraw_as(organisation_id, ref))
 
 
 def withdraw_as(organisation_id: str, ref: str) -> Response:
     if ref.split("/", 1)[0] != organisation_id:
-        return error_response(403, "Forbidden", said(
+        raise Forbidden(said(
             f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}",
             f"this token writes for organisation {organisation_id} only"))
     reason = (request.values.get("reason") or "").strip()
     if not reason:
-        return error_response(400, "Bad Request", said("zeg waarom, met een parameter 'reason'",
-                                                       "say why with a 'reason' parameter"))
+        raise BadRequest(said("zeg waarom, met een parameter 'reason'",
+                                 "say why with a 'reason' parameter"))
     if has_control_character(reason):
-        return error_response(422, "Unprocessable Content", said(
+        raise Invalid(said(
             "de reden (reason) bevat een stuurteken; alleen tekst, tab en regeleinden zijn toegelaten",
             "the reason contains a control character; only text, tab and line breaks are allowed"))
     iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")  # iri_path: valid
     try:
         withdraw(get_store(), iri, reason[:2000])
     except AlreadyWithdrawn:
-        return error_response(409, "Conflict", said(f"{ref} is al ingetrokken", f"{ref} is already withdrawn"))
-    except NotFound:
-        return error_response(404, "Not Found", said(f"er is geen inschattingsversie {ref}",
-                                                     f"no assessment version {ref}"))
+        raise Conflict(said(f"{ref} is al ingetrokken", f"{ref} is already withdrawn")) from None
+    except NoSuchVersion:
+        raise NotFound(said(f"er is geen inschattingsversie {ref}", f"no assessment version {ref}")) from None
     return jsonify(withdrawn=iri.value, reason=reason[:2000])

@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterable
 
 from flask import Flask
 
-from .errors import error_response
-from .i18n import current_language, translator
+from ..errors import BadRequest, OdmldError, TooLarge
+from .errors import problem_response, worded
 
 LIMIT = 1024 * 1024  # bytes; the write API's largest submission
 READ_SIZE = 64 * 1024
@@ -31,9 +31,9 @@ class BodyLimit:
         declared = environ.get("CONTENT_LENGTH", "")
         if declared:
             if not re.fullmatch(r"[0-9]{1,19}", declared):
-                return self.refuse(environ, start_response, 400, "Bad Request", "bad_length")
+                return self.refuse(environ, start_response, BadRequest, "bad_length")
             if int(declared) > self.limit:
-                return self.refuse(environ, start_response, 413, "Content Too Large", "too_large")
+                return self.refuse(environ, start_response, TooLarge, "too_large")
             return self.app(environ, start_response)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
         if not chunked and (environ.get("REQUEST_METHOD") in WITHOUT_BODY
@@ -41,21 +41,20 @@ class BodyLimit:
             return self.app(environ, start_response)  # no body (WSGI: without a length, none)
         body = read_at_most(environ["wsgi.input"], self.limit + 1)
         if len(body) > self.limit:
-            return self.refuse(environ, start_response, 413, "Content Too Large", "too_large")
+            return self.refuse(environ, start_response, TooLarge, "too_large")
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ["wsgi.input_terminated"] = True
         return self.app(environ, start_response)
 
-    def refuse(self, environ: dict[str, Any], start_response: Callable, status: int, title: str,
+    def refuse(self, environ: dict[str, Any], start_response: Callable, kind: type[OdmldError],
                key: str) -> Iterable[bytes]:
         """The refusal in the one error shape, in the request's language, made by Flask as every
         other error is (its headers included)."""
         environ["wsgi.input"] = io.BytesIO()  # nothing of the body is ever read
         environ["CONTENT_LENGTH"] = "0"
         with self.flask_app.request_context(environ):
-            detail = {current_language(): translator(current_language())(key).format(limit=self.limit)}
-            response = self.flask_app.process_response(error_response(status, title, detail))
+            response = self.flask_app.process_response(problem_response(kind(worded(key, limit=self.limit))))
         return response(environ, start_response)
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import abort, current_app, request
+from flask import current_app, request
 
+from ..errors import BadRequest, NotFound
 from .. import register, user_text
 from .db import get_store
 from .errors import worded
@@ -27,7 +28,7 @@ def search_text() -> str:
     """`?q=`: the name searched for (empty when not asked), at most SEARCH_LENGTH characters."""
     text = request.args.get("q", "").strip()
     if len(text) > SEARCH_LENGTH or user_text.has_control_character(text):
-        abort(400, description=worded("bad_search", most=SEARCH_LENGTH))
+        raise BadRequest(worded("bad_search", most=SEARCH_LENGTH))
     return text
 
 
@@ -56,14 +57,14 @@ def organisation_list() -> dict[str, Any]:
     chosen = request.args.get("soort") or None
     kind = next((k for k in known if k["key"] == chosen), None)
     if chosen is not None and kind is None:
-        abort(404, description=worded("no_kind", kind=repr(chosen)))
+        raise NotFound(worded("no_kind", kind=repr(chosen)))
     if text:
         return {"rows": search(text), "q": text, "kinds": known, "kind": kind, "page": 1, "pages": 1,
                 "total": total}
     count = kind["organisations"] if kind else total
     pages = max(1, -(-count // PAGE_SIZE))
     if number > pages:
-        abort(404, description=worded("organisation_pages", pages=pages))
+        raise NotFound(worded("organisation_pages", pages=pages))
     rows = register.page(get_store(), number, PAGE_SIZE, current_language(), kind["kind"] if kind else None)
     return {"rows": rows, "q": "", "kinds": known, "kind": kind, "page": number, "pages": pages, "total": total}
 
@@ -74,5 +75,5 @@ def organisation_asked(parameter: str = "org") -> ox.NamedNode | None:
     if not asked:
         return None
     if user_text.identifier(asked) is None:
-        abort(400, description=worded("bad_org_parameter", parameter=parameter))
+        raise BadRequest(worded("bad_org_parameter", parameter=parameter))
     return ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/organisatie/{asked}")

@@ -7,8 +7,9 @@ import csv
 import io
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file
+from flask import Blueprint, Response, current_app, render_template, request, send_file
 
+from ..errors import NotFound
 from .. import query_library as queries
 from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
@@ -40,7 +41,7 @@ def paged(suffix: str | None = None) -> Response:
     config = current_app.config["ODMLD"]
     triples, pages = catalogue(get_store(), page, config.page_size, config.licence)
     if page > pages:
-        abort(404, description=worded("catalogue_pages", pages=pages))
+        raise NotFound(worded("catalogue_pages", pages=pages))
     triples += hydra_view(page, pages, suffix)
     # the same page, format and language is the same bytes until the store changes
     return respond(triples, suffix, "catalog.paged", paging=(page, pages), reusable=True)
@@ -81,7 +82,7 @@ def respond(triples: list[ox.Triple], suffix: str | None, endpoint: str,
     titles, with links to the pages before and after."""
     media = (split_suffix(f"x.{suffix}")[1] if suffix else None) or negotiate(request)
     if media is None:
-        return not_acceptable()
+        raise not_acceptable()
     if media == HTML:
         response = Response(render_template("catalog.html", titles=catalogue_titles(triples), paging=paging),
                             mimetype=HTML)
@@ -109,11 +110,11 @@ def graph(name: str) -> Response:
     name, media = split_suffix(name)
     media = media or negotiate(request)
     if media is None or media == HTML:
-        return not_acceptable()
+        raise not_acceptable()
     store = get_store()
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
     if not store.has_graph(graph_name):
-        abort(404, description=worded("no_graph", name=name))
+        raise NotFound(worded("no_graph", name=name))
     triples = list(store.query(queries.get("all-triples").text, default_graph=[graph_name]))
     response = Response(serialise(triples, media, base_uri()), mimetype=media)
     response.headers["Vary"] = "Accept"
@@ -132,7 +133,7 @@ def graph_dump_file(name: str) -> Response:
     store = get_store()
     graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
     if not store.has_graph(graph_name):
-        abort(404, description=worded("no_graph", name=name))
+        raise NotFound(worded("no_graph", name=name))
     return dump_response(graph_dump(store, graph_name), name.replace("/", "-") + ".ttl.gz")
 
 
@@ -158,7 +159,7 @@ def assessment_csv(ref: str) -> Response:
     rows = get_store().select(queries.get("assessment-plan").text, assessment=assessment,
                               lang=ox.Literal("nl"))
     if not rows:
-        abort(404, description=worded("no_version", ref=ref))
+        raise NotFound(worded("no_version", ref=ref))
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["domain", "maturity", "need", "evidence"])

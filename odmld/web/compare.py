@@ -10,9 +10,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
+from ..errors import BadRequest, NotFound
 from .. import query_library as queries, rankings, user_text
 from .bounded_lists import organisation_asked, search, search_text
 from .charts import Axis, radar_svg
@@ -32,7 +33,7 @@ def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[st
     base = current_app.config["ODMLD"].base_uri
     for identifier in identifiers[:20]:
         if user_text.identifier(identifier) is None:
-            abort(400, description=worded("bad_org_id", value=repr(identifier)))
+            raise BadRequest(worded("bad_org_id", value=repr(identifier)))
     organisations = {identifier: ox.NamedNode(f"{base}id/organisatie/{identifier}") for identifier in identifiers[:20]}
     if not organisations:
         return []
@@ -122,7 +123,7 @@ def data() -> Response:
 @bp.route("/domein/<int:notation>/ranking")
 def domain_ranking(notation: int) -> str:
     if not 1 <= notation <= 11:
-        abort(404, description=worded("no_domain"))
+        raise NotFound(worded("no_domain"))
     base = current_app.config["ODMLD"].base_uri
     domain = ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")
     store = get_store()
@@ -132,7 +133,7 @@ def domain_ranking(notation: int) -> str:
     if organisation is not None:
         found = select("organisation-names", organisation=[organisation])
         if not found:
-            abort(404, description=worded("no_organisation"))
+            raise NotFound(worded("no_organisation"))
         asked = {"name": found[0]["name"], "organisation": organisation,
                  "rank": rankings.rank_of(store, organisation, domain)}
     title = next((d["label"].value for d in select("domains") if d["notation"].value == str(notation)), "")

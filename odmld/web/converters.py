@@ -2,7 +2,9 @@
 
 A view that makes an IRI from its path (a graph, a document, an assessment version) would otherwise
 meet text that is no IRI (`/graph/a%20b.ttl`) as a ValueError, a 500. With `<iri_path:name>` such a
-path is a 404 with a message before the view runs, and the view needs no try/except of its own.
+path is a 404 with a message before the view runs, and the view needs no try/except of its own. (It
+is werkzeug's NotFound: routing answers only HTTP exceptions; the one error handler (errors.py) makes
+it the error model's.)
 `int` is replaced by one that takes ASCII digits only (werkzeug's `\\d` also matches "٣").
 """
 

@@ -1,4 +1,6 @@
-"""One error shape for the whole service, in the format the client asked for and in one language.
+"""The web's one answer to every error (odmld.errors' model), in the format the client asked for
+and in one language. Views raise typed errors; the one handler `register` installs answers them, and
+so do the two WSGI fronts (sparql_get.py, body_limit.py), through the same `problem_response`.
 
 Scripts get RFC 9457 problem details (`application/problem+json`): `type`, `title`, `status`,
 `detail`, and the service's older shape kept beside them, `{"error": {"status", "title", "detail"}}`,
@@ -9,32 +11,22 @@ asks for `text/plain` first gets a line of text.
 
 A detail given as `said(nl=..., en=...)` is answered in the request's language (`?lang`, the cookie,
 Accept-Language; Dutch by default), with the title in that language too; a detail given as a plain
-string (the SPARQL endpoint's technical messages) is English, and so is its title: every answer says
-its language in Content-Language and never mixes two. Every error goes through `error_response`.
+string (the SPARQL endpoint's technical messages) is English, and so is its title, and so is the whole
+page a browser gets: every answer says its language in Content-Language and never mixes two.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Union
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..catalog import CatalogueTooLarge
-from ..store_api import StoreError
+from ..errors import Detail, OdmldError, Said, said  # noqa: F401 - said: the views' helper
 from .i18n import LANGUAGES, current_language, translator
 
 PROBLEM = "application/problem+json"
 OFFERED = (PROBLEM, "application/json", "text/html", "text/plain")
-
-Said = Mapping[str, str]
-Detail = Union[str, Said]
-
-
-def said(nl: str, en: str) -> dict[str, str]:
-    """A message in both languages; the response picks the request's."""
-    return {"nl": nl, "en": en}
 
 
 def worded(key: str, **values: object) -> dict[str, str]:
@@ -72,57 +64,60 @@ DEFAULT_DETAILS = {
 }
 
 
-def error_response(status: int, title: str, detail: Detail, headers: dict[str, str] | None = None,
-                   extensions: dict[str, Any] | None = None) -> Response:
-    """The error in the client's format; `extensions` are extra members of the problem (and of the
-    older `error` object), e.g. the `violations` of a refused submission."""
+def problem_response(error: OdmldError) -> Response:
+    """The error in the client's format and in one language: the one shape of every error answer.
+    `error.extra` are extra members of the problem (and of the older `error` object), e.g. the
+    `violations` of a refused submission. Needs a request context (the WSGI fronts make one)."""
+    status, detail = error.status, error.detail
     lang = current_language() if not isinstance(detail, str) else "en"
+    if not isinstance(detail, str) and lang not in detail:
+        lang = "en" if "en" in detail else next(iter(detail))
     text = detail if isinstance(detail, str) else detail[lang]
-    title = TITLES[status][lang == "en"] if status in TITLES else title
+    title = TITLES[status][lang == "en"] if status in TITLES else error.title
     chosen = request.accept_mimetypes.best_match(OFFERED)
-    if chosen == "text/html":
-        response = Response(render_template("error.html", status=status, title=title, detail=text),
-                            mimetype="text/html")
+    if chosen == "text/html":  # the whole page in the message's language, not only the message
+        response = Response(render_template("error.html", status=status, title=title, detail=text,
+                                            lang=lang, t=translator(lang)), mimetype="text/html")
     elif chosen == "text/plain":
         response = Response(f"{status} {title}: {text}\n", mimetype="text/plain")
     else:
-        members = {"status": status, "title": title, "detail": text, **(extensions or {})}
+        members = {"status": status, "title": title, "detail": text, **error.extra}
         body = {"type": "about:blank", **members, "error": members}
         response = Response(json.dumps(body, ensure_ascii=False, indent=1) + "\n",
                             mimetype="application/json" if chosen == "application/json" else PROBLEM)
     response.status_code = status
     response.headers["Content-Language"] = lang
     response.vary.update(("Accept", "Accept-Language"))
-    for name, value in (headers or {}).items():
+    for name, value in error.headers.items():
         response.headers[name] = value
     return response
 
 
-def register(app: Flask) -> None:
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> Response:
+def as_problem(error: Exception) -> OdmldError:
+    """Any exception as the error model's: werkzeug's HTTP errors (routing's 404 and 405 among them)
+    with their details in both languages, and a bug as a bare 500."""
+    if isinstance(error, OdmldError):
+        return error
+    if isinstance(error, HTTPException):
         code = error.code or 500
         own = error.description and error.description != type(error).description
         detail = error.description if own else DEFAULT_DETAILS.get(code, error.description or error.name)
-        response = error_response(code, error.name, detail)
-        if error.code == 405 and error.valid_methods:
-            response.headers["Allow"] = ", ".join(error.valid_methods)
-        return response
+        allow = {"Allow": ", ".join(error.valid_methods)} \
+            if code == 405 and getattr(error, "valid_methods", None) else None
+        return OdmldError(code, error.name, detail, headers=allow)
+    return OdmldError(500, "Internal Server Error", DEFAULT_DETAILS[500])
 
-    @app.errorhandler(CatalogueTooLarge)
-    def catalogue_too_large(error: CatalogueTooLarge) -> Response:
-        return error_response(403, "Forbidden", str(error))
 
-    @app.errorhandler(StoreError)
-    def store_unavailable(error: StoreError) -> Response:
-        """The store failed (unreachable, too slow, or it refused): 503, with the server's own words
-        when it gave some; the operator's log has the whole message, the store's address included."""
-        app.logger.error("the store could not complete a request: %s", error)
-        words = getattr(error, "words", "")
-        return error_response(503, "Service Unavailable", "the store could not complete this request"
-                              + (f"; it said: {words}" if words else ""))
+def register(app: Flask) -> None:
+    """The one error handler: every exception a view raises is answered by problem_response."""
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception) -> Response:  # pragma: no cover - a bug, logged by Flask
-        app.logger.exception("unexpected error")
-        return error_response(500, "Internal Server Error", DEFAULT_DETAILS[500])
+    def answer(error: Exception) -> Response:
+        if isinstance(error, HTTPException) and error.response is not None:
+            return error.response  # a view's own answer, raised (abort(response))
+        problem = as_problem(error)
+        if problem.logged:  # the operator's log has the whole message, the store's address included
+            app.logger.error("the store could not complete a request: %s", error)
+        elif problem.status >= 500 and not isinstance(error, (OdmldError, HTTPException)):
+            app.logger.exception("unexpected error")  # a bug
+        return problem_response(problem)

@@ -13,8 +13,9 @@ Full pages are ldes:immutable and served Cache-Control immutable; only the page 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 
+from ..errors import NotFound
 from .. import feed_events, query_library as queries
 from ..caching import IMMUTABLE, REVALIDATE
 from ..scoring import integer
@@ -111,12 +112,12 @@ def page() -> Response:
     index = requested_page()
     media = negotiate(request, GRAPH_MEDIA)
     if media is None:
-        return not_acceptable()
+        raise not_acceptable()
     store, base = get_store(), current_app.config["ODMLD"].base_uri
     size, count = current_app.config["ODMLD"].page_size, feed_events.state(get_store()).count
     pages = count // size + 1  # the full pages, and the one being filled
     if index > pages:
-        abort(404, description=worded("feed_pages", pages=pages))
+        raise NotFound(worded("feed_pages", pages=pages))
     rows = store.select(queries.get("feed-events").text,
                         position=[integer(n) for n in range((index - 1) * size + 1, index * size + 1)])
     full = index * size <= count

@@ -16,9 +16,10 @@ from typing import Any
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 
 from .. import submission
+from ..errors import Forbidden, OdmldError
 from . import sessions
 from .db import get_store
-from .errors import error_response, in_request_language
+from .errors import in_request_language, problem_response
 from .i18n import current_language, translator
 from .pages import local_href, select
 from .sessions import FormSession
@@ -41,19 +42,22 @@ def send() -> Response:
     if get_store().read_only:
         return page(session, form, {}, [message("read_only")], 405)
     if not sessions.csrf_valid(session, form.get("csrf")):
-        return sessions.remember(error_response(403, "Forbidden", in_request_language(message("bad_csrf"))),
+        return sessions.remember(problem_response(Forbidden(in_request_language(message("bad_csrf")))),
                                  session)
     session = sessions.with_token(session, form.get("token") or "")
     if session.organisation is None:
         return page(session, form, {}, [message("bad_token")], 401)
     rows, order = csv_rows(form)
-    outcome = submission.submit(get_store(), session.organisation, "text/csv", rows.encode("utf-8"),
-                                {"date": form.get("date", ""), "method": form.get("method", "")},
-                                current_language())
-    if outcome.published is not None:
-        return sessions.remember(redirect(local_href(outcome.published.iri.value), code=303), session)
-    errors, general = place_problems(outcome, order)
-    return page(session, form, errors, general, outcome.status)
+    try:
+        outcome = submission.submit(get_store(), session.organisation, "text/csv", rows.encode("utf-8"),
+                                    {"date": form.get("date", ""), "method": form.get("method", "")},
+                                    current_language())
+    except OdmldError as refused:  # the form shows a refused submission's problems beside the fields
+        if refused.status >= 500:
+            raise
+        errors, general = place_problems(refused, order)
+        return page(session, form, errors, general, refused.status)
+    return sessions.remember(redirect(local_href(outcome.published.iri.value), code=303), session)
 
 
 def csv_rows(form: Any) -> tuple[str, list[str]]:
@@ -71,11 +75,12 @@ def csv_rows(form: Any) -> tuple[str, list[str]]:
     return out.getvalue(), order
 
 
-def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+def place_problems(refused: OdmldError, order: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     """Problems per domain number (from the CSV row or the SHACL focus), the rest for the whole form."""
     errors: dict[str, list[str]] = {}
     general: list[str] = []
-    for problem in outcome.problems:
+    problems = refused.extra.get("violations", [])
+    for problem in problems:
         domain = None
         if "row" in problem and 2 <= problem["row"] < len(order) + 2:
             domain = order[problem["row"] - 2]
@@ -84,8 +89,9 @@ def place_problems(outcome: submission.Outcome, order: list[str]) -> tuple[dict[
             errors.setdefault(domain, []).append(problem["message"])
         else:
             general.append(problem["message"])
-    if not outcome.problems:
-        general.append(outcome.detail)
+    if not problems:
+        general.append(refused.detail if isinstance(refused.detail, str)
+                       else refused.detail.get(current_language()) or str(refused))
     return errors, general
 
 

@@ -29,7 +29,8 @@ from typing import Callable
 from flask import Response, current_app, request
 
 from ..config import beside_store
-from .errors import error_response
+from ..errors import BadRequest, Conflict, Invalid, OdmldError
+from .errors import problem_response
 from .i18n import current_language
 
 HEADER = "Idempotency-Key"
@@ -61,18 +62,21 @@ def once(organisation: str, carry_out: Callable[[], Response]) -> Response:
         return carry_out()
     matched = KEY.fullmatch(presented.strip())
     if matched is None:
-        return error_response(400, "Bad Request", message("bad_key"))
+        raise BadRequest(message("bad_key"))
     key, fingerprint = matched.group(1), request_fingerprint()
     claimed = claim(keys_file(), organisation, key, fingerprint)
     if claimed == "other request":
-        return error_response(422, "Unprocessable Content", message("key_reused"))
+        raise Invalid(message("key_reused"))
     if claimed == "in progress":
-        return error_response(409, "Conflict", message("key_in_progress"), {"Retry-After": "2"})
+        raise Conflict(message("key_in_progress"), headers={"Retry-After": "2"})
     if isinstance(claimed, Response):
         claimed.headers["Idempotency-Replayed"] = "true"
         return claimed
     try:
-        response = carry_out()
+        try:
+            response = carry_out()
+        except OdmldError as refused:  # a refusal is an answer too: a retry gets it again
+            response = problem_response(refused)
     except BaseException:
         release(keys_file(), organisation, key)
         raise

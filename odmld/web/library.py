@@ -13,14 +13,15 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from .. import query_library as queries
 from ..query_binding import BadValue, Parameter, UnknownParameter, bound_text, check_names, declared
 from .db import get_store
-from .errors import error_response
+from ..errors import BadRequest, NotFound
+from .errors import DEFAULT_DETAILS
 from .i18n import current_language, translator
 from .sparql_html import html_answer
 
@@ -34,7 +35,7 @@ def library_query(name: str) -> queries.NamedQuery:
     try:
         return queries.library(name)
     except queries.QueryNotFound:
-        abort(404)
+        raise NotFound(DEFAULT_DETAILS[404]) from None
 
 
 @bp.route("/sparql/library/<name>")
@@ -66,7 +67,7 @@ def text(name: str) -> Response:
                             mimetype=SPARQL_QUERY)
         except BadValue as bad:
             problem = str(bad)
-    return error_response(400, "Bad Request", problem)
+    raise BadRequest(problem)
 
 
 def form_values(query: queries.NamedQuery) -> tuple[dict[str, Any], str | None]:

@@ -6,15 +6,16 @@ from __future__ import annotations
 import json
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
+from ..errors import NotAcceptable, NotFound
 from .. import query_library as queries
 from ..caching import last_modified_due
 from ..catalog import catalogue
 from ..loading import graph_name, iter_rdf_files
 from ..resources import folder
 from .db import get_page_cache, get_store
-from .errors import error_response, worded
+from .errors import worded
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
 from .conditional import conditional, since_made, validated
 from .i18n import current_language
@@ -31,8 +32,8 @@ def base_uri() -> str:
     return current_app.config["ODMLD"].base_uri
 
 
-def not_acceptable() -> Response:
-    return error_response(406, "Not Acceptable", worded("formats", formats=", ".join(DOCUMENT_MEDIA)))
+def not_acceptable() -> NotAcceptable:
+    return NotAcceptable(worded("formats", formats=", ".join(DOCUMENT_MEDIA)))
 
 
 @bp.route("/id/<iri_path:ref>")
@@ -56,7 +57,7 @@ def document(ref: str) -> Response:
     if kept is None:
         resource, triples = description(ref)
         if media is None:
-            return not_acceptable()
+            raise not_acceptable()
         if media == HTML:
             body = render_resource_page(resource, triples).encode("utf-8")
         else:
@@ -87,7 +88,7 @@ def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     if not triples and ref.startswith("catalogus/"):
         triples = catalogue_description(resource)
     if not any(t.subject == resource for t in triples):
-        abort(404, description=worded("not_known", iri=resource.value))
+        raise NotFound(worded("not_known", iri=resource.value))
     return resource, triples
 
 
@@ -102,10 +103,10 @@ def catalogue_description(resource: ox.NamedNode) -> list[ox.Triple]:
 def vocabulary(name: str) -> Response:
     name, suffix_media = split_suffix(name)
     if name not in VOCABULARIES:
-        abort(404, description=worded("no_vocabulary", name=repr(name), known=", ".join(VOCABULARIES)))
+        raise NotFound(worded("no_vocabulary", name=repr(name), known=", ".join(VOCABULARIES)))
     media = suffix_media or negotiate(request)
     if media is None:
-        return not_acceptable()
+        raise not_acceptable()
     store = get_store()
     # the graphs of the folder's files, each asked for by name: listing every graph of a large store
     # takes seconds

@@ -12,7 +12,8 @@ from ..dataset_counts import dataset_iri, description_graph
 from ..terms import triple
 from .conditional import validated
 from .db import get_store
-from .errors import error_response, worded
+from ..errors import NotAcceptable
+from .errors import worded
 from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
 from ..vocab import RDF
@@ -69,7 +70,7 @@ def void() -> Response:
     them in <graph/void> (dataset_counts.py), so the answer reads one small graph at any size."""
     media = negotiate(request, GRAPH_MEDIA)
     if media is None:
-        return error_response(406, "Not Acceptable", worded("void_formats", formats=", ".join(GRAPH_MEDIA)))
+        raise NotAcceptable(worded("void_formats", formats=", ".join(GRAPH_MEDIA)))
     store = get_store()
     kept = list(store.query(queries.get("all-triples").text, default_graph=[description_graph(base())]))
     response = Response(serialise(void_header(base()) + sorted(kept, key=str), media, base()), mimetype=media)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import request
 
+from ..errors import BadRequest
 from ..user_text import whole_number
 from .errors import worded
 
@@ -12,5 +13,5 @@ def requested_page() -> int:
     """`?page=N` (default 1): a whole number from 1, else 400."""
     page = whole_number(request.args.get("page", "1"))
     if page is None or page < 1:
-        abort(400, description=worded("bad_page"))
+        raise BadRequest(worded("bad_page"))
     return page

@@ -9,9 +9,9 @@ from xml.parsers import expat
 import pyoxigraph as ox
 import rdflib
 from flask import url_for
-from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import generate_etag, quote_etag
 
+from ..errors import NotAcceptable
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
 from ..vocab import XSD
 
@@ -109,8 +109,8 @@ def rdf_xml(triples: list[ox.Triple]) -> bytes:
     try:
         expat.ParserCreate(namespace_separator=" ").Parse(body, True)
     except expat.ExpatError:
-        raise NotAcceptable(description="this document cannot be written as RDF/XML (one of its property "
-                            "or class IRIs has no XML name); ask for Turtle, N-Triples or JSON-LD") from None
+        raise NotAcceptable("this document cannot be written as RDF/XML (one of its property or class IRIs "
+                            "has no XML name); ask for Turtle, N-Triples or JSON-LD") from None
     return body
 
 

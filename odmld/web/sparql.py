@@ -17,12 +17,12 @@ from ..fair_share import client_of
 from ..query_pool import QueryJob, QueryRefused
 from ..sparql_text import screen
 from .db import get_pool
-from .errors import error_response
+from ..errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from .library import fields_for
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match, negotiate
 from .meta import service_description
 from .response_cache import mark_reusable
-from .sparql_html import UnknownFormat, accept_for, download_headers, html_answer, unknown_format, wants_html
+from .sparql_html import accept_for, download_headers, html_answer, wants_html
 
 bp = Blueprint("sparql", __name__)
 
@@ -37,31 +37,18 @@ READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint() -> Response:
     """POST, and any GET that sparql_get.SparqlGet passed on."""
-    values, refusal = protocol_values()
-    if refusal is not None:
-        return refusal
-    try:
-        single_parameters(*((values,) if values is request.args else (values, request.args)))
-    except QueryRefused as refused:
-        return error_response(refused.status, refused.title, refused.detail)
+    values = protocol_values()
+    single_parameters(*((values,) if values is request.args else (values, request.args)))
     if request.mimetype == UPDATE or "update" in values or "update" in request.args:
-        return error_response(403, "Forbidden", READ_ONLY)
-    text, refusal = query_text(values)
-    if refusal is not None:
-        return refusal
+        raise Forbidden(READ_ONLY)
+    text = query_text(values)
     if text is None:
         return describe_service()
     accept = request.headers.get("Accept", "")
     if wants_html(accept, values):
         return html_answer(text, values)
-    try:
-        job, keep = prepare_job(text, accept_for(values, accept), values)
-        media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
-    except UnknownFormat as unknown:
-        refused = unknown_format(str(unknown))
-        return error_response(refused.status, refused.title, refused.detail)
-    except QueryRefused as refused:
-        return error_response(refused.status, refused.title, refused.detail, refused.headers)
+    job, keep = prepare_job(text, accept_for(values, accept), values)
+    media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
     response = Response(body, mimetype=media, headers=download_headers(values))
     response.headers["Vary"] = "Accept"
     if keep:
@@ -107,38 +94,36 @@ def results_media(accept: str) -> str | None:
     return chosen
 
 
-def protocol_values() -> tuple[MultiDict, Response | None]:
+def protocol_values() -> MultiDict:
     """The protocol's parameters: of the query string for a GET or a direct POST, of the body for a form
     POST, decoded in the charset the Content-Type declares (UTF-8 if none); 415 for a charset Python
     does not know, 400 for a body that is not in the one declared."""
     if request.method != "POST" or request.mimetype != FORM:
-        return request.args, None
+        return request.args
     charset = request.mimetype_params.get("charset", "utf-8")
     try:
         return MultiDict(parse_qsl(request.get_data().decode("latin-1"), keep_blank_values=True,
-                                   encoding=charset, errors="strict")), None
+                                   encoding=charset, errors="strict"))
     except LookupError:
-        return MultiDict(), error_response(415, "Unsupported Media Type", f"unknown charset {charset!r}")
+        raise UnsupportedMediaType(f"unknown charset {charset!r}") from None
     except UnicodeDecodeError:
-        return MultiDict(), error_response(400, "Bad Request", f"the form is not {charset} text")
+        raise BadRequest(f"the form is not {charset} text") from None
 
 
-def query_text(values: MultiDict) -> tuple[str | None, Response | None]:
+def query_text(values: MultiDict) -> str | None:
     """The query of a GET, a form POST or a direct POST; a refusal for any other POST. A direct POST is
     UTF-8: application/sparql-query allows no other charset (W3C protocol test bad_query_non_utf8)."""
     if request.method == "GET" or request.mimetype == FORM:
-        return values.get("query"), None
+        return values.get("query")
     if request.mimetype == DIRECT:
         charset = request.mimetype_params.get("charset", "utf-8")
         if charset.lower().replace("-", "") != "utf8":
-            return None, error_response(415, "Unsupported Media Type",
-                                        f"send {DIRECT} in UTF-8, not {charset}")
+            raise UnsupportedMediaType(f"send {DIRECT} in UTF-8, not {charset}")
         try:
-            return request.get_data().decode("utf-8"), None
+            return request.get_data().decode("utf-8")
         except UnicodeDecodeError:
-            return None, error_response(400, "Bad Request", "the query is not UTF-8 text")
-    return None, error_response(415, "Unsupported Media Type",
-                                f"POST a query as {FORM} or {DIRECT}")
+            raise BadRequest("the query is not UTF-8 text") from None
+    raise UnsupportedMediaType(f"POST a query as {FORM} or {DIRECT}")
 
 
 def describe_service() -> Response:
@@ -150,6 +135,5 @@ def describe_service() -> Response:
         return Response(render_template("sparql.html", queries=listed, example=example,
                                         fields=fields_for(listed)), mimetype=HTML)
     if media is None:
-        return error_response(406, "Not Acceptable", "the service description is available as "
-                              + ", ".join(GRAPH_MEDIA))
+        raise NotAcceptable("the service description is available as " + ", ".join(GRAPH_MEDIA))
     return service_description(media)

@@ -5,7 +5,7 @@ It is the request SPARQLWrapper and most notebooks send, and for a small query F
 query did. This middleware answers it from the WSGI environ with the view's own steps
 (sparql.prepare_job, the query pool) and the same headers. Everything else goes on to Flask: other
 methods and paths, a GET without a query (the service description) or with `update` (refused there).
-A refusal is made by Flask's error_response in a request context, so the service keeps one error shape.
+A refusal is answered by errors.problem_response in a request context: the service's one error shape.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from flask import Flask
 from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request
 
+from ..errors import OdmldError
 from ..fair_share import client_of
-from ..query_pool import QueryRefused
-from .errors import error_response
+from .errors import as_problem, problem_response
 from .headers import EVERY_RESPONSE
 from .response_cache import REUSABLE
 from .sparql import prepare_job
-from .sparql_html import UnknownFormat, accept_for, download_headers, unknown_format, wants_html
+from .sparql_html import accept_for, download_headers, wants_html
 
 
 class SparqlGet:
@@ -43,14 +43,11 @@ class SparqlGet:
             job, keep = prepare_job(text, accept_for(request.args, accept), request.args)
             media, body = self.flask_app.extensions["odmld.pool"].run(
                 job, keep=keep, client=client_of(environ.get("REMOTE_ADDR")))
-        except UnknownFormat as unknown:
-            return self.refuse(environ, start_response, unknown_format(str(unknown)))
-        except QueryRefused as refused:
+        except OdmldError as refused:
             return self.refuse(environ, start_response, refused)
-        except Exception:  # pragma: no cover - a bug; answered and logged as errors.register does
+        except Exception as error:  # pragma: no cover - a bug; answered and logged as errors.register does
             self.flask_app.logger.exception("unexpected error")
-            return self.refuse(environ, start_response, QueryRefused(
-                500, "Internal Server Error", "an unexpected error occurred"))
+            return self.refuse(environ, start_response, as_problem(error))
         if keep:
             environ[REUSABLE] = True
         start_response("200 OK", [("Content-Type", get_content_type(media, "utf-8")),
@@ -59,9 +56,8 @@ class SparqlGet:
         return [body]
 
     def refuse(self, environ: dict[str, Any], start_response: Callable,
-               refused: QueryRefused) -> Iterable[bytes]:
+               refused: OdmldError) -> Iterable[bytes]:
         """The refusal in the service's one error shape, made by Flask as every other error is."""
         with self.flask_app.request_context(environ):
-            response = self.flask_app.process_response(
-                error_response(refused.status, refused.title, refused.detail, refused.headers))
+            response = self.flask_app.process_response(problem_response(refused))
         return response(environ, start_response)

@@ -19,7 +19,6 @@ from werkzeug.datastructures import MultiDict
 from ..fair_share import client_of
 from ..query_pool import QueryRefused
 from .db import get_pool
-from .errors import error_response, said
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match
 from .links import safe_href
 from .response_cache import mark_reusable
@@ -36,8 +35,11 @@ ASKED_AS = "application/sparql-results+json, application/n-triples"
 DATASET = ("default-graph-uri", "named-graph-uri")
 
 
-class UnknownFormat(ValueError):
-    pass
+class UnknownFormat(QueryRefused):
+    """A `format` parameter odmld does not write: 400."""
+
+    def __init__(self, chosen: str) -> None:
+        super().__init__(400, "Bad Request", f"format={chosen!r} is not one of {', '.join(FORMATS)}")
 
 
 def accept_for(values: MultiDict, accept: str) -> str:
@@ -49,10 +51,6 @@ def accept_for(values: MultiDict, accept: str) -> str:
     if chosen not in FORMATS:
         raise UnknownFormat(chosen)
     return FORMATS[chosen]
-
-
-def unknown_format(chosen: str) -> QueryRefused:
-    return QueryRefused(400, "Bad Request", f"format={chosen!r} is not one of {', '.join(FORMATS)}")
 
 
 def download_headers(values: MultiDict) -> dict[str, str]:
@@ -71,11 +69,8 @@ def wants_html(accept: str, values: MultiDict) -> bool:
 def html_answer(text: str, values: MultiDict, title: str | None = None, intro: Any = "") -> Response:
     """The answer to `text` as a page: a table, its size, and links to it in every format."""
     from .sparql import prepare_job  # sparql.py answers through this module: imported when used
-    try:
-        job, keep = prepare_job(text, ASKED_AS, values)
-        media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
-    except QueryRefused as refused:
-        return error_response(refused.status, refused.title, refused.detail, refused.headers)
+    job, keep = prepare_job(text, ASKED_AS, values)
+    media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
     table = graph_table(body) if media == "application/n-triples" else results_table(body)
     formats = GRAPH_FORMATS if media == "application/n-triples" else RESULT_FORMATS
     dataset = {name: values.getlist(name) for name in DATASET if name in values}
@@ -129,7 +124,3 @@ def term_cell(term: Any) -> dict[str, Any]:
         found["datatype"] = term.datatype.value
     return cell(found)
 
-
-def bad_format(chosen: str) -> Response:
-    return error_response(400, "Bad Request", said(
-        f"format={chosen!r} is geen van {', '.join(FORMATS)}", f"format={chosen!r} is not one of {', '.join(FORMATS)}"))

@@ -12,7 +12,8 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from ..survey_publish import SurveyRefused, publish_survey
 from . import sessions
 from .db import get_store
-from .errors import error_response, worded
+from ..errors import Forbidden
+from .errors import problem_response, worded
 from .i18n import current_language, translator
 from .pages import local_href
 from .sessions import FormSession
@@ -32,7 +33,7 @@ def send() -> Response:
     if get_store().read_only:
         return page(session, form, [message("read_only")], 405)
     if not sessions.csrf_valid(session, form.get("csrf")):
-        return sessions.remember(error_response(403, "Forbidden", worded("bad_csrf")), session)
+        return sessions.remember(problem_response(Forbidden(worded("bad_csrf"))), session)
     session = sessions.with_token(session, form.get("token") or "")
     if session.organisation is None:
         return page(session, form, [message("bad_token")], 401)

@@ -9,7 +9,8 @@ from flask import Blueprint, Response, jsonify, request
 from ..survey_publish import SurveyRefused, publish_survey
 from .api import token_organisation, unauthorized
 from .db import get_store
-from .errors import error_response, said
+from ..errors import BadRequest, Invalid, MethodNotAllowed, UnsupportedMediaType
+from .errors import said
 from .i18n import current_language
 
 bp = Blueprint("surveys", __name__)
@@ -19,26 +20,26 @@ bp = Blueprint("surveys", __name__)
 def upload() -> Response:
     organisation_id = token_organisation()
     if organisation_id is None:
-        return unauthorized()
+        raise unauthorized()
     if get_store().read_only:
-        return error_response(405, "Method Not Allowed", said(
+        raise MethodNotAllowed(said(
             "deze server kreeg een alleen-lezen store", "this server was given a read-only store"))
     if request.mimetype != "text/csv":
-        return error_response(415, "Unsupported Media Type", said(
+        raise UnsupportedMediaType(said(
             "stuur de antwoorden als text/csv (sjabloon: data/examples/survey-responses.csv)",
             "send the survey responses as text/csv (template: data/examples/survey-responses.csv)"))
     try:
         text = request.get_data().decode("utf-8")
     except UnicodeDecodeError:
-        return error_response(400, "Bad Request", said("de CSV is geen UTF-8-tekst", "the CSV is not UTF-8 text"))
+        raise BadRequest(said("de CSV is geen UTF-8-tekst", "the CSV is not UTF-8 text")) from None
     try:
         done = publish_survey(get_store(), text, organisation_id, request.values.get("date", ""))
     except SurveyRefused as refused:
         if refused.report is None:
-            return error_response(400, "Bad Request", refused.words)
+            raise BadRequest(refused.words) from None
         lang = current_language()
-        return error_response(422, "Unprocessable Content", {lang: "; ".join(
-            finding.message(lang) for finding in refused.report.violations)})
+        raise Invalid({lang: "; ".join(finding.message(lang) for finding in refused.report.violations)}) \
+            from None
     published = done.published
     response = jsonify(assessment=published.iri.value, version=published.version,
                        dataset=done.dataset.value, respondents=done.respondents,

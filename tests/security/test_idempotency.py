@@ -90,6 +90,7 @@ def test_a_refusal_is_kept_as_well(target):
     first = with_key(target, "refused-1", "2013-04-01", body=b"domain,maturity,need\n12,9,9\n")
     again = with_key(target, "refused-1", "2013-04-01", body=b"domain,maturity,need\n12,9,9\n")
     assert first.status_code == again.status_code == 422 and again.data == first.data
+    assert again.headers.get("Idempotency-Replayed") == "true"  # kept, not carried out again
 
 
 @pytest.mark.parametrize("key", ["", " ", "a" * 256, "\x01", "é", '"'])

@@ -75,4 +75,4 @@ def test_odmld_query_on_an_endpoint(server):
     assert result.returncode == 0, result.stderr
     assert [line.split(",")[2] for line in result.stdout.splitlines()[1:]] == ["1", "2", "6", "11", "18"]
     down = run_cli("query", "domains", "--endpoint", "http://127.0.0.1:9/sparql")
-    assert down.returncode == 1 and "Traceback" not in down.stderr
+    assert down.returncode == 3 and "Traceback" not in down.stderr
