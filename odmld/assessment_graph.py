@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import query_library as queries
-from .vocab import RDF_TYPE, XSD
+from . import query_library as queries, vocab
+from .vocab import RDF_TYPE
 
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
@@ -137,7 +137,7 @@ def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> l
             ox.Triple(node, ox.NamedNode(DCAT + "landingPage"), listed.url),
             ox.Triple(node, ox.NamedNode(DCAT + "mediaType"), ox.Literal(listed.media)),
             ox.Triple(node, ox.NamedNode(odm + "linksToOtherData"),
-                      ox.Literal("true" if listed.links else "false", datatype=ox.NamedNode(XSD + "boolean"))),
+                      vocab.boolean(listed.links)),
         ]
         if listed.licence:
             triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "license"), ox.NamedNode(listed.licence)))
@@ -160,9 +160,9 @@ def version_triples(iri: ox.NamedNode, version: int, previous: ox.NamedNode | No
     """Provenance of one stored version: its number, when, which version it revises, and the digest
     of what was submitted (odm:submissionDigest)."""
     triples = [
-        ox.Triple(iri, OWL_VERSION, ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(iri, OWL_VERSION, vocab.integer(version)),
         ox.Triple(iri, ox.NamedNode(PROV + "generatedAtTime"),
-                  ox.Literal(generated_at, datatype=ox.NamedNode(XSD + "dateTime"))),
+                  vocab.date_time(generated_at)),
     ]
     if digest is not None and base_uri is not None:
         triples.append(ox.Triple(iri, ox.NamedNode(f"{base_uri}ns/odm#submissionDigest"), ox.Literal(digest)))

@@ -14,7 +14,7 @@ from .catalog_distributions import csv_triples, distribution_triples, dump_tripl
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)
 from .dumps import Dump, graph_dump
-from .scoring import integer
+from .vocab import integer
 from .store_api import Store
 from .terms import triple as t
 

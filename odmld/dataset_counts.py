@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from . import query_library as queries
 from .loading import ParsedFile
-from .scoring import integer
+from .vocab import integer
 from .store_api import GraphName, Reader, rows_of
 from .vocab import RDF_TYPE
 

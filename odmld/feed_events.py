@@ -21,13 +21,12 @@ import pyoxigraph as ox
 
 from . import query_library as queries
 from .loading import ParsedFile
-from .scoring import integer
+from .vocab import integer
 from .store_api import Store
-from .vocab import RDF_TYPE
+from .vocab import RDF_TYPE, XSD_DATE_TIME as DATE_TIME
 
 IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
 AT_TIME = ox.NamedNode("http://www.w3.org/ns/prov#atTime")
-DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
 
 class FeedState(NamedTuple):

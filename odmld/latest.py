@@ -33,15 +33,13 @@ import pyoxigraph as ox
 
 from . import query_library as queries
 from .loading import ParsedFile
-from .scoring import integer
+from .vocab import integer
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .store_api import Store
-from .vocab import RDF_TYPE
+from .vocab import RDF_TYPE, XSD_DATE as DATE, XSD_DECIMAL as DECIMAL
 
 DQV = "http://www.w3.org/ns/dqv#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 class Version(NamedTuple):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import feed_events, query_library as queries, statistics
+from . import feed_events, query_library as queries, statistics, vocab
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of)
 from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,
@@ -179,7 +179,7 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
     triples += [
         ox.Triple(iri, ox.NamedNode(odm + "withdrawalReason"), ox.Literal(reason)),
         ox.Triple(iri, ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime"),
-                  ox.Literal(now, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))),
+                  vocab.date_time(now)),
     ]
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     organisation = next(t.object for t in triples if t.subject == iri

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import query_library as queries
 from .latest import average_measurement, domain_observation
-from .scoring import integer
+from .vocab import integer
 from .store_api import Reader
 
 STRETCH = 400  # register positions read in one query at most

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from . import query_library as queries
 from .loading import ParsedFile
-from .scoring import integer
+from .vocab import integer
 from .store_api import GraphName, Reader
 
 ORGANIZATION = "http://www.w3.org/ns/org#Organization"

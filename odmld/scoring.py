@@ -19,13 +19,12 @@ from . import query_library as queries
 from .assessment_graph import AssessmentParts, ordered_datasets
 from .stars import rate
 from .store_api import Store
-from .vocab import RDF_TYPE, XSD
+from .vocab import RDF_TYPE, boolean, decimal, integer
 
 TOP_RANK = 3
 PRINCIPLES = 20
 DQV = "http://www.w3.org/ns/dqv#"
 COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-XSD_INTEGER, XSD_DECIMAL = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "decimal")
 QUALITY_MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
 COMPUTED_ON, MEASUREMENT_OF, VALUE = (ox.NamedNode(DQV + name) for name in ("computedOn", "isMeasurementOf", "value"))
 LEVEL_SLUGS = ("niet-aanwezig", "opgestart", "gevorderd", "verworven")
@@ -38,21 +37,6 @@ def priority(gap: int, need_rank: int) -> int:
 def average_maturity(ranks: list[int]) -> Decimal:
     """The mean maturity rank, to two decimals: what the assessment and the statistics both publish."""
     return (Decimal(sum(ranks)) / len(ranks)).quantize(Decimal("0.01"))
-
-
-@lru_cache(maxsize=4096)
-def integer(value: int) -> ox.Literal:
-    """An xsd:integer literal (terms are immutable, so the small ones every assessment uses are made once)."""
-    return ox.Literal(str(value), datatype=XSD_INTEGER)
-
-
-def decimal(value: Decimal) -> ox.Literal:
-    return _decimal(str(value))  # by its text: Decimal("1.5") == Decimal("1.50"), but they print apart
-
-
-@lru_cache(maxsize=1024)
-def _decimal(text: str) -> ox.Literal:
-    return ox.Literal(text, datatype=XSD_DECIMAL)
 
 
 @lru_cache(maxsize=None)
@@ -163,8 +147,7 @@ def dataset_ratings(parts: AssessmentParts, iri: ox.NamedNode, base: str, measur
             triples += [ox.Triple(dataset, ox.NamedNode(odm + "starCheck"), star),
                         ox.Triple(star, RDF_TYPE, ox.NamedNode(odm + "StarCheck")),
                         ox.Triple(star, ox.NamedNode(odm + "star"), ox.NamedNode(f"{base}id/ster/{check.number}")),
-                        ox.Triple(star, ox.NamedNode(odm + "met"), ox.Literal(
-                            "true" if check.met else "false", datatype=ox.NamedNode(XSD + "boolean")))]
+                        ox.Triple(star, ox.NamedNode(odm + "met"), boolean(check.met))]
             if not check.met:
                 triples += [ox.Triple(star, COMMENT, ox.Literal(check.reason_nl, language="nl")),
                             ox.Triple(star, COMMENT, ox.Literal(check.reason_en, language="en"))]

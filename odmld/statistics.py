@@ -30,9 +30,9 @@ from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile
 from .ranking_keys import average_key, ranking_key, ranking_observation
-from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
+from .scoring import TOP_RANK, Model, average_maturity, model_inputs, priority
 from .store_api import Store, rows_of
-from .vocab import RDF_TYPE
+from .vocab import RDF_TYPE, decimal, integer
 
 QB = "http://purl.org/linked-data/cube#"
 CENTRUMSTAD = "centrumstad"

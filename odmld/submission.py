@@ -20,10 +20,10 @@ from .store_api import Store
 from .submission_problems import detail_of, future_date_problem, plain_problems
 from .user_text import identifier, plain_date
 from .validation import Report, validate_graph
+from .vocab import XSD_DATE
 
 RDF_INPUTS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}
 MEDIA_TYPES = ("text/csv", *RDF_INPUTS)
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 @dataclass

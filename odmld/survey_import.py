@@ -22,10 +22,10 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .assessment_graph import AssessmentParts, DomainPart
 from .store_api import Store
-from .vocab import RDF_TYPE, XSD
+from .vocab import RDF_TYPE
 
 COLUMNS = {"q6a": "6a", "q6b": "6b", "q6c": "6c", "omgang": "omgang", "q9": "9",
            "q10a": "10a", "q10b": "10b", "q10c": "10c", "q10d": "10d"}
@@ -122,7 +122,7 @@ def statistics_quads(store: Store, aggregate: Aggregate, dataset: ox.NamedNode,
     suppressed = sorted(p for p, n in aggregate.respondents.items() if n < MINIMUM_GROUP)
     triples = [ox.Triple(dataset, ox.NamedNode(rdf), ox.NamedNode(qb + "DataSet")),
                ox.Triple(dataset, ox.NamedNode(odm + "sampleSize"),
-                         ox.Literal(str(sum(aggregate.respondents.values())), datatype=ox.NamedNode(XSD + "integer")))]
+                         vocab.integer(sum(aggregate.respondents.values())))]
     cells: Counter = Counter()
     groups: Counter = Counter()
     for (profile, question, answer), n in aggregate.answers.items():
@@ -144,9 +144,9 @@ def statistics_quads(store: Store, aggregate: Aggregate, dataset: ox.NamedNode,
                     ox.Triple(node, ox.NamedNode(odm + "segment"), segment_iri),
                     ox.Triple(node, ox.NamedNode(odm + "answer"), scales[question][answer]),
                     ox.Triple(node, ox.NamedNode(odm + "frequency"),
-                              ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))),
+                              vocab.integer(n)),
                     ox.Triple(node, ox.NamedNode(odm + "percentage"),
-                              ox.Literal(str(percentage), datatype=ox.NamedNode(XSD + "decimal")))]
+                              vocab.decimal(percentage))]
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples], suppressed
 
 
@@ -154,6 +154,6 @@ def survey_parts(store: Store, aggregate: Aggregate, organisation: ox.NamedNode,
                  date: str) -> AssessmentParts:
     domain = derived_domain(store, aggregate)
     return AssessmentParts(organisation=organisation,
-                           date=ox.Literal(date, datatype=ox.NamedNode(XSD + "date")),
+                           date=vocab.date(date),
                            method=ox.NamedNode(f"{store.base_uri}id/methode/bevraging"),
                            domains=[domain] if domain else [])

@@ -23,8 +23,7 @@ from .store_api import rows_of
 from .submission import row_words
 from .submission_problems import detail_of, plain_problems
 from .validation import UnreadableInput
-
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+from .vocab import XSD_DATE
 
 
 class ModelLevels:

@@ -11,7 +11,7 @@ from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
 from odmld.publishing import organisation_iri, publish, withdraw
-from odmld.scoring import integer
+from odmld.vocab import integer
 from odmld.sparql_text import bind_values, query_form
 from odmld.embedded_store import EmbeddedStore
 from odmld.web import create_app

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from .. import feed_events, query_library as queries
 from ..caching import IMMUTABLE, REVALIDATE
-from ..scoring import integer
+from ..vocab import integer
 from ..terms import triple
 from .conditional import validated
 from .db import get_store
@@ -26,7 +26,7 @@ from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
-from ..vocab import RDF_TYPE as RDF_TYPE_TERM
+from ..vocab import RDF_TYPE as RDF_TYPE_TERM, boolean
 
 bp = Blueprint("feed", __name__)
 
@@ -35,7 +35,6 @@ TREE = "https://w3id.org/tree#"
 RDF_TYPE = RDF_TYPE_TERM.value  # compared with and used as a predicate's text
 AT_TIME = "http://www.w3.org/ns/prov#atTime"
 IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
-XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def stream_triples(base: str) -> list[ox.Triple]:
@@ -94,7 +93,7 @@ def relation_triples(base: str, index: int, last: dict) -> list[ox.Triple]:
     """A full page's relations to the next: its members come at or after this page's last event, by
     time and by position (two relations to one node, which a client reads together)."""
     node, following = ox.NamedNode(f"{base}feed?page={index}"), ox.NamedNode(f"{base}feed?page={index + 1}")
-    triples = [triple(node, LDES + "immutable", ox.Literal("true", datatype=XSD_BOOLEAN))]
+    triples = [triple(node, LDES + "immutable", boolean(True))]
     for name, path, value in (("tijd", AT_TIME, last["time"]),
                               ("positie", f"{base}ns/odm#eventPosition", integer(int(last["position"].value) + 1))):
         relation = ox.NamedNode(f"{base}feed?page={index}#volgende-{name}")

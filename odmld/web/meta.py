@@ -15,7 +15,7 @@ from .db import get_store
 from .errors import error_response, worded
 from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
-from ..vocab import RDF
+from ..vocab import RDF_TYPE
 
 bp = Blueprint("meta", __name__)
 
@@ -50,7 +50,7 @@ def service_description_bytes(base_uri: str, union_default_graph: bool, media: s
     except ValueError:  # a Host header that makes no IRI
         endpoint = service
     triples = [
-        triple(service, RDF + "type", ox.NamedNode(SD + "Service")),
+        triple(service, RDF_TYPE.value, ox.NamedNode(SD + "Service")),
         triple(service, SD + "endpoint", endpoint),
         triple(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query")),
         triple(service, SD + "defaultDataset", dataset),
@@ -81,7 +81,7 @@ def void_header(base_uri: str) -> list[ox.Triple]:
     """What the dataset is, besides its counts: titles, licence, endpoint, URI space, dump."""
     dataset = dataset_iri(base_uri)
     return [
-        triple(dataset, RDF + "type", ox.NamedNode(VOID + "Dataset")),
+        triple(dataset, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset")),
         triple(dataset, DCTERMS + "title", ox.Literal("Open data maturiteit van lokale besturen", language="nl")),
         triple(dataset, DCTERMS + "title", ox.Literal("Open data maturity of local governments", language="en")),
         triple(dataset, DCTERMS + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),

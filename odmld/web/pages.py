@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import feed_events
 from .. import query_library as queries
-from ..scoring import integer
+from ..vocab import integer
 from .bounded_lists import organisation_list
 from .db import get_store
 from .charts import Axis, radar_svg

@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import generate_etag, quote_etag
 
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
-from ..vocab import XSD
+from ..vocab import XSD, XSD_STRING
 
 CONTEXT_PATH = "ns/context.jsonld"
 
@@ -38,7 +38,6 @@ def jsonld_context(base_uri: str) -> dict:
     }}
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
@@ -51,7 +50,7 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.N
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return rdflib.Literal(term.value, datatype=None if datatype == XSD_STRING else rdflib.URIRef(datatype))
+    return rdflib.Literal(term.value, datatype=None if datatype == XSD_STRING.value else rdflib.URIRef(datatype))
 
 
 def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
