@@ -33,7 +33,8 @@ import pyoxigraph as ox
 
 from odmld import feed_events, statistics
 from odmld.dataset_counts import counts_of
-from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, mint_iri, version_triples
+from odmld import vocab
+from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, version_triples
 from odmld.embedded_store import EmbeddedStore as Store
 from odmld.latest import Version, domains_file, latest_file, latest_of
 from odmld.loading import ParsedFile, parse_paths
@@ -119,7 +120,7 @@ class Generator:
                                     ox.NamedNode(f"{BASE}id/maturiteitsniveau/{LEVELS[maturity[n]]}"),
                                     ox.NamedNode(f"{BASE}id/noodniveau/{NEEDS[rng.randint(0, 2)]}"), None)
                          for n in range(11)])
-            iri, at = mint_iri(BASE, f"b{index}", date, 1), published_at(year, index)
+            iri, at = vocab.assessment(BASE, f"b{index}", date, 1), published_at(year, index)
             triples = (build_triples(parts, iri, BASE) + score_triples(Reader(), parts, iri, self.model)
                        + version_triples(iri, 1, None, at))
             yield from self.graph(ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1"), triples)

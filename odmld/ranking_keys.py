@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from . import vocab
+
 
 def average_key(average: Decimal | str) -> str:
     """Where the ranking by average maturity places an organisation: its average to two decimals
@@ -23,4 +25,4 @@ def ranking_key(domain: str, maturity: int, need: int) -> str:
 def ranking_observation(base: str, slice_name: str, key: str) -> ox.NamedNode:
     """The observation that counts the organisations at one place of a ranking: slice "rangschikking"
     (key: an average maturity, "2.91") or "domeinrangschikking" (key: see ranking_key)."""
-    return ox.NamedNode(f"{base}id/statistiek/actueel/{slice_name}/{key}")
+    return vocab.current_observation(base, slice_name, key)

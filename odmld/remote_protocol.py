@@ -32,7 +32,6 @@ from . import vocab
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 N_TRIPLES = "application/n-triples"
 XSD_BOOLEAN = vocab.XSD_BOOLEAN.value
-GENID = ".well-known/genid/"  # RDF 1.1 section 3.5: where skolem IRIs live under the base
 WORDS_LIMIT = 500
 
 

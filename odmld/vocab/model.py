@@ -33,6 +33,11 @@ def ontology(base: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base}ns/odm")
 
 
+def base_of_ontology(iri: str) -> str | None:
+    """The base URI of an ontology IRI `{base}ns/odm`, or None for another IRI."""
+    return iri[: -len("ns/odm")] if iri.endswith("/ns/odm") else None
+
+
 def ontology_version(base: str, version: str) -> ox.NamedNode:
     """`ns/odm/{version}`, the ontology's version IRI."""
     return ox.NamedNode(f"{base}ns/odm/{version}")

@@ -5,6 +5,8 @@ versions, the register), and the change feed. Each takes the base URI first; the
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pyoxigraph as ox
 
 from .model import organisation_id
@@ -87,11 +89,6 @@ def latest_observation(base: str, organisation: ox.NamedNode, domain: str) -> ox
                         f"{domain.rsplit('/', 1)[-1]}")
 
 
-def average_measurement(organisation: ox.NamedNode, name: str) -> ox.NamedNode:
-    """`id/organisatie/{NIS code}/meting/{name}-gemiddelde-maturiteit` (name: laatste or eerste)."""
-    return ox.NamedNode(f"{organisation.value}/meting/{name}-gemiddelde-maturiteit")
-
-
 def kept_graph(base: str, organisation: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
     """`graph/laatste/{organisation id}` (or, with suffix "/domeinen", its latest ranks per domain)."""
     return ox.NamedNode(f"{base}graph/laatste/{organisation_id(organisation)}{suffix}")
@@ -112,9 +109,9 @@ def register(base: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base}id/register")
 
 
-def register_key(base: str, quoted_key: str) -> ox.NamedNode:
-    """`id/register/sleutel/{key}`, a search key (percent-encoded by the caller)."""
-    return ox.NamedNode(f"{base}id/register/sleutel/{quoted_key}")
+def register_key(base: str, key: str) -> ox.NamedNode:
+    """`id/register/sleutel/{key}`, a search key of the register (percent-encoded)."""
+    return ox.NamedNode(f"{base}id/register/sleutel/{quote(key, safe='')}")
 
 
 def register_kind(base: str, kind: str) -> ox.NamedNode:

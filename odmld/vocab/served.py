@@ -36,6 +36,11 @@ def graph(base: str, path: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base}graph/{path}")
 
 
+def base_of_graph(graph_name: str) -> str | None:
+    """The base URI of a graph name `{base}graph/...`, or None for another name."""
+    return graph_name[: graph_name.index("/graph/") + 1] if "/graph/" in graph_name else None
+
+
 def graph_path(base: str, graph_name: ox.NamedNode) -> str:
     """The `{path}` of a `graph/{path}` name."""
     return graph_name.value[len(f"{base}graph/"):]
@@ -91,9 +96,9 @@ def assessment_dataset(base: str, ref: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}")
 
 
-def catalogue_page(base: str, suffix: str | None = None) -> str:
-    """`catalog` or `catalog.{suffix}`, the paged catalogue document."""
-    return f"{base}catalog" + (f".{suffix}" if suffix else "")
+def catalogue_page(base: str, suffix: str | None, page: int) -> ox.NamedNode:
+    """`catalog?page={n}` (or `catalog.{suffix}?page={n}`), a page of the catalogue document."""
+    return ox.NamedNode(f"{base}catalog" + (f".{suffix}" if suffix else "") + f"?page={page}")
 
 
 def void_graph(base: str) -> ox.NamedNode:

@@ -13,15 +13,15 @@ from werkzeug.exceptions import NotAcceptable
 from werkzeug.http import generate_etag, quote_etag
 
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
+from .. import vocab
 from ..vocab import XSD, XSD_STRING
 
-CONTEXT_PATH = "ns/context.jsonld"
 
 
 def jsonld_context(base_uri: str) -> dict:
     """The published JSON-LD context: odmld's namespaces as prefixes."""
     return {"@context": {
-        "odm": f"{base_uri}ns/odm#",
+        "odm": vocab.odm_namespace(base_uri),
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "dcterms": "http://purl.org/dc/terms/",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -61,7 +61,7 @@ def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
             graph.add((rdflib_term(triple.subject), rdflib_term(triple.predicate), rdflib_term(triple.object)))
         context = jsonld_context(base_uri)["@context"]
         compacted = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
-        compacted["@context"] = f"{base_uri}{CONTEXT_PATH}"
+        compacted["@context"] = vocab.jsonld_context(base_uri)
         return json.dumps(compacted, ensure_ascii=False, indent=1).encode("utf-8")
     rdf = rdf_format(media)
     if rdf == ox.RdfFormat.TURTLE:
