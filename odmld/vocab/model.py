@@ -54,12 +54,12 @@ def domain(base: str, n: int | str) -> ox.NamedNode:
 
 
 def maturity_level(base: str, level: str) -> ox.NamedNode:
-    """`id/maturiteitsniveau/{level}`: niet-aanwezig, opgestart, gevorderd or verworven."""
+    """`id/maturiteitsniveau/{niet-aanwezig,opgestart,gevorderd,verworven}`, a maturity level."""
     return ox.NamedNode(f"{base}id/maturiteitsniveau/{level}")
 
 
 def need_level(base: str, level: str) -> ox.NamedNode:
-    """`id/noodniveau/{level}`: geen-nood, redelijke-nood or sterke-nood."""
+    """`id/noodniveau/{geen-nood,redelijke-nood,sterke-nood}`, a need level."""
     return ox.NamedNode(f"{base}id/noodniveau/{level}")
 
 
@@ -69,7 +69,7 @@ def principle(base: str, n: int | str) -> ox.NamedNode:
 
 
 def user_profile(base: str, profile: str) -> ox.NamedNode:
-    """`id/gebruikersprofiel/{profile}`: stadsmedewerker, beleidsmedewerker, data-expert, ..."""
+    """`id/gebruikersprofiel/{stadsmedewerker,beleidsmedewerker,data-expert,data-manager,aankoopdienst}`."""
     return ox.NamedNode(f"{base}id/gebruikersprofiel/{profile}")
 
 
@@ -79,7 +79,7 @@ def action(base: str, domain_n: int | str, n: int | str) -> ox.NamedNode:
 
 
 def method(base: str, name: str) -> ox.NamedNode:
-    """`id/methode/{name}`: zelfevaluatie, bevraging or interview."""
+    """`id/methode/{zelfevaluatie,bevraging,interview}`, an assessment method."""
     return ox.NamedNode(f"{base}id/methode/{name}")
 
 

@@ -18,7 +18,7 @@ def listed_dataset(assessment: ox.NamedNode, number: int) -> ox.NamedNode:
 
 
 def measurement(subject: ox.NamedNode, name: str) -> ox.NamedNode:
-    """`{assessment or organisation}/meting/{name}`, a DQV measurement (gemiddelde-maturiteit, ...)."""
+    """`{thing}/meting/{name}`, a DQV measurement of an assessment or an organisation."""
     return ox.NamedNode(f"{subject.value}/meting/{name}")
 
 
@@ -28,17 +28,17 @@ def plan(assessment: ox.NamedNode) -> ox.NamedNode:
 
 
 def plan_item(plan_iri: ox.NamedNode, notation: str) -> ox.NamedNode:
-    """`{assessment}/plan/domein-{n}`, the plan's item for one domain."""
+    """`{plan}/domein-{n}`, the plan's item for one domain."""
     return ox.NamedNode(f"{plan_iri.value}/domein-{notation}")
 
 
 def star_rating(dataset: ox.NamedNode) -> ox.NamedNode:
-    """`{dataset or distribution}/sterren`, its five-star rating."""
+    """`{dataset}/sterren`, the five-star rating of a listed dataset or a distribution."""
     return ox.NamedNode(f"{dataset.value}/sterren")
 
 
 def star_check(dataset: ox.NamedNode, number: int) -> ox.NamedNode:
-    """`{assessment}/dataset-{n}/ster-{1..5}`, whether a listed dataset earns one star."""
+    """`{dataset}/ster-{1..5}`, whether a listed dataset earns one star."""
     return ox.NamedNode(f"{dataset.value}/ster-{number}")
 
 
@@ -48,7 +48,7 @@ def survey_observation(dataset: ox.NamedNode, segment: str, question: str, answe
 
 
 def distribution(dataset: ox.NamedNode, key: str) -> ox.NamedNode:
-    """`{catalogue dataset}/distributie/{key}` (ttl, nt, jsonld, rdf, dump, csv)."""
+    """`{dataset}/distributie/{key}` (ttl, nt, jsonld, rdf, dump, csv)."""
     return ox.NamedNode(f"{dataset.value}/distributie/{key}")
 
 
@@ -58,12 +58,12 @@ def checksum(distribution_iri: ox.NamedNode) -> ox.NamedNode:
 
 
 def period(dataset: ox.NamedNode) -> ox.NamedNode:
-    """`{catalogue dataset}/periode`, its temporal coverage."""
+    """`{dataset}/periode`, its temporal coverage."""
     return ox.NamedNode(f"{dataset.value}/periode")
 
 
 def record(dataset: ox.NamedNode) -> ox.NamedNode:
-    """`{catalogue dataset}/record`, its catalogue record."""
+    """`{dataset}/record`, its catalogue record."""
     return ox.NamedNode(f"{dataset.value}/record")
 
 

@@ -13,7 +13,7 @@ from .model import organisation_id
 
 
 def assessment(base: str, organisation: str, date: str, version: int) -> ox.NamedNode:
-    """`id/inschatting/{organisation id}/{date}/v{n}`, one published version of an assessment."""
+    """`id/inschatting/{organisation}/{date}/v{n}`, one published version of an assessment."""
     return ox.NamedNode(f"{base}id/inschatting/{organisation}/{date}/v{version}")
 
 
@@ -33,7 +33,7 @@ def assessment_ref(base: str, iri: ox.NamedNode) -> str:
 
 
 def assessment_graph(base: str, organisation: str, date: str, version: int) -> ox.NamedNode:
-    """`graph/inschatting/{organisation id}/{date}/v{n}`, the named graph of one assessment version."""
+    """`graph/inschatting/{organisation}/{date}/v{n}`, the named graph of one assessment version."""
     return ox.NamedNode(f"{base}graph/inschatting/{organisation}/{date}/v{version}")
 
 
@@ -48,12 +48,12 @@ def assessment_graphs(base: str) -> str:
 
 
 def survey_dataset(base: str, organisation: str, date: str) -> ox.NamedNode:
-    """`id/bevraging/{organisation id}/{date}`, the statistics of a survey an organisation held."""
+    """`id/bevraging/{organisation}/{date}`, the statistics of a survey an organisation held."""
     return ox.NamedNode(f"{base}id/bevraging/{organisation}/{date}")
 
 
 def survey_graph(base: str, organisation: str, date: str) -> ox.NamedNode:
-    """`graph/bevraging/{organisation id}/{date}`."""
+    """`graph/bevraging/{organisation}/{date}`."""
     return ox.NamedNode(f"{base}graph/bevraging/{organisation}/{date}")
 
 
@@ -84,13 +84,14 @@ def latest_statistics(base: str) -> ox.NamedNode:
 
 
 def latest_observation(base: str, organisation: ox.NamedNode, domain: str) -> ox.NamedNode:
-    """`id/statistiek/laatste/{organisation id}/{domain n}`: the latest ranks of one domain (an IRI)."""
+    """`id/statistiek/laatste/{organisation}/{domain}`: the latest ranks in one domain (an IRI)."""
     return ox.NamedNode(f"{base}id/statistiek/laatste/{organisation_id(organisation)}/"
                         f"{domain.rsplit('/', 1)[-1]}")
 
 
 def kept_graph(base: str, organisation: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
-    """`graph/laatste/{organisation id}` (or, with suffix "/domeinen", its latest ranks per domain)."""
+    """`graph/laatste/{organisation}`, or with suffix "/domeinen" `graph/laatste/{organisation}/domeinen`
+    (its latest ranks per domain)."""
     return ox.NamedNode(f"{base}graph/laatste/{organisation_id(organisation)}{suffix}")
 
 
@@ -115,7 +116,7 @@ def register_key(base: str, key: str) -> ox.NamedNode:
 
 
 def register_kind(base: str, kind: str) -> ox.NamedNode:
-    """`id/register/soort/{kind notation}`."""
+    """`id/register/soort/{kind}`, a kind of organisation (by its notation)."""
     return ox.NamedNode(f"{base}id/register/soort/{kind}")
 
 

@@ -42,12 +42,12 @@ def base_of_graph(graph_name: str) -> str | None:
 
 
 def graph_path(base: str, graph_name: ox.NamedNode) -> str:
-    """The `{path}` of a `graph/{path}` name."""
+    """The path of a graph name under graph/ ("data/charter" of <graph/data/charter>)."""
     return graph_name.value[len(f"{base}graph/"):]
 
 
 def bundled_graph(base: str, folder: str, relative: str) -> ox.NamedNode:
-    """`graph/{folder}/{relative path}`, a file of a bundled folder (`graph/data/maturity-model`)."""
+    """`graph/{folder}/{path}`, a file of a bundled folder (`graph/data/maturity-model`)."""
     return ox.NamedNode(f"{base}graph/{folder}/{quote(relative)}")
 
 
@@ -67,7 +67,7 @@ def csv_download(base: str, path: str) -> ox.NamedNode:
 
 
 def dump(base: str, path: str) -> ox.NamedNode:
-    """`dump/{path}.ttl.gz`, the gzipped dump of the graph `graph/{path}`."""
+    """`dump/{path}.ttl.gz`, the gzipped dump of the named graph graph/{path}."""
     return ox.NamedNode(f"{base}dump/{path}.ttl.gz")
 
 
