@@ -112,7 +112,7 @@ def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> l
     if parts.licence is not None:
         triples.append(ox.Triple(iri, ox.NamedNode(DCTERMS + "license"), parts.licence))
     for part in sorted(parts.domains, key=lambda p: p.domain.value):
-        notation = part.domain.value.rsplit("/", 1)[-1]
+        notation = vocab.notation(part.domain)
         node = vocab.domain_assessment(iri, notation)
         triples += [
             ox.Triple(iri, vocab.odm(base_uri, "domainAssessment"), node),

@@ -25,8 +25,8 @@ def static_part(store: Store) -> list[ox.Triple]:
 
 def bundled_entries(base: str, static: list[ox.Triple], default: ox.NamedNode) -> list[Entry]:
     """The datasets described in data/catalog.ttl (but the whole store's), by identifier."""
-    found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
-                   f"data/{triple.subject.value.rsplit('/', 1)[-1]}", default)
+    found = [Entry(triple.subject, f"odmld-{vocab.notation(triple.subject)}", f"data/{vocab.notation(triple.subject)}",
+                   default)
              for triple in static
              if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"
              and triple.subject != vocab.catalogue_part(base, "volledig")]

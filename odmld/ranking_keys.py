@@ -19,7 +19,7 @@ def average_key(average: Decimal | str) -> str:
 
 def ranking_key(domain: str, maturity: int, need: int) -> str:
     """Where a domain's ranking places an organisation: "4/3/2" (domain 4, maturity 3, need 2)."""
-    return f"{domain.rstrip('/').rsplit('/', 1)[-1]}/{maturity}/{need}"
+    return f"{vocab.notation(domain)}/{maturity}/{need}"
 
 
 def ranking_observation(base: str, slice_name: str, key: str) -> ox.NamedNode:

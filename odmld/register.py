@@ -53,7 +53,7 @@ def fold(text: str) -> str:
 
 
 def kind_key(kind: str | None) -> str:
-    return kind.rstrip("/").rsplit("/", 1)[-1] if kind else NO_KIND
+    return vocab.notation(kind) if kind else NO_KIND
 
 
 def any_organisation_in(reader: Reader, graphs: Iterable[GraphName]) -> bool:
@@ -85,7 +85,8 @@ def register_file(reader: Reader) -> ParsedFile:
         own_keys = sorted(name_keys(*entry["names"]))
         keys.update(own_keys)
         triples += [(organisation, vocab.odm(base, "nameKey"), ox.Literal(key)) for key in own_keys]
-    triples += [(vocab.register_key(base, key), vocab.odm(base, "keyCount"), integer(n)) for key, n in sorted(keys.items())]
+    triples += [(vocab.register_key(base, key), vocab.odm(base, "keyCount"), integer(n))
+                for key, n in sorted(keys.items())]
     triples.append((vocab.register(base), vocab.odm(base, "organisationCount"),
                     integer(len(ordered))))
     for kind, count in sorted(within.items(), key=lambda item: item[0] or ""):

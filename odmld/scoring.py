@@ -86,7 +86,8 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
     plan = vocab.plan(iri)
     triples += [ox.Triple(plan, RDF_TYPE, vocab.odm(base, "RemediationPlan")),
                 ox.Triple(plan, vocab.odm(base, "planFor"), iri)]
-    plan_item, item_type, domain_of = vocab.odm(base, "planItem"), vocab.odm(base, "PlanItem"), vocab.odm(base, "domain")
+    plan_item, item_type = vocab.odm(base, "planItem"), vocab.odm(base, "PlanItem")
+    domain_of = vocab.odm(base, "domain")
     gap_of, priority_of, order_of = vocab.odm(base, "gap"), vocab.odm(base, "priority"), vocab.odm(base, "order")
     recommended = vocab.odm(base, "recommendedAction")
     for order, (_key, notation, part, gap, value) in enumerate(sorted(items, key=lambda i: i[:2]), 1):

@@ -225,5 +225,5 @@ def observation_iri(base: str, slice_name: str, member: str) -> ox.NamedNode:
 
 def _member_key(member: str) -> str:
     """The last segment of a domain or principle IRI ("3"), or the kind itself."""
-    return member.rstrip("/").rsplit("/", 1)[-1]
+    return vocab.notation(member)
 

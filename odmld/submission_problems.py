@@ -62,7 +62,7 @@ def part_of(focus: str | None, graph: rdflib.Graph | None, base_uri: str) -> dic
     if graph is not None and node is not None:
         domain = graph.value(node, rdflib.URIRef(vocab.odm(base_uri, "domain").value))
         if domain is not None:
-            return {"kind": "domain", "domain": number(str(domain).rstrip("/").rsplit("/", 1)[-1])}
+            return {"kind": "domain", "domain": number(vocab.notation(str(domain)))}
         if (node, rdflib.RDF.type, rdflib.URIRef(vocab.odm(base_uri, "DomainAssessment").value)) in graph:
             return {"kind": "domain", "domain": None}
         if (None, rdflib.URIRef(vocab.odm(base_uri, "listedDataset").value), node) in graph:

@@ -109,7 +109,8 @@ def derived_domain(store: Store, aggregate: Aggregate) -> DomainPart | None:
     evidence = (f"Bevraging (n = {n}): {aware:.0%} akkoord met vraag 6b (bewustzijn van het belang van "
                 f"data), {better:.0%} akkoord met vraag 6c (data meer en beter inzetten).")
     base = store.base_uri
-    return DomainPart(vocab.domain(base, 1), vocab.maturity_level(base, maturity), vocab.need_level(base, need), ox.Literal(evidence, language="nl"))
+    return DomainPart(vocab.domain(base, 1), vocab.maturity_level(base, maturity), vocab.need_level(base, need),
+                      ox.Literal(evidence, language="nl"))
 
 
 def statistics_quads(store: Store, aggregate: Aggregate, dataset: ox.NamedNode,

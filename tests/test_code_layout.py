@@ -116,7 +116,8 @@ EXAMPLES = {  # a documented pattern: what its function is called with
     "graph/statistiek": (B,), "id/statistiek/actueel/{data set}": (B, "versies"),
     "id/statistiek/actueel/{slice}/{key}": (B, "rangschikking", "2.91"),
     "graph/laatste/{organisation}": (B, O), "graph/laatste/{organisation}/domeinen": (B, O, "/domeinen"),
-    "id/statistiek/laatste": (B,), "id/statistiek/laatste/{organisation}/{domain}": (B, O, B + "id/maturiteitsdomein/4"),
+    "id/statistiek/laatste": (B,),
+    "id/statistiek/laatste/{organisation}/{domain}": (B, O, B + "id/maturiteitsdomein/4"),
     "graph/register": (B,), "id/register": (B,), "id/register/sleutel/{key}": (B, "gen"),
     "id/register/soort/{kind}": (B, "gemeente"),
     "graph/feed": (B,), "id/feed/inschattingen": (B,), "id/gebeurtenis/{n}": (B, 7), "graph/gebeurtenis/{n}": (B, 7),
@@ -148,7 +149,8 @@ def documented_patterns() -> list[str]:
 
 def minting_functions() -> dict[str, object]:
     from odmld import vocab
-    return {name: value for name, value in vars(vocab).items() if inspect.isfunction(getattr(value, "__wrapped__", value))
+    return {name: value for name, value in vars(vocab).items()
+            if inspect.isfunction(getattr(value, "__wrapped__", value))  # lru_cache keeps the function there
             and inspect.signature(value).return_annotation == "ox.NamedNode"}
 
 

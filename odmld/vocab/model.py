@@ -116,6 +116,13 @@ def organisation_id(organisation_iri: ox.NamedNode | str) -> str:
     return value.rsplit("/", 1)[-1]
 
 
+def notation(iri: ox.NamedNode | str) -> str:
+    """The last path segment of a domain, principle, kind or catalogue IRI ("4" of
+    `id/maturiteitsdomein/4`), a trailing "/" ignored."""
+    value = iri.value if isinstance(iri, ox.NamedNode) else iri
+    return value.rstrip("/").rsplit("/", 1)[-1]
+
+
 def smart_portrait(base: str, path: str) -> ox.NamedNode:
     """`id/smartportrait/2017/...`, a part of the Smart Portrait 2017."""
     return ox.NamedNode(f"{base}id/smartportrait/2017/{path}")

@@ -94,8 +94,9 @@ def relation_triples(base: str, index: int, last: dict) -> list[ox.Triple]:
     time and by position (two relations to one node, which a client reads together)."""
     node, following = vocab.feed_page(base, index), vocab.feed_page(base, index + 1)
     triples = [triple(node, LDES + "immutable", boolean(True))]
+    position = vocab.odm(base, "eventPosition").value
     for name, path, value in (("tijd", AT_TIME, last["time"]),
-                              ("positie", vocab.odm(base, "eventPosition").value, integer(int(last["position"].value) + 1))):
+                              ("positie", position, integer(int(last["position"].value) + 1))):
         relation = vocab.feed_relation(base, index, name)
         triples += [triple(node, TREE + "relation", relation),
                     triple(relation, RDF_TYPE, ox.NamedNode(TREE + "GreaterThanOrEqualToRelation")),
