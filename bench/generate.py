@@ -31,9 +31,9 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from odmld import dump_digests, feed_events, statistics
+from odmld import dump_digests, feed_events, statistics, vocab
 from odmld.dataset_counts import counts_of
-from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, mint_iri, version_triples
+from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, version_triples
 from odmld.embedded_store import EmbeddedStore as Store
 from odmld.latest import Version, domains_file, latest_file, latest_of
 from odmld.loading import ParsedFile, parse_paths
@@ -121,7 +121,7 @@ class Generator:
         (made from the statements as the store will give them back)."""
         stored = [ox.Triple(t.subject, t.predicate, self.stored(t.object)) for t in triples]
         kept = dump_digests.figure_quads(BASE, graph, dump_digests.digest_of(dump_digests.dump_of(stored)))
-        return self.graph(dump_digests.dumps_graph(BASE), [quad.triple for quad in kept])
+        return self.graph(vocab.dumps_graph(BASE), [quad.triple for quad in kept])
 
     def file(self, parsed: ParsedFile) -> list[ox.Quad]:
         return self.graph(parsed.graph, [quad.triple for quad in parsed.quads])
@@ -143,7 +143,7 @@ class Generator:
                                     ox.NamedNode(f"{BASE}id/maturiteitsniveau/{LEVELS[maturity[n]]}"),
                                     ox.NamedNode(f"{BASE}id/noodniveau/{NEEDS[rng.randint(0, 2)]}"), None)
                          for n in range(11)])
-            iri, at = mint_iri(BASE, f"b{index}", date, 1), published_at(year, index)
+            iri, at = vocab.assessment(BASE, f"b{index}", date, 1), published_at(year, index)
             triples = (build_triples(parts, iri, BASE) + score_triples(Reader(), parts, iri, self.model)
                        + version_triples(iri, 1, None, at))
             graph = ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1")

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import query_library as queries
-from .vocab import RDF_TYPE, XSD
+from . import query_library as queries, vocab
+from .vocab import RDF_TYPE
 
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
@@ -101,43 +101,38 @@ def ordered_datasets(parts: AssessmentParts) -> list[tuple[int, ListedDataset]]:
     return list(enumerate(sorted(parts.datasets, key=lambda d: d.url.value), start=1))
 
 
-def mint_iri(base_uri: str, organisation_id: str, date: str, version: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_uri}id/inschatting/{organisation_id}/{date}/v{version}")
-
-
 def build_triples(parts: AssessmentParts, iri: ox.NamedNode, base_uri: str) -> list[ox.Triple]:
     """The canonical triples of an assessment (without version provenance)."""
-    odm = f"{base_uri}ns/odm#"
     triples = [
-        ox.Triple(iri, RDF_TYPE, ox.NamedNode(odm + "Assessment")),
-        ox.Triple(iri, ox.NamedNode(odm + "assessedOrganisation"), parts.organisation),
+        ox.Triple(iri, RDF_TYPE, vocab.odm(base_uri, "Assessment")),
+        ox.Triple(iri, vocab.odm(base_uri, "assessedOrganisation"), parts.organisation),
         ox.Triple(iri, ox.NamedNode(DCTERMS + "date"), parts.date),
-        ox.Triple(iri, ox.NamedNode(odm + "method"), parts.method),
+        ox.Triple(iri, vocab.odm(base_uri, "method"), parts.method),
     ]
     if parts.licence is not None:
         triples.append(ox.Triple(iri, ox.NamedNode(DCTERMS + "license"), parts.licence))
     for part in sorted(parts.domains, key=lambda p: p.domain.value):
-        notation = part.domain.value.rsplit("/", 1)[-1]
-        node = ox.NamedNode(f"{iri.value}/domein-{notation}")
+        notation = vocab.notation(part.domain)
+        node = vocab.domain_assessment(iri, notation)
         triples += [
-            ox.Triple(iri, ox.NamedNode(odm + "domainAssessment"), node),
-            ox.Triple(node, RDF_TYPE, ox.NamedNode(odm + "DomainAssessment")),
-            ox.Triple(node, ox.NamedNode(odm + "domain"), part.domain),
-            ox.Triple(node, ox.NamedNode(odm + "maturityLevel"), part.maturity),
-            ox.Triple(node, ox.NamedNode(odm + "needLevel"), part.need),
+            ox.Triple(iri, vocab.odm(base_uri, "domainAssessment"), node),
+            ox.Triple(node, RDF_TYPE, vocab.odm(base_uri, "DomainAssessment")),
+            ox.Triple(node, vocab.odm(base_uri, "domain"), part.domain),
+            ox.Triple(node, vocab.odm(base_uri, "maturityLevel"), part.maturity),
+            ox.Triple(node, vocab.odm(base_uri, "needLevel"), part.need),
         ]
         if part.evidence is not None and part.evidence.value:
-            triples.append(ox.Triple(node, ox.NamedNode(odm + "evidence"), part.evidence))
+            triples.append(ox.Triple(node, vocab.odm(base_uri, "evidence"), part.evidence))
     for number, listed in ordered_datasets(parts):
-        node = ox.NamedNode(f"{iri.value}/dataset-{number}")
+        node = vocab.listed_dataset(iri, number)
         triples += [
-            ox.Triple(iri, ox.NamedNode(odm + "listedDataset"), node),
+            ox.Triple(iri, vocab.odm(base_uri, "listedDataset"), node),
             ox.Triple(node, RDF_TYPE, ox.NamedNode(DCAT + "Dataset")),
             ox.Triple(node, ox.NamedNode(DCTERMS + "title"), listed.title),
             ox.Triple(node, ox.NamedNode(DCAT + "landingPage"), listed.url),
             ox.Triple(node, ox.NamedNode(DCAT + "mediaType"), ox.Literal(listed.media)),
-            ox.Triple(node, ox.NamedNode(odm + "linksToOtherData"),
-                      ox.Literal("true" if listed.links else "false", datatype=ox.NamedNode(XSD + "boolean"))),
+            ox.Triple(node, vocab.odm(base_uri, "linksToOtherData"),
+                      vocab.boolean(listed.links)),
         ]
         if listed.licence:
             triples.append(ox.Triple(node, ox.NamedNode(DCTERMS + "license"), ox.NamedNode(listed.licence)))
@@ -160,12 +155,12 @@ def version_triples(iri: ox.NamedNode, version: int, previous: ox.NamedNode | No
     """Provenance of one stored version: its number, when, which version it revises, and the digest
     of what was submitted (odm:submissionDigest)."""
     triples = [
-        ox.Triple(iri, OWL_VERSION, ox.Literal(str(version), datatype=ox.NamedNode(XSD + "integer"))),
+        ox.Triple(iri, OWL_VERSION, vocab.integer(version)),
         ox.Triple(iri, ox.NamedNode(PROV + "generatedAtTime"),
-                  ox.Literal(generated_at, datatype=ox.NamedNode(XSD + "dateTime"))),
+                  vocab.date_time(generated_at)),
     ]
     if digest is not None and base_uri is not None:
-        triples.append(ox.Triple(iri, ox.NamedNode(f"{base_uri}ns/odm#submissionDigest"), ox.Literal(digest)))
+        triples.append(ox.Triple(iri, vocab.odm(base_uri, "submissionDigest"), ox.Literal(digest)))
     if previous is not None:
         triples.append(ox.Triple(iri, ox.NamedNode(PROV + "wasRevisionOf"), previous))
     return triples

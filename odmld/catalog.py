@@ -9,28 +9,28 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import dump_digests, query_library as queries, statistics
+from . import dump_digests, query_library as queries, statistics, vocab
 from .catalog_distributions import csv_triples, distribution_triples, dump_triples
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)
 from .dumps import Dump, graph_dump
 from .errors import Forbidden
-from .scoring import integer
+from .vocab import integer
 from .store_api import Store
 from .terms import triple as t
 
 def static_part(store: Store) -> list[ox.Triple]:
-    graph = ox.NamedNode(f"{store.base_uri}graph/data/catalog")
+    graph = vocab.graph(store.base_uri, "data/catalog")
     return list(store.query(queries.get("all-triples").text, default_graph=[graph]))
 
 
 def bundled_entries(base: str, static: list[ox.Triple], default: ox.NamedNode) -> list[Entry]:
     """The datasets described in data/catalog.ttl (but the whole store's), by identifier."""
-    found = [Entry(triple.subject, f"odmld-{triple.subject.value.rsplit('/', 1)[-1]}",
-                   f"data/{triple.subject.value.rsplit('/', 1)[-1]}", default)
+    found = [Entry(triple.subject, f"odmld-{vocab.notation(triple.subject)}", f"data/{vocab.notation(triple.subject)}",
+                   default)
              for triple in static
              if triple.predicate == RDF_TYPE and triple.object.value == DCAT + "Dataset"
-             and triple.subject.value != f"{base}id/catalogus/volledig"]
+             and triple.subject != vocab.catalogue_part(base, "volledig")]
     return sorted(found, key=lambda entry: entry.identifier)
 
 
@@ -47,8 +47,8 @@ def assessment_entries(base: str, assessments: list[dict], default: ox.NamedNode
     """One dataset per assessment version, in the order of `assessments` (of publication)."""
     found = []
     for row in assessments:
-        ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
-        found.append(Entry(ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}"),
+        ref = vocab.assessment_ref(base, row["assessment"])
+        found.append(Entry(vocab.assessment_dataset(base, ref),
                            "odmld-inschatting-" + ref.replace("/", "-"), f"inschatting/{ref}",
                            row["licence"] if "licence" in row else default, "withdrawn" in row))
     return found
@@ -70,14 +70,14 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
     """The dcat:Dataset of every assessment version, described from the assessment itself."""
     triples = []
     for row in assessments:
-        ref = row["assessment"].value[len(f"{base}id/inschatting/"):]
-        dataset = ox.NamedNode(f"{base}id/catalogus/inschatting/{ref}")
+        ref = vocab.assessment_ref(base, row["assessment"])
+        dataset = vocab.assessment_dataset(base, ref)
         date, version, name = row["date"].value, row["version"].value, row["name"].value
         name_en = row["name_en"].value if "name_en" in row else name
         generated = lit(row["generated"].value, datatype=XSD + "dateTime")
         organisation = row["organisation"]
         licence = row["licence"] if "licence" in row else default
-        period = ox.NamedNode(f"{dataset.value}/periode")
+        period = vocab.period(dataset)
         day = lit(date, datatype=XSD + "date")
         triples += [
             t(licence, RDF_TYPE.value, ox.NamedNode(DCT + "LicenseDocument")),
@@ -105,7 +105,7 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
             t(dataset, DCT + "publisher", organisation),
             t(organisation, RDF_TYPE.value, ox.NamedNode(DCT + "Agent")),
             t(organisation, FOAF + "name", lit(name, "nl")),
-            t(dataset, DCAT + "contactPoint", ox.NamedNode(f"{base}id/catalogus/contact")),
+            t(dataset, DCAT + "contactPoint", vocab.catalogue_part(base, "contact")),
             t(dataset, DCT + "license", licence),
             t(dataset, MDCAT + "statuut", VLOPENDATA),
             t(dataset, DCT + "accessRights", PUBLIC),
@@ -113,8 +113,8 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
             t(dataset, DCT + "issued", generated),
             t(dataset, DCT + "modified", generated),
             t(dataset, FOAF + "primaryTopic", row["assessment"]),
-            t(ox.NamedNode(f"{base}id/catalogus/odmld"), DCAT + "dataset", dataset),
-            t(ox.NamedNode(f"{base}id/catalogus/sparql"), DCAT + "servesDataset", dataset),
+            t(vocab.catalogue(base), DCAT + "dataset", dataset),
+            t(vocab.catalogue_part(base, "sparql"), DCAT + "servesDataset", dataset),
         ]
         if "publisher_type" in row:
             triples.append(t(organisation, DCT + "type", row["publisher_type"]))
@@ -124,7 +124,7 @@ def assessment_triples(base: str, assessments: list[dict], default: ox.NamedNode
 def entry_dumps(store: Store, entries: list[Entry]) -> dict[ox.NamedNode, Dump]:
     """The checksum and size of each entry's graph dump, as the writes kept them (one query); the dump
     is made only for a graph written before odmld kept them (dump_digests.py)."""
-    graphs = {entry.dataset: ox.NamedNode(f"{store.base_uri}graph/{entry.graph_path}") for entry in entries}
+    graphs = {entry.dataset: vocab.graph(store.base_uri, entry.graph_path) for entry in entries}
     found = dump_digests.kept(store, list(set(graphs.values())))
     return {dataset: Dump(*found[graph]) if graph in found else graph_dump(store, graph)
             for dataset, graph in graphs.items()}
@@ -132,8 +132,8 @@ def entry_dumps(store: Store, entries: list[Entry]) -> dict[ox.NamedNode, Dump]:
 
 def record_triples(base: str, entry: Entry, issued: ox.Literal, modified: ox.Literal) -> list[ox.Triple]:
     """The dataset's catalogue record: created when it was published, Deleted once withdrawn."""
-    record = ox.NamedNode(f"{entry.dataset.value}/record")
-    return [t(ox.NamedNode(f"{base}id/catalogus/odmld"), DCAT + "record", record),
+    record = vocab.record(entry.dataset)
+    return [t(vocab.catalogue(base), DCAT + "record", record),
             t(record, RDF_TYPE.value, ox.NamedNode(DCAT + "CatalogRecord")),
             t(record, DCT + "identifier", lit(entry.identifier)),
             t(record, FOAF + "primaryTopic", entry.dataset),
@@ -167,7 +167,7 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
         assessment_entries(base, assessments, default)
     chosen_ids = {entry.dataset for entry in chosen}
     every_bundled = {entry.dataset for entry in bundled}
-    whole_dataset = ox.NamedNode(f"{base}id/catalogus/volledig")
+    whole_dataset = vocab.catalogue_part(base, "volledig")
     if page in (None, 1):
         chosen_ids.add(whole_dataset)
     modified = {triple.subject: triple.object for triple in static
@@ -189,14 +189,14 @@ def catalogue(store: Store, page: int | None = None, page_size: int = 50,
         triples += distribution_triples(base, entry)
         if entry.graph_path.startswith("inschatting/"):
             triples += csv_triples(base, entry)
-        triples += dump_triples(base, entry, f"{base}dump/{entry.graph_path}.ttl.gz", "text/turtle",
+        triples += dump_triples(base, entry, vocab.dump(base, entry.graph_path).value, "text/turtle",
                                 "RDF_TURTLE", dumps[entry.dataset])
         triples += record_triples(base, entry, issued[entry.dataset], modified[entry.dataset])
     if page in (None, 1):
         whole_entry = Entry(whole_dataset, "odmld-volledig", "", default)
         # no checksum or size: the whole store's dump changes with every write and takes minutes to make
         # for a large store; its download says its SHA-256 in the Repr-Digest header
-        triples += dump_triples(base, whole_entry, f"{base}dump/odmld.nq.gz", "application/n-quads",
+        triples += dump_triples(base, whole_entry, vocab.whole_dump(base).value, "application/n-quads",
                                 "RDF_N_QUADS", None)
         triples += record_triples(base, whole_entry, issued[whole_dataset], modified[whole_dataset])
     return triples, pages

@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, DCAT, DCT, DQV, FILE_TYPE, RDF_TYPE, SERIALISATIONS, SPDX, XSD,
                             Entry, lit)
+from . import vocab
 from .dumps import Dump
 from .stars import Rating, rate
 from .terms import triple as t
@@ -18,7 +19,7 @@ def distribution(base: str, entry: Entry, key: str, url: str, media: str, file_t
                  linked: bool = True) -> tuple[ox.NamedNode, list[ox.Triple]]:
     """One dcat:Distribution of `entry` (identifier `{entry}-{key}`) with what DCAT-AP VL asks and its
     5-star rating."""
-    node = ox.NamedNode(f"{entry.dataset.value}/distributie/{key}")
+    node = vocab.distribution(entry.dataset, key)
     download = ox.NamedNode(url)
     return node, [
         t(entry.dataset, DCAT + "distribution", node),
@@ -41,9 +42,9 @@ def distribution_triples(base: str, entry: Entry) -> list[ox.Triple]:
     """One distribution per RDF serialisation: a download of the dataset's named graph."""
     triples = []
     for suffix, (media, file_type) in SERIALISATIONS.items():
-        node, described = distribution(base, entry, suffix, f"{base}graph/{entry.graph_path}.{suffix}",
+        node, described = distribution(base, entry, suffix, vocab.graph_download(base, entry.graph_path, suffix).value,
                                        media, file_type)
-        triples += described + [t(node, DCAT + "accessService", ox.NamedNode(f"{base}id/catalogus/sparql"))]
+        triples += described + [t(node, DCAT + "accessService", vocab.catalogue_part(base, "sparql"))]
     return triples
 
 def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
@@ -54,7 +55,7 @@ def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
                      ox.NamedNode("https://www.iana.org/assignments/media-types/application/gzip")))
     if dump is None:
         return triples
-    checksum = ox.NamedNode(f"{node.value}/checksum")
+    checksum = vocab.checksum(node)
     return triples + [
         t(node, DCAT + "byteSize", lit(str(dump.size), datatype=XSD + "nonNegativeInteger")),
         t(node, SPDX + "checksum", checksum),
@@ -66,7 +67,7 @@ def dump_triples(base: str, entry: Entry, url: str, media: str, file_type: str,
 
 def csv_triples(base: str, entry: Entry) -> list[ox.Triple]:
     """An assessment also as the CSV template a city fills in (domain, maturity, need, evidence)."""
-    return distribution(base, entry, "csv", f"{base}csv/{entry.graph_path}.csv", "text/csv", "CSV",
+    return distribution(base, entry, "csv", vocab.csv_download(base, entry.graph_path).value, "text/csv", "CSV",
                         linked=False)[1]
 
 @functools.lru_cache(maxsize=64)
@@ -81,9 +82,9 @@ def star_triples(base: str, distribution: ox.NamedNode, media: str,
     """The distribution's 5-star rating as a DQV measurement. Every odmld graph links to other data
     (organisations to the Flemish registries and Wikidata, terms to SKOS, DQV, DCAT, OSLO)."""
     rating = _rating(media, licence.value, linked)
-    measurement = ox.NamedNode(f"{distribution.value}/sterren")
+    measurement = vocab.star_rating(distribution)
     return [t(distribution, DQV + "hasQualityMeasurement", measurement),
             t(measurement, RDF_TYPE.value, ox.NamedNode(DQV + "QualityMeasurement")),
-            t(measurement, DQV + "isMeasurementOf", ox.NamedNode(f"{base}id/metriek/vijf-sterren")),
+            t(measurement, DQV + "isMeasurementOf", vocab.metric(base, "vijf-sterren")),
             t(measurement, DQV + "computedOn", distribution),
             t(measurement, DQV + "value", lit(str(rating.stars), datatype=XSD + "integer"))]

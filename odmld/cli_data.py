@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import validation
+from . import validation, vocab
 from .cli_common import base_option, make_config, open_for, require_organisation, setting_option, store_option
 from .errors import EXIT_VIOLATIONS, BadRequest, Invalid
 from .loading import FilePlan, LoadError, load_paths, plan_paths
@@ -58,7 +58,7 @@ def load_into(target: Store, paths: list[Path], *, derive: bool = False) -> tupl
 def load_in(writer: Writer, plans: list[FilePlan], derive: bool) -> tuple[list, int | None]:
     """`load_into`, as the write operation the store runs."""
     loaded, derived = load_paths(writer, plans), None
-    assessments = f"{writer.base_uri}graph/inschatting/"
+    assessments = vocab.assessment_graphs(writer.base_uri)
     if derive and any(isinstance(graph, ox.NamedNode) and graph.value.startswith(assessments)
                       for graph, _ in loaded):
         derived = rebuild_into(writer)

@@ -27,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .query_binding import UnknownParameter, bound_text, python_term
 from .sparql_text import bind_values, query_form
 from .vocab import XSD
@@ -84,7 +84,7 @@ def typed_column(pd: Any, column: Any) -> Any:
 def to_term(value: Any, base_uri: str) -> ox.NamedNode | ox.Literal:
     """A value of `run_text`'s parameters as a term: `iri(...)` an IRI, any other a typed literal."""
     if isinstance(value, RelativeIri):
-        return ox.NamedNode(base_uri + value.lstrip("/"))
+        return vocab.resolve(base_uri, value)
     return python_term(value) if not isinstance(value, (ox.NamedNode, ox.Literal)) else value
 
 

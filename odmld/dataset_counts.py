@@ -33,9 +33,9 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .loading import ParsedFile
-from .scoring import integer
+from .vocab import integer
 from .store_api import GraphName, Reader, rows_of
 from .vocab import RDF_TYPE
 
@@ -44,14 +44,6 @@ TOTAL = ("total", "")
 BATCH = 400  # graphs counted in one query
 
 Counts = Counter  # ("total", ""), ("class", IRI) or ("property", IRI) -> statements
-
-
-def description_graph(base: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}graph/void")
-
-
-def dataset_iri(base: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}.well-known/void")
 
 
 def _add_rows(counts: Counts, rows: Iterable[dict], sign: int = 1) -> None:
@@ -66,7 +58,7 @@ def _add_rows(counts: Counts, rows: Iterable[dict], sign: int = 1) -> None:
 def count_graphs(reader: Reader, graphs: Iterable[GraphName]) -> Counts:
     """What these graphs hold now (the description's own graph left out)."""
     counts: Counts = Counter()
-    skipped = description_graph(reader.base_uri)
+    skipped = vocab.void_graph(reader.base_uri)
     named = sorted({g for g in graphs if isinstance(g, ox.NamedNode) and g != skipped}, key=str)
     text = queries.get("graph-counts").text
     for start in range(0, len(named), BATCH):
@@ -123,9 +115,9 @@ def kept_counts_of(reader: Reader, keys: Iterable[tuple[str, str]]) -> Counts | 
     """The kept counts of `keys` and the total, read by their partitions' IRIs (a write reads those it
     changes); None for a store that holds data but no counts."""
     base = reader.base_uri
-    nodes = {partition_iri(base, *key) if key != TOTAL else dataset_iri(base): key for key in {*keys, TOTAL}}
+    nodes = {partition_iri(base, *key) if key != TOTAL else vocab.void_dataset(base): key for key in {*keys, TOTAL}}
     rows = rows_of(reader.query(queries.get("dataset-counts-of").text, bindings={"partition": list(nodes)},
-                                default_graph=[description_graph(base)]))
+                                default_graph=[vocab.void_graph(base)]))
     counts: Counts = Counter({nodes[row["partition"]]: int(row["quads"].value) for row in rows})
     if TOTAL not in counts and reader.query(queries.get("store-holds-anything").text):
         return None
@@ -136,13 +128,14 @@ def partition_iri(base: str, kind: str, term: str) -> ox.NamedNode:
     """A stable IRI per partition: `id/void/klasse/{hash}` or `id/void/eigenschap/{hash}`, the hash of
     the term relative to the base (so a rebased store names its partitions as before)."""
     folder = "klasse" if kind == "class" else "eigenschap"
-    relative = term[len(base):] if term.startswith(base) else term
-    return ox.NamedNode(f"{base}id/void/{folder}/{hashlib.sha256(relative.encode()).hexdigest()[:16]}")
+    local = vocab.local_path(base, term)
+    relative = term if local is None else local
+    return vocab.void_partition(base, folder, hashlib.sha256(relative.encode()).hexdigest()[:16])
 
 
 def description_file(base: str, counts: Counts) -> ParsedFile:
     """The graph <graph/void>: the dataset's statement count and one partition per class and property."""
-    graph = description_graph(base)
+    graph = vocab.void_graph(base)
     return ParsedFile(path=Path(graph.value), graph=graph, quads=_description(base, counts, set(counts)))
 
 
@@ -158,7 +151,7 @@ def description_changes(base: str, before: Counts, after: Counts) -> tuple[set[o
 
 def _description(base: str, counts: Counts, keys: set) -> list[ox.Quad]:
     """The statements of <graph/void> that say the counts of `keys` (the total always)."""
-    graph, dataset = description_graph(base), dataset_iri(base)
+    graph, dataset = vocab.void_graph(base), vocab.void_dataset(base)
     triples = [(dataset, ox.NamedNode(VOID + "triples"), integer(counts[TOTAL]))]
     for (kind, term), quads in sorted((key, counts[key]) for key in keys):
         if kind == "total" or quads <= 0:

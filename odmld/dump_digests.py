@@ -27,11 +27,10 @@ from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .store_api import GraphName, Reader, Writer, operation
 from .vocab import XSD
 
-CATALOGUED = ("graph/inschatting/", "graph/data/")  # the graphs of the catalogue's datasets
 BYTE_SIZE = ox.NamedNode("http://www.w3.org/ns/dcat#byteSize")
 CHECKSUM_VALUE = ox.NamedNode("http://spdx.org/rdf/terms#checksumValue")
 
@@ -41,17 +40,13 @@ class Digest(NamedTuple):
     size: int
 
 
-def dumps_graph(base: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}graph/dumps")
-
-
 def dump_url(base: str, graph: ox.NamedNode) -> ox.NamedNode:
     """Where a graph's dump is downloaded: <graph/x/y> -> <dump/x/y.ttl.gz>."""
-    return ox.NamedNode(f"{base}dump/{graph.value[len(base) + len('graph/'):]}.ttl.gz")
+    return vocab.dump(base, vocab.graph_path(base, graph))
 
 
 def catalogued(base: str, graphs: Iterable[GraphName]) -> list[ox.NamedNode]:
-    prefixes = tuple(base + prefix for prefix in CATALOGUED)
+    prefixes = (vocab.assessment_graphs(base), vocab.graph(base, "data/").value)  # the catalogue's datasets
     return sorted({g for g in graphs if isinstance(g, ox.NamedNode) and g.value.startswith(prefixes)}, key=str)
 
 
@@ -85,7 +80,7 @@ def kept(reader: Reader, graphs: list[ox.NamedNode]) -> dict[ox.NamedNode, Diges
 
 def figure_quads(base: str, graph: ox.NamedNode, digest: Digest) -> list[ox.Quad]:
     """The statements in <graph/dumps> that keep the figures of the graph's dump."""
-    kept_in, dump = dumps_graph(base), dump_url(base, graph)
+    kept_in, dump = vocab.dumps_graph(base), dump_url(base, graph)
     # an xsd:integer, as every count odmld keeps (a SPARQL server may give a derived type back otherwise
     # written, and the statement would not be found to be removed)
     return [ox.Quad(dump, BYTE_SIZE, ox.Literal(str(digest.size), datatype=ox.NamedNode(XSD + "integer")), kept_in),

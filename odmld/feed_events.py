@@ -19,15 +19,13 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .loading import ParsedFile
-from .scoring import integer
 from .store_api import Store
-from .vocab import RDF_TYPE
+from .vocab import RDF_TYPE, integer
 
 IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
 AT_TIME = ox.NamedNode("http://www.w3.org/ns/prov#atTime")
-DATE_TIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 
 
 class FeedState(NamedTuple):
@@ -41,10 +39,6 @@ def state(store: Store) -> FeedState:
     if not rows:
         return FeedState(0, None)
     return FeedState(int(rows[0]["count"].value), rows[0]["last"].value)
-
-
-def event_iri(base: str, position: int) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}id/gebeurtenis/{position}")
 
 
 def event_time(previous: str | None, at: str | None = None) -> str:
@@ -67,18 +61,17 @@ def event_files(base: str, position: int, version: ox.NamedNode, time: str,
                 reason: str | None = None) -> list[ParsedFile]:
     """The graphs one event writes: its own, <graph/gebeurtenis/{position}>, and <graph/feed> with the
     new count. A `reason` makes it a withdrawal, else it is a publication."""
-    odm = f"{base}ns/odm#"
-    event, graph = event_iri(base, position), ox.NamedNode(f"{base}graph/gebeurtenis/{position}")
-    kind = ox.NamedNode(odm + ("Withdrawal" if reason is not None else "Publication"))
-    stamp = ox.Literal(time, datatype=DATE_TIME)
-    triples = [(event, RDF_TYPE, kind), (event, ox.NamedNode(odm + "eventPosition"), integer(position)),
+    event, graph = vocab.event(base, position), vocab.event_graph(base, position)
+    kind = vocab.odm(base, "Withdrawal" if reason is not None else "Publication")
+    stamp = vocab.date_time(time)
+    triples = [(event, RDF_TYPE, kind), (event, vocab.odm(base, "eventPosition"), integer(position)),
                (event, IS_VERSION_OF, version), (event, AT_TIME, stamp)]
     if reason is not None:
-        triples.append((event, ox.NamedNode(odm + "withdrawalReason"), ox.Literal(reason)))
-    feed, stream = ox.NamedNode(f"{base}graph/feed"), ox.NamedNode(f"{base}id/feed/inschattingen")
+        triples.append((event, vocab.odm(base, "withdrawalReason"), ox.Literal(reason)))
+    feed, stream = vocab.feed_graph(base), vocab.event_stream(base)
     return [ParsedFile(path=Path(graph.value), graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples]),
             ParsedFile(path=Path(feed.value), graph=feed, quads=[
-                ox.Quad(stream, ox.NamedNode(odm + "eventCount"), integer(position), feed),
+                ox.Quad(stream, vocab.odm(base, "eventCount"), integer(position), feed),
                 ox.Quad(stream, AT_TIME, stamp, feed)])]
 
 

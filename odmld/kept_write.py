@@ -17,9 +17,9 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from . import dump_digests, register
+from . import dump_digests, register, vocab
 from .dataset_counts import (Counts, count_graphs, count_store, description_changes, description_file,
-                             description_graph, kept_counts, kept_counts_of)
+                             kept_counts, kept_counts_of)
 from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
 
@@ -49,7 +49,7 @@ class KeptWrite:
         if self._everything:
             return
         new = set(graphs) - self._touched
-        if description_graph(self._writer.base_uri) in new:  # the counts as kept, before it changes them
+        if vocab.void_graph(self._writer.base_uri) in new:  # the counts as kept, before it changes them
             self._kept = kept_counts(self._writer)
         before = count_graphs(self._writer, new)  # counted first: a count that fails marks nothing
         self._touched |= new

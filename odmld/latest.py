@@ -31,17 +31,14 @@ from typing import Mapping, NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .loading import ParsedFile
-from .scoring import integer
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .store_api import Store
-from .vocab import RDF_TYPE
+from .vocab import RDF_TYPE, XSD_DATE as DATE, XSD_DECIMAL as DECIMAL, integer
 
 DQV = "http://www.w3.org/ns/dqv#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-DECIMAL = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
-DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 class Version(NamedTuple):
@@ -73,17 +70,12 @@ def first_of(candidates: list[Version]) -> Version | None:
     return min(candidates, key=lambda c: (c.date, c.version)) if candidates else None
 
 
-def kept_graph(base: str, organisation: ox.NamedNode, suffix: str = "") -> ox.NamedNode:
-    """<graph/laatste/{id}> (or, with suffix "/domeinen", its latest ranks per domain)."""
-    return ox.NamedNode(f"{base}graph/laatste/{organisation.value.rsplit('/', 1)[-1]}{suffix}")
-
-
 def organisations_with_graph(store: Store, suffix: str = "") -> set[ox.NamedNode]:
     """The organisations that have a graph <graph/laatste/{id}{suffix}> (a scan of every named graph)."""
-    prefix = f"{store.base_uri}graph/laatste/"
+    prefix = vocab.kept_graphs(store.base_uri)
     ids = [graph.value[len(prefix):len(graph.value) - len(suffix)] for graph in store.named_graphs()
            if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix) and graph.value.endswith(suffix)]
-    return {ox.NamedNode(f"{store.base_uri}id/organisatie/{id_}") for id_ in ids if "/" not in id_}
+    return {vocab.organisation(store.base_uri, id_) for id_ in ids if "/" not in id_}
 
 
 def positions_of(store: Store, organisation: ox.NamedNode) -> dict[ox.NamedNode, int]:
@@ -96,13 +88,13 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
                 positions: Mapping[ox.NamedNode, int]) -> ParsedFile:
     """The organisation's graph <graph/laatste/{id}> for these versions (not withdrawn) and the
     publication positions of all its versions."""
-    graph = kept_graph(base, organisation)
+    graph = vocab.kept_graph(base, organisation)
     latest, first = latest_of(candidates), first_of(candidates)
-    position_of = ox.NamedNode(f"{base}ns/odm#publicationPosition")
+    position_of = vocab.odm(base, "publicationPosition")
     triples = [(assessment, position_of, integer(position))
                for assessment, position in sorted(positions.items(), key=lambda item: item[1])]
     if latest is not None:
-        triples.append((organisation, ox.NamedNode(f"{base}ns/odm#latestAssessment"), latest.assessment))
+        triples.append((organisation, vocab.odm(base, "latestAssessment"), latest.assessment))
         triples += comparison_triples(base, organisation, latest, first)
         for name, version in (("laatste", latest), ("eerste", first)):
             if version.average is None:
@@ -111,13 +103,13 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
             triples += [(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
                         (node, ox.NamedNode(DQV + "computedOn"), organisation),
                         (node, ox.NamedNode(DQV + "isMeasurementOf"),
-                         ox.NamedNode(f"{base}id/metriek/{name}-gemiddelde-maturiteit")),
+                         vocab.metric(base, f"{name}-gemiddelde-maturiteit")),
                         (node, ox.NamedNode(DQV + "value"), ox.Literal(version.average, datatype=DECIMAL)),
                         (node, PROV_DERIVED, version.assessment)]
             if name == "laatste":  # its place in the ranking (statistics.contribution counts it there)
                 place = ranking_observation(base, "rangschikking", average_key(version.average))
-                triples += [(node, ox.NamedNode(f"{base}ns/odm#countedIn"), place),
-                            (organisation, ox.NamedNode(f"{base}ns/odm#rankingPlace"), place)]
+                triples += [(node, vocab.odm(base, "countedIn"), place),
+                            (organisation, vocab.odm(base, "rankingPlace"), place)]
     return ParsedFile(path=Path(graph.value), graph=graph,
                       quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
 
@@ -130,13 +122,12 @@ def comparison_triples(base: str, organisation: ox.NamedNode, latest: Version, f
     measurement of the store (2.5 million at 10,000 organisations), so a ranking had to look each value
     up (30-50 us an organisation). A property that only these statements use is read for every
     organisation in one scan, and joined by hash."""
-    odm = f"{base}ns/odm#"
-    triples = [(organisation, ox.NamedNode(odm + "latestAssessmentDate"), ox.Literal(latest.date, datatype=DATE)),
-               (organisation, ox.NamedNode(odm + "latestAssessmentVersion"), integer(latest.version)),
-               (organisation, ox.NamedNode(odm + "firstAssessmentDate"), ox.Literal(first.date, datatype=DATE))]
+    triples = [(organisation, vocab.odm(base, "latestAssessmentDate"), ox.Literal(latest.date, datatype=DATE)),
+               (organisation, vocab.odm(base, "latestAssessmentVersion"), integer(latest.version)),
+               (organisation, vocab.odm(base, "firstAssessmentDate"), ox.Literal(first.date, datatype=DATE))]
     for name, version in (("latestAverageMaturity", latest), ("firstAverageMaturity", first)):
         if version.average is not None:
-            triples.append((organisation, ox.NamedNode(odm + name), ox.Literal(version.average, datatype=DECIMAL)))
+            triples.append((organisation, vocab.odm(base, name), ox.Literal(version.average, datatype=DECIMAL)))
     return triples
 
 
@@ -146,34 +137,28 @@ Ranks = dict[str, tuple[int, int]]  # domain IRI -> (maturity rank, need rank)
 def average_measurement(organisation: ox.NamedNode, name: str = "laatste") -> ox.NamedNode:
     """The measurement of the average maturity of the organisation's latest ("laatste") or first
     ("eerste") assessment."""
-    return ox.NamedNode(f"{organisation.value}/meting/{name}-gemiddelde-maturiteit")
-
-
-def domain_observation(base: str, organisation: ox.NamedNode, domain: str) -> ox.NamedNode:
-    """The observation of the organisation's latest maturity and need in `domain` (an IRI)."""
-    return ox.NamedNode(f"{base}id/statistiek/laatste/{organisation.value.rsplit('/', 1)[-1]}/"
-                        f"{domain.rsplit('/', 1)[-1]}")
+    return vocab.measurement(organisation, f"{name}-gemiddelde-maturiteit")
 
 
 def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | None, ranks: Ranks) -> ParsedFile:
     """The graph <graph/laatste/{id}/domeinen>: the maturity and need rank per domain of the latest
     assessment `latest` (empty when there is none)."""
-    graph = kept_graph(base, organisation, "/domeinen")
-    odm, qb = f"{base}ns/odm#", "http://purl.org/linked-data/cube#"
+    graph = vocab.kept_graph(base, organisation, "/domeinen")
+    qb = "http://purl.org/linked-data/cube#"
     quads = []
     for domain, (maturity, need) in sorted(ranks.items()) if latest is not None else ():
-        observation = domain_observation(base, organisation, domain)
+        observation = vocab.latest_observation(base, organisation, domain)
         place = ranking_observation(base, "domeinrangschikking", ranking_key(domain, maturity, need))
         quads += [ox.Quad(observation, p, o, graph) for p, o in (
             (RDF_TYPE, ox.NamedNode(qb + "Observation")),
-            (ox.NamedNode(qb + "dataSet"), ox.NamedNode(f"{base}id/statistiek/laatste")),
-            (ox.NamedNode(odm + "observedOrganisation"), organisation),
-            (ox.NamedNode(odm + "maturityDomain"), ox.NamedNode(domain)),
-            (ox.NamedNode(odm + "maturityRank"), integer(maturity)),
-            (ox.NamedNode(odm + "needRank"), integer(need)),
-            (ox.NamedNode(odm + "countedIn"), place),
+            (ox.NamedNode(qb + "dataSet"), vocab.latest_statistics(base)),
+            (vocab.odm(base, "observedOrganisation"), organisation),
+            (vocab.odm(base, "maturityDomain"), ox.NamedNode(domain)),
+            (vocab.odm(base, "maturityRank"), integer(maturity)),
+            (vocab.odm(base, "needRank"), integer(need)),
+            (vocab.odm(base, "countedIn"), place),
             (PROV_DERIVED, latest))]
-        quads.append(ox.Quad(organisation, ox.NamedNode(odm + "domainRankingPlace"), place, graph))
+        quads.append(ox.Quad(organisation, vocab.odm(base, "domainRankingPlace"), place, graph))
     return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
 
 

@@ -22,10 +22,10 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from . import vocab
 from .graph_difference import graph_changes
 from .resources import BUNDLED_FOLDERS, folder
 from .store_api import GraphName, Writer
@@ -88,8 +88,8 @@ def graph_name(path: Path, base_uri: str) -> ox.NamedNode:
         root = folder(name).resolve()
         if resolved.is_relative_to(root):
             relative = resolved.relative_to(root).with_suffix("")
-            return ox.NamedNode(f"{base_uri}graph/{name}/{quote(relative.as_posix())}")
-    return ox.NamedNode(f"{base_uri}graph/file/{quote(resolved.stem)}")
+            return vocab.bundled_graph(base_uri, name, relative.as_posix())
+    return vocab.file_graph(base_uri, resolved.stem)
 
 
 def parse_file(path: Path, base_uri: str) -> ParsedFile:

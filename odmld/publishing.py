@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import feed_events, query_library as queries, statistics
+from . import feed_events, query_library as queries, statistics, vocab
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of)
-from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,
+from .assessment_graph import (AssessmentParts, build_triples, submission_digest,
                                version_triples)
 from .loading import ParsedFile
 from .scoring import Model, model_inputs, score_triples
@@ -42,10 +42,6 @@ class Published:
     existing: bool = False  # an identical resubmission: the version that already said it
 
 
-def organisation_iri(base_uri: str, organisation_id: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base_uri}id/organisatie/{organisation_id}")
-
-
 def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
     graph = rdflib.Graph()
     graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
@@ -54,7 +50,7 @@ def to_rdflib(triples: list[ox.Triple]) -> rdflib.Graph:
 
 def validate_parts(parts: AssessmentParts, base_uri: str) -> Report:
     """SHACL on the canonical graph of a submission, before it has a version."""
-    draft = ox.NamedNode(f"{base_uri}id/inschatting/concept")
+    draft = vocab.draft_assessment(base_uri)
     data = to_rdflib(build_triples(parts, draft, base_uri))
     return validate_graph(data, base_uri, background=assessment_background(data, base_uri),
                           shapes=assessment_shapes(base_uri))
@@ -84,13 +80,13 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
                          versions[1]["assessment"] if len(versions) > 1 else None, existing=True)
     previous = versions[0]["assessment"] if versions else None
     version = int(versions[0]["version"].value) + 1 if versions else 1
-    iri = mint_iri(writer.base_uri, organisation_id, date, version)
+    iri = vocab.assessment(writer.base_uri, organisation_id, date, version)
     # microseconds, so the change feed's order by publication time is stable
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     model = model_inputs(writer)
     triples = (build_triples(parts, iri, writer.base_uri) + score_triples(writer, parts, iri, model)
                + version_triples(iri, version, previous, now, digest, writer.base_uri))
-    graph = ox.NamedNode(f"{writer.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
+    graph = vocab.assessment_graph(writer.base_uri, organisation_id, date, version)
     files = []
     if derived_from:
         source = derived_from[0].subject
@@ -155,8 +151,8 @@ def statistics_change(store: Store, removed: statistics.Totals, added: statistic
 
 def published_average(triples: list[ox.Triple], iri: ox.NamedNode) -> str | None:
     """The average maturity among the triples scored for `iri` (none if no domain was scored)."""
-    node = f"{iri.value}/meting/gemiddelde-maturiteit"
-    return next((t.object.value for t in triples if t.subject.value == node
+    node = vocab.measurement(iri, "gemiddelde-maturiteit")
+    return next((t.object.value for t in triples if t.subject == node
                  and t.predicate.value == "http://www.w3.org/ns/dqv#value"), None)
 
 
@@ -168,22 +164,21 @@ def withdraw(store: Store, iri: ox.NamedNode, reason: str) -> None:
 @operation
 def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
     """`withdraw`, as the write operation the store runs."""
-    graph = ox.NamedNode(iri.value.replace("/id/inschatting/", "/graph/inschatting/", 1))
-    odm = f"{writer.base_uri}ns/odm#"
+    graph = vocab.graph_of_assessment(iri)
     triples = list(writer.query(queries.get("all-triples").text, default_graph=[graph]))
     if not any(t.subject == iri for t in triples):
         raise NotFound(iri.value)
-    if any(t.subject == iri and t.predicate.value == odm + "withdrawalReason" for t in triples):
+    if any(t.subject == iri and t.predicate == vocab.odm(writer.base_uri, "withdrawalReason") for t in triples):
         raise AlreadyWithdrawn(iri.value)
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # the events' order
     triples += [
-        ox.Triple(iri, ox.NamedNode(odm + "withdrawalReason"), ox.Literal(reason)),
+        ox.Triple(iri, vocab.odm(writer.base_uri, "withdrawalReason"), ox.Literal(reason)),
         ox.Triple(iri, ox.NamedNode("http://www.w3.org/ns/prov#invalidatedAtTime"),
-                  ox.Literal(now, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime"))),
+                  vocab.date_time(now)),
     ]
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
     organisation = next(t.object for t in triples if t.subject == iri
-                        and t.predicate.value == odm + "assessedOrganisation")
+                        and t.predicate == vocab.odm(writer.base_uri, "assessedOrganisation"))
     versions = versions_of(writer, organisation)
     candidates = [version for version in versions if version.assessment != iri]
     files = [ParsedFile(path=Path(iri.value), graph=graph, quads=quads),

@@ -20,6 +20,7 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from . import vocab
 from .query_library import NamedQuery
 from .sparql_text import bind_values
 from .vocab import XSD
@@ -27,8 +28,7 @@ from .vocab import XSD
 DEFAULT_LANG = "nl"
 # `?name`, then what the header says of it in parentheses (which may run on to the next line)
 # where a plain value of an IRI parameter lives under the base URI ("24062" -> id/organisatie/24062)
-IRI_PLACES = {"organisation": "id/organisatie/", "assessment": "id/inschatting/",
-              "domain": "id/maturiteitsdomein/"}
+IRI_PLACES = {"organisation": vocab.organisation, "assessment": vocab.assessment_at, "domain": vocab.domain}
 DECLARED = re.compile(r"\?(\w+)\s*(?:\(([^()]*(?:\([^()]*\)[^()]*)*)\)?)?")
 
 
@@ -99,7 +99,7 @@ def to_term(value: Any, kind: str, base_uri: str, name: str = "value") -> ox.Nam
     if kind == "iri":
         text = str(value).strip()
         try:
-            return ox.NamedNode(text if "://" in text else base_uri + place(name, text).lstrip("/"))
+            return ox.NamedNode(text) if "://" in text else place(name, text, base_uri)
         except ValueError:
             raise BadValue(f"?{name}: {text!r} is not an IRI") from None
     if kind == "date" and isinstance(value, str):
@@ -110,14 +110,14 @@ def to_term(value: Any, kind: str, base_uri: str, name: str = "value") -> ox.Nam
     return python_term(value)
 
 
-def place(name: str, value: str) -> str:
-    """A plain value of an IRI parameter as its path under the base: "24062" for an organisation is
-    "id/organisatie/24062", "4" for a domain "id/maturiteitsdomein/4"; a path that already says
-    where it is (id/..., ns/...) or a full IRI is kept."""
-    prefix = IRI_PLACES.get(name)
-    if prefix is None or "://" in value or value.lstrip("/").startswith(("id/", "ns/")):
-        return value
-    return prefix + value.lstrip("/")
+def place(name: str, value: str, base_uri: str) -> ox.NamedNode:
+    """A plain value of an IRI parameter as its IRI under the base: "24062" for an organisation is
+    <id/organisatie/24062>, "4" for a domain <id/maturiteitsdomein/4>; a path that already says
+    where it is (id/..., ns/...) is taken as it is, under the base."""
+    minted, path = IRI_PLACES.get(name), value.lstrip("/")
+    if minted is None or path.startswith(("id/", "ns/")):
+        return vocab.resolve(base_uri, path)
+    return minted(base_uri, path)
 
 
 def python_term(value: Any) -> ox.Literal:

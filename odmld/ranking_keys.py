@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from . import vocab
+
 
 def average_key(average: Decimal | str) -> str:
     """Where the ranking by average maturity places an organisation: its average to two decimals
@@ -17,10 +19,10 @@ def average_key(average: Decimal | str) -> str:
 
 def ranking_key(domain: str, maturity: int, need: int) -> str:
     """Where a domain's ranking places an organisation: "4/3/2" (domain 4, maturity 3, need 2)."""
-    return f"{domain.rstrip('/').rsplit('/', 1)[-1]}/{maturity}/{need}"
+    return f"{vocab.notation(domain)}/{maturity}/{need}"
 
 
 def ranking_observation(base: str, slice_name: str, key: str) -> ox.NamedNode:
     """The observation that counts the organisations at one place of a ranking: slice "rangschikking"
     (key: an average maturity, "2.91") or "domeinrangschikking" (key: see ranking_key)."""
-    return ox.NamedNode(f"{base}id/statistiek/actueel/{slice_name}/{key}")
+    return vocab.current_observation(base, slice_name, key)

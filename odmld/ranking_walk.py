@@ -19,9 +19,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import query_library as queries
-from .latest import average_measurement, domain_observation
-from .scoring import integer
+from . import query_library as queries, vocab
+from .latest import average_measurement
+from .vocab import integer
 from .store_api import Reader
 
 STRETCH = 400  # register positions read in one query at most
@@ -61,7 +61,7 @@ def _counted_among(reader: Reader, place: dict[str, Any], stretch: list[dict[str
     if not stretch:
         return []
     base = reader.base_uri
-    counted = {(domain_observation(base, row["organisation"], place["domain"].value) if "maturity" in place
+    counted = {(vocab.latest_observation(base, row["organisation"], place["domain"].value) if "maturity" in place
                 else average_measurement(row["organisation"])): row for row in stretch}
     at = {row["counted"] for row in reader.select(queries.get("counted-in").text, counted=list(counted),
                                                   place=place["place"])}

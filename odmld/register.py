@@ -21,26 +21,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
 from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .loading import ParsedFile
-from .scoring import integer
+from .vocab import integer
 from .store_api import GraphName, Reader
 
 ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 KEY_LENGTH = 3
 COMMON = 500  # a key more organisations share is searched in the register's order, at most this many
 NO_KIND = "geen"
-
-
-def register_graph(base: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}graph/register")
 
 
 def name_keys(*names: str) -> set[str]:
@@ -57,12 +52,8 @@ def fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
 
 
-def key_node(base: str, key: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}id/register/sleutel/{quote(key, safe='')}")
-
-
 def kind_key(kind: str | None) -> str:
-    return kind.rstrip("/").rsplit("/", 1)[-1] if kind else NO_KIND
+    return vocab.notation(kind) if kind else NO_KIND
 
 
 def any_organisation_in(reader: Reader, graphs: Iterable[GraphName]) -> bool:
@@ -73,8 +64,7 @@ def any_organisation_in(reader: Reader, graphs: Iterable[GraphName]) -> bool:
 
 def register_file(reader: Reader) -> ParsedFile:
     """The graph <graph/register> for the organisations the store holds now."""
-    base, graph = reader.base_uri, register_graph(reader.base_uri)
-    odm = f"{base}ns/odm#"
+    base, graph = reader.base_uri, vocab.register_graph(reader.base_uri)
     found: dict[ox.NamedNode, dict] = {}
     for row in reader.select(queries.get("register-sources").text):
         entry = found.setdefault(row["organisation"], {"names": set(), "kinds": set()})
@@ -90,17 +80,18 @@ def register_file(reader: Reader) -> ParsedFile:
     for position, (organisation, entry) in enumerate(ordered, start=1):
         kind = min(entry["kinds"]) if entry["kinds"] else None
         within[kind] += 1
-        triples += [(organisation, ox.NamedNode(odm + "registerPosition"), integer(position)),
-                    (organisation, ox.NamedNode(odm + "kindPosition"), integer(within[kind]))]
+        triples += [(organisation, vocab.odm(base, "registerPosition"), integer(position)),
+                    (organisation, vocab.odm(base, "kindPosition"), integer(within[kind]))]
         own_keys = sorted(name_keys(*entry["names"]))
         keys.update(own_keys)
-        triples += [(organisation, ox.NamedNode(odm + "nameKey"), ox.Literal(key)) for key in own_keys]
-    triples += [(key_node(base, key), ox.NamedNode(odm + "keyCount"), integer(n)) for key, n in sorted(keys.items())]
-    triples.append((ox.NamedNode(f"{base}id/register"), ox.NamedNode(odm + "organisationCount"),
+        triples += [(organisation, vocab.odm(base, "nameKey"), ox.Literal(key)) for key in own_keys]
+    triples += [(vocab.register_key(base, key), vocab.odm(base, "keyCount"), integer(n))
+                for key, n in sorted(keys.items())]
+    triples.append((vocab.register(base), vocab.odm(base, "organisationCount"),
                     integer(len(ordered))))
     for kind, count in sorted(within.items(), key=lambda item: item[0] or ""):
-        node = ox.NamedNode(f"{base}id/register/soort/{kind_key(kind)}")
-        triples.append((node, ox.NamedNode(odm + "organisationCount"), integer(count)))
+        node = vocab.register_kind(base, kind_key(kind))
+        triples.append((node, vocab.odm(base, "organisationCount"), integer(count)))
         if kind is not None:
             triples.append((node, ox.NamedNode("http://purl.org/dc/terms/type"), ox.NamedNode(kind)))
     return ParsedFile(path=Path(graph.value), graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
@@ -132,7 +123,7 @@ def rarest_key(reader: Reader, keys: set[str]) -> str | None:
 
 
 def _rarest(reader: Reader, keys: set[str]) -> tuple[str, int] | None:
-    nodes = {key_node(reader.base_uri, key): key for key in keys}
+    nodes = {vocab.register_key(reader.base_uri, key): key for key in keys}
     counted = {row["key"]: int(row["organisations"].value)
                for row in reader.select(queries.get("organisation-key-counts").text, key=list(nodes))}
     if len(counted) < len(nodes):

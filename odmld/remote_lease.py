@@ -41,14 +41,14 @@ from typing import Callable
 import pyoxigraph as ox
 
 from .store_api import StoreBusy, StoreError
+from .vocab import XSD, XSD_INTEGER
 
 QUEUE_SECONDS = 5.0  # a waiter that stopped asking leaves the queue after this
 FIRST_PAUSE, LONGEST_PAUSE = 0.005, 0.05
 
 GRAPH = ox.NamedNode("urn:odmld:write-lease")
 NS = "urn:odmld:write-lease#"
-PROLOGUE = f"PREFIX lease: <{NS}>\nPREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
-XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+PROLOGUE = f"PREFIX lease: <{NS}>\nPREFIX xsd: <{XSD}>\n"
 
 TAKE = PROLOGUE + """DELETE { GRAPH %(graph)s { ?claim lease:until ?until } }
 WHERE { GRAPH %(graph)s { ?claim lease:until ?until } FILTER(?until < %(now)s) } ;

@@ -27,11 +27,11 @@ import pyoxigraph as ox
 
 from .sparql_tokens import tokens
 from .store_api import StoreError
+from . import vocab
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 N_TRIPLES = "application/n-triples"
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-GENID = ".well-known/genid/"  # RDF 1.1 section 3.5: where skolem IRIs live under the base
+XSD_BOOLEAN = vocab.XSD_BOOLEAN.value
 WORDS_LIMIT = 500
 
 

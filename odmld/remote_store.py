@@ -19,11 +19,11 @@ from typing import IO, Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .kept_write import KeptWrite
 from .remote_functions import check_functions
 from .remote_lease import Held, WriteLease
-from .remote_protocol import (ACCEPT, GENID, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
+from .remote_protocol import (ACCEPT, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
                               parse_answer, request, rolled_back, with_base)
 from .remote_updates import GraphPut, Update, rebase_update, replacement_requests
 from .sparql_text import bind_values, query_form
@@ -45,7 +45,7 @@ class RemoteStore:
         self.update_url = update_url or derived_update
         self.graph_store_url = graph_store_url or derived_graphs
         self.base_uri = base_uri
-        self.genid = base_uri + GENID
+        self.genid = vocab.genid(base_uri)
         self.read_only = read_only
         self.timeout = timeout
         self.generation = 0
@@ -275,7 +275,7 @@ class RemoteWrite:
         self.flush()
         self.store.send([rebase_update(self.base_uri, new_base)])
         self.base_uri = self.store.base_uri = new_base
-        self.store.genid = new_base + GENID
+        self.store.genid = vocab.genid(new_base)
         return quads_under(self.store, new_base)
 
     def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:

@@ -11,21 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .assessment_graph import AssessmentParts, ordered_datasets
 from .stars import rate
 from .store_api import Store
-from .vocab import RDF_TYPE, XSD
+from .vocab import RDF_TYPE, boolean, decimal, integer
 
 TOP_RANK = 3
 PRINCIPLES = 20
 DQV = "http://www.w3.org/ns/dqv#"
 COMMENT = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment")
-XSD_INTEGER, XSD_DECIMAL = ox.NamedNode(XSD + "integer"), ox.NamedNode(XSD + "decimal")
 QUALITY_MEASUREMENT = ox.NamedNode(DQV + "QualityMeasurement")
 COMPUTED_ON, MEASUREMENT_OF, VALUE = (ox.NamedNode(DQV + name) for name in ("computedOn", "isMeasurementOf", "value"))
 LEVEL_SLUGS = ("niet-aanwezig", "opgestart", "gevorderd", "verworven")
@@ -38,31 +36,6 @@ def priority(gap: int, need_rank: int) -> int:
 def average_maturity(ranks: list[int]) -> Decimal:
     """The mean maturity rank, to two decimals: what the assessment and the statistics both publish."""
     return (Decimal(sum(ranks)) / len(ranks)).quantize(Decimal("0.01"))
-
-
-@lru_cache(maxsize=4096)
-def integer(value: int) -> ox.Literal:
-    """An xsd:integer literal (terms are immutable, so the small ones every assessment uses are made once)."""
-    return ox.Literal(str(value), datatype=XSD_INTEGER)
-
-
-def decimal(value: Decimal) -> ox.Literal:
-    return _decimal(str(value))  # by its text: Decimal("1.5") == Decimal("1.50"), but they print apart
-
-
-@lru_cache(maxsize=1024)
-def _decimal(text: str) -> ox.Literal:
-    return ox.Literal(text, datatype=XSD_DECIMAL)
-
-
-@lru_cache(maxsize=None)
-def _odm(base: str, term: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}ns/odm#{term}")
-
-
-@lru_cache(maxsize=4096)
-def _metric(base: str, name: str) -> ox.NamedNode:
-    return ox.NamedNode(f"{base}id/metriek/{name}")
 
 
 @dataclass(frozen=True)
@@ -97,9 +70,9 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
 
     def measurement(name: str, value: ox.Literal) -> None:
         """A dqv:QualityMeasurement of the metric `id/metriek/{name}` on this assessment."""
-        node = ox.NamedNode(f"{iri.value}/meting/{name}")
+        node = vocab.measurement(iri, name)
         triples.extend([ox.Triple(node, RDF_TYPE, QUALITY_MEASUREMENT), ox.Triple(node, COMPUTED_ON, iri),
-                        ox.Triple(node, MEASUREMENT_OF, _metric(base, name)), ox.Triple(node, VALUE, value)])
+                        ox.Triple(node, MEASUREMENT_OF, vocab.metric(base, name)), ox.Triple(node, VALUE, value)])
 
     items = []
     for part in parts.domains:
@@ -110,14 +83,15 @@ def score_triples(store: Store, parts: AssessmentParts, iri: ox.NamedNode,
         gap = TOP_RANK - maturity
         items.append((-priority(gap, need), int(notation), part, gap, priority(gap, need)))
 
-    plan = ox.NamedNode(f"{iri.value}/plan")
-    triples += [ox.Triple(plan, RDF_TYPE, _odm(base, "RemediationPlan")),
-                ox.Triple(plan, _odm(base, "planFor"), iri)]
-    plan_item, item_type, domain_of = _odm(base, "planItem"), _odm(base, "PlanItem"), _odm(base, "domain")
-    gap_of, priority_of, order_of = _odm(base, "gap"), _odm(base, "priority"), _odm(base, "order")
-    recommended = _odm(base, "recommendedAction")
+    plan = vocab.plan(iri)
+    triples += [ox.Triple(plan, RDF_TYPE, vocab.odm(base, "RemediationPlan")),
+                ox.Triple(plan, vocab.odm(base, "planFor"), iri)]
+    plan_item, item_type = vocab.odm(base, "planItem"), vocab.odm(base, "PlanItem")
+    domain_of = vocab.odm(base, "domain")
+    gap_of, priority_of, order_of = vocab.odm(base, "gap"), vocab.odm(base, "priority"), vocab.odm(base, "order")
+    recommended = vocab.odm(base, "recommendedAction")
     for order, (_key, notation, part, gap, value) in enumerate(sorted(items, key=lambda i: i[:2]), 1):
-        item = ox.NamedNode(f"{plan.value}/domein-{notation}")
+        item = vocab.plan_item(plan, notation)
         triples += [ox.Triple(plan, plan_item, item), ox.Triple(item, RDF_TYPE, item_type),
                     ox.Triple(item, domain_of, part.domain), ox.Triple(item, gap_of, integer(gap)),
                     ox.Triple(item, priority_of, integer(value)), ox.Triple(item, order_of, integer(order))]
@@ -146,25 +120,24 @@ def sorted_actions(domains: dict[str, tuple[str, set, set]], domain: str) -> lis
 
 def dataset_ratings(parts: AssessmentParts, iri: ox.NamedNode, base: str, measurement) -> list[ox.Triple]:
     """Each listed dataset's stars with a check per star (met, or why not), and the city's totals."""
-    odm, triples, counts = f"{base}ns/odm#", [], [0] * 6
+    triples, counts = [], [0] * 6
     for number, listed in ordered_datasets(parts):
-        dataset = ox.NamedNode(f"{iri.value}/dataset-{number}")
+        dataset = vocab.listed_dataset(iri, number)
         rating = rate(listed.media, listed.licence, listed.links)
         counts[rating.stars] += 1
-        node = ox.NamedNode(f"{dataset.value}/sterren")
+        node = vocab.star_rating(dataset)
         triples += [ox.Triple(dataset, ox.NamedNode(DQV + "hasQualityMeasurement"), node),
                     ox.Triple(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
                     ox.Triple(node, ox.NamedNode(DQV + "computedOn"), dataset),
                     ox.Triple(node, ox.NamedNode(DQV + "isMeasurementOf"),
-                              ox.NamedNode(f"{base}id/metriek/vijf-sterren")),
+                              vocab.metric(base, "vijf-sterren")),
                     ox.Triple(node, ox.NamedNode(DQV + "value"), integer(rating.stars))]
         for check in rating.checks:
-            star = ox.NamedNode(f"{dataset.value}/ster-{check.number}")
-            triples += [ox.Triple(dataset, ox.NamedNode(odm + "starCheck"), star),
-                        ox.Triple(star, RDF_TYPE, ox.NamedNode(odm + "StarCheck")),
-                        ox.Triple(star, ox.NamedNode(odm + "star"), ox.NamedNode(f"{base}id/ster/{check.number}")),
-                        ox.Triple(star, ox.NamedNode(odm + "met"), ox.Literal(
-                            "true" if check.met else "false", datatype=ox.NamedNode(XSD + "boolean")))]
+            star = vocab.star_check(dataset, check.number)
+            triples += [ox.Triple(dataset, vocab.odm(base, "starCheck"), star),
+                        ox.Triple(star, RDF_TYPE, vocab.odm(base, "StarCheck")),
+                        ox.Triple(star, vocab.odm(base, "star"), vocab.star(base, check.number)),
+                        ox.Triple(star, vocab.odm(base, "met"), boolean(check.met))]
             if not check.met:
                 triples += [ox.Triple(star, COMMENT, ox.Literal(check.reason_nl, language="nl")),
                             ox.Triple(star, COMMENT, ox.Literal(check.reason_en, language="en"))]

@@ -25,14 +25,14 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile
 from .ranking_keys import average_key, ranking_key, ranking_observation
-from .scoring import TOP_RANK, Model, average_maturity, decimal, integer, model_inputs, priority
+from .scoring import TOP_RANK, Model, average_maturity, model_inputs, priority
 from .store_api import Store, rows_of
-from .vocab import RDF_TYPE
+from .vocab import RDF_TYPE, decimal, integer
 
 QB = "http://purl.org/linked-data/cube#"
 CENTRUMSTAD = "centrumstad"
@@ -106,19 +106,19 @@ def ranks_of_stored(store: Store, assessment: ox.NamedNode | None) -> Ranks:
 def read_totals(store: Store, members: Iterable[tuple[str, str]] | None = None) -> Totals:
     """The totals as published in <graph/statistiek>: all of them, or those of `members` (slice,
     member) and the versions published (what a write changes and reads)."""
-    prefix, odm = f"{store.base_uri}id/statistiek/actueel/", f"{store.base_uri}ns/odm#"
+    base = store.base_uri
     if members is None:
         rows = store.select(queries.get("statistics").text)
     else:
         wanted = {*members, *(("versies", kind) for kind in (CENTRUMSTAD, OTHER))}
-        observations = sorted({observation_iri(store.base_uri, *member) for member in wanted}, key=str)
+        observations = sorted({observation_iri(base, *member) for member in wanted}, key=str)
         rows = rows_of(store.query(queries.get("statistics-of").text, bindings={"observation": observations},
-                                   default_graph=[ox.NamedNode(f"{store.base_uri}graph/statistiek")]))
+                                   default_graph=[vocab.statistics_graph(base)]))
     totals: Totals = Counter()
     for row in rows:
-        slice_name, _, key = row["observation"].value[len(prefix):].partition("/")
+        slice_name, key = vocab.observation_slice_key(base, row["observation"])
         member = key if slice_name in KEYED else row["member"].value
-        totals[slice_name, member, row["measure"].value[len(odm):]] = Decimal(row["value"].value)
+        totals[slice_name, member, vocab.odm_term_name(base, row["measure"].value)] = Decimal(row["value"].value)
     return totals
 
 
@@ -189,35 +189,33 @@ def rebuilt_files(store: Store) -> list[ParsedFile]:
 
 def statistics_file(base: str, totals: Totals) -> ParsedFile:
     """The graph <graph/statistiek>: one qb:Observation per slice and member with a count."""
-    graph = ox.NamedNode(f"{base}graph/statistiek")
-    odm, quads = f"{base}ns/odm#", []
+    graph, quads = vocab.statistics_graph(base), []
     members = sorted({(s, m) for (s, m, _measure), value in totals.items() if value})
     for slice_name, member in members:
         data_set, dimension, measures = SLICES[slice_name]
         observation = observation_iri(base, slice_name, member)
         triples = [(RDF_TYPE, ox.NamedNode(QB + "Observation")),
-                   (ox.NamedNode(QB + "dataSet"), ox.NamedNode(f"{base}id/statistiek/actueel/{data_set}"))]
+                   (ox.NamedNode(QB + "dataSet"), vocab.current_statistics(base, data_set))]
         triples += _dimensions(base, slice_name, dimension, member)
         for measure in measures:  # zeros too, so that every observation has every measure
             number = totals[slice_name, member, measure]
             literal = decimal(Decimal(number)) if measure in DECIMAL_MEASURES else integer(int(number))
-            triples.append((ox.NamedNode(odm + measure), literal))
+            triples.append((vocab.odm(base, measure), literal))
         quads += [ox.Quad(observation, p, o, graph) for p, o in triples]
     return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
 
 
 def _dimensions(base: str, slice_name: str, dimension: str, member: str) -> list[tuple]:
     """The dimension values of one observation."""
-    odm = f"{base}ns/odm#"
     if slice_name == "rangschikking":
-        return [(ox.NamedNode(odm + dimension), decimal(Decimal(member)))]
+        return [(vocab.odm(base, dimension), decimal(Decimal(member)))]
     if slice_name == "domeinrangschikking":
         notation, maturity, need = member.split("/")
-        return [(ox.NamedNode(odm + "maturityDomain"), ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")),
-                (ox.NamedNode(odm + "maturityRank"), integer(int(maturity))),
-                (ox.NamedNode(odm + "needRank"), integer(int(need)))]
+        return [(vocab.odm(base, "maturityDomain"), vocab.domain(base, notation)),
+                (vocab.odm(base, "maturityRank"), integer(int(maturity))),
+                (vocab.odm(base, "needRank"), integer(int(need)))]
     value = ox.Literal(member) if dimension == "organisationKind" else ox.NamedNode(member)
-    return [(ox.NamedNode(odm + dimension), value)]
+    return [(vocab.odm(base, dimension), value)]
 
 
 def observation_iri(base: str, slice_name: str, member: str) -> ox.NamedNode:
@@ -227,5 +225,5 @@ def observation_iri(base: str, slice_name: str, member: str) -> ox.NamedNode:
 
 def _member_key(member: str) -> str:
     """The last segment of a domain or principle IRI ("3"), or the kind itself."""
-    return member.rstrip("/").rsplit("/", 1)[-1]
+    return vocab.notation(member)
 

@@ -11,10 +11,8 @@ moves a store to another base.
 
 from __future__ import annotations
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .store_api import Reader, StoreError
-
-ONTOLOGY_PATH = "ns/odm"
 
 
 class BaseUriMismatch(StoreError):
@@ -34,13 +32,13 @@ class BaseUriMismatch(StoreError):
 def recorded_base(reader: Reader) -> str | None:
     """The base URI the store was loaded with; None for a store that holds nothing of odmld's."""
     for row in reader.select(queries.get("store-ontology-iris").text):
-        iri = row["ontology"].value
-        if iri.endswith("/" + ONTOLOGY_PATH):
-            return iri[: -len(ONTOLOGY_PATH)]
+        base = vocab.base_of_ontology(row["ontology"].value)
+        if base is not None:
+            return base
     for row in reader.select(queries.get("store-base-graphs").text):
-        name = row["graph"].value
-        if "/graph/" in name:
-            return name[: name.index("/graph/") + 1]
+        base = vocab.base_of_graph(row["graph"].value)
+        if base is not None:
+            return base
     return None
 
 

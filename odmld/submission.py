@@ -17,15 +17,16 @@ from .assessment_csv import CsvUnreadable, level_lookup, parse_csv
 from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
 from .errors import BadRequest, Forbidden, Invalid, OdmldError, UnsupportedMediaType
 from .loading import syntax_message
-from .publishing import Published, organisation_iri, publish, to_rdflib, validate_parts
+from .publishing import Published, publish, to_rdflib, validate_parts
 from .store_api import Store
 from .submission_problems import detail_of, future_date_problem, plain_problems
 from .user_text import identifier, plain_date
 from .validation import Report, validate_graph
+from . import vocab
+from .vocab import XSD_DATE
 
 RDF_INPUTS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}
 MEDIA_TYPES = ("text/csv", *RDF_INPUTS)
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
 
 @dataclass
@@ -62,7 +63,7 @@ def submit(store: Store, organisation_id: str, media: str, body: bytes,
     if future is not None:
         raise refused(Invalid, f"{field}: {future}", lang,
                       problems=[{"field": field, "value": read.date.value, "message": future}])
-    if read.organisation != organisation_iri(store.base_uri, organisation_id):
+    if read.organisation != vocab.organisation(store.base_uri, organisation_id):
         raise refused(Forbidden,
                       f"deze schrijfsleutel schrijft alleen voor organisatie {organisation_id}, niet voor "
                       f"{read.organisation.value}" if lang == "nl" else
@@ -100,10 +101,10 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
                       if lang == "nl" else f"licence must be the licence's URL, got {licence!r}", lang) from None
     return AssessmentParts(
         licence=licence_iri,
-        organisation=organisation_iri(base, identifier(organisation) or "-"),
+        organisation=vocab.organisation(base, identifier(organisation) or "-"),
         date=ox.Literal(values.get("date", ""), datatype=XSD_DATE),
-        method=ox.NamedNode(f"{base}id/methode/{identifier(method) or '-'}"),
-        domains=[DomainPart(ox.NamedNode(f"{base}id/maturiteitsdomein/{s.domain}"), s.maturity, s.need,
+        method=vocab.method(base, identifier(method) or "-"),
+        domains=[DomainPart(vocab.domain(base, s.domain), s.maturity, s.need,
                             ox.Literal(s.evidence, language="nl") if s.evidence else None)
                  for s in parsed.scores])
 
@@ -200,7 +201,7 @@ FIELD_PREFIXES = {"http://purl.org/dc/terms/": "dcterms:", "http://www.w3.org/ns
 
 def field_name(predicate: ox.NamedNode, base_uri: str) -> str:
     """A property as a city writes it: odm:evidence, dcterms:title, dcat:landingPage."""
-    for namespace, prefix in ((f"{base_uri}ns/odm#", "odm:"), *FIELD_PREFIXES.items()):
+    for namespace, prefix in ((vocab.odm_namespace(base_uri), "odm:"), *FIELD_PREFIXES.items()):
         if predicate.value.startswith(namespace):
             return prefix + predicate.value[len(namespace):]
     return predicate.value

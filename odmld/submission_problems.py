@@ -15,6 +15,7 @@ from typing import Any
 
 import rdflib
 
+from . import vocab
 from .validation import Finding, Report
 
 FIELD_PREFIXES = {"http://purl.org/dc/terms/": "dcterms:", "http://www.w3.org/ns/dcat#": "dcat:",
@@ -59,12 +60,12 @@ def part_of(focus: str | None, graph: rdflib.Graph | None, base_uri: str) -> dic
         return {"kind": "dataset", "dataset": focus.rsplit("/dataset-", 1)[1]}
     node = node_of(focus, base_uri)
     if graph is not None and node is not None:
-        domain = graph.value(node, rdflib.URIRef(f"{base_uri}ns/odm#domain"))
+        domain = graph.value(node, rdflib.URIRef(vocab.odm(base_uri, "domain").value))
         if domain is not None:
-            return {"kind": "domain", "domain": number(str(domain).rstrip("/").rsplit("/", 1)[-1])}
-        if (node, rdflib.RDF.type, rdflib.URIRef(f"{base_uri}ns/odm#DomainAssessment")) in graph:
+            return {"kind": "domain", "domain": number(vocab.notation(str(domain)))}
+        if (node, rdflib.RDF.type, rdflib.URIRef(vocab.odm(base_uri, "DomainAssessment").value)) in graph:
             return {"kind": "domain", "domain": None}
-        if (None, rdflib.URIRef(f"{base_uri}ns/odm#listedDataset"), node) in graph:
+        if (None, rdflib.URIRef(vocab.odm(base_uri, "listedDataset").value), node) in graph:
             return {"kind": "dataset", "dataset": str(graph.value(node, DCTERMS_TITLE) or "")}
     return {"kind": "assessment"}
 
@@ -92,7 +93,7 @@ def field_of(finding: Finding, base_uri: str, csv: bool) -> str | None:
 
 def short_field(path: str, base_uri: str) -> str:
     """`ns/odm#maturityLevel/http://…skos…#inScheme` -> `odm:maturityLevel` (local names hold no /)."""
-    for namespace, prefix in (("ns/odm#", "odm:"), (f"{base_uri}ns/odm#", "odm:"), *FIELD_PREFIXES.items()):
+    for namespace, prefix in (("ns/odm#", "odm:"), (vocab.odm_namespace(base_uri), "odm:"), *FIELD_PREFIXES.items()):
         if path.startswith(namespace):
             return prefix + path[len(namespace):].split("/", 1)[0]
     return path
@@ -102,7 +103,7 @@ def node_of(focus: str, base_uri: str) -> rdflib.term.Node | None:
     if focus.startswith("_:"):
         return rdflib.BNode(focus[2:])
     if focus:
-        return rdflib.URIRef(focus if "://" in focus else base_uri + focus)
+        return rdflib.URIRef(focus if "://" in focus else vocab.resolve(base_uri, focus).value)
     return None
 
 

@@ -22,10 +22,10 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from . import query_library as queries, vocab
 from .assessment_graph import AssessmentParts, DomainPart
 from .store_api import Store
-from .vocab import RDF_TYPE, XSD
+from .vocab import RDF_TYPE
 
 COLUMNS = {"q6a": "6a", "q6b": "6b", "q6c": "6c", "omgang": "omgang", "q9": "9",
            "q10a": "10a", "q10b": "10b", "q10c": "10c", "q10d": "10d"}
@@ -109,20 +109,19 @@ def derived_domain(store: Store, aggregate: Aggregate) -> DomainPart | None:
     evidence = (f"Bevraging (n = {n}): {aware:.0%} akkoord met vraag 6b (bewustzijn van het belang van "
                 f"data), {better:.0%} akkoord met vraag 6c (data meer en beter inzetten).")
     base = store.base_uri
-    return DomainPart(ox.NamedNode(f"{base}id/maturiteitsdomein/1"),
-                      ox.NamedNode(f"{base}id/maturiteitsniveau/{maturity}"),
-                      ox.NamedNode(f"{base}id/noodniveau/{need}"), ox.Literal(evidence, language="nl"))
+    return DomainPart(vocab.domain(base, 1), vocab.maturity_level(base, maturity), vocab.need_level(base, need),
+                      ox.Literal(evidence, language="nl"))
 
 
 def statistics_quads(store: Store, aggregate: Aggregate, dataset: ox.NamedNode,
                      graph: ox.NamedNode) -> tuple[list[ox.Quad], list[str]]:
     """The published counts (qb:Observations) and the profiles suppressed as too small."""
-    base, odm = store.base_uri, f"{store.base_uri}ns/odm#"
+    base = store.base_uri
     qb, rdf = "http://purl.org/linked-data/cube#", RDF_TYPE.value
     suppressed = sorted(p for p, n in aggregate.respondents.items() if n < MINIMUM_GROUP)
     triples = [ox.Triple(dataset, ox.NamedNode(rdf), ox.NamedNode(qb + "DataSet")),
-               ox.Triple(dataset, ox.NamedNode(odm + "sampleSize"),
-                         ox.Literal(str(sum(aggregate.respondents.values())), datatype=ox.NamedNode(XSD + "integer")))]
+               ox.Triple(dataset, vocab.odm(base, "sampleSize"),
+                         vocab.integer(sum(aggregate.respondents.values())))]
     cells: Counter = Counter()
     groups: Counter = Counter()
     for (profile, question, answer), n in aggregate.answers.items():
@@ -133,20 +132,20 @@ def statistics_quads(store: Store, aggregate: Aggregate, dataset: ox.NamedNode,
             groups[(profile, question)] += n
     scales = answer_scales(store)
     for (segment, question, answer), n in sorted(cells.items()):
-        node = ox.NamedNode(f"{dataset.value}/{segment}/{question}/{answer}")
-        segment_iri = (ox.NamedNode(f"{base}id/bevraging/opendata-awareness-2019/segment/all") if segment == "all"
-                       else ox.NamedNode(f"{base}id/gebruikersprofiel/{segment}"))
+        node = vocab.survey_observation(dataset, segment, question, answer)
+        segment_iri = (vocab.survey_2019(base, "segment/all") if segment == "all"
+                       else vocab.user_profile(base, segment))
         percentage = (Decimal(100 * n) / groups[(segment, question)]).quantize(Decimal("0.1"))
         triples += [ox.Triple(node, ox.NamedNode(rdf), ox.NamedNode(qb + "Observation")),
                     ox.Triple(node, ox.NamedNode(qb + "dataSet"), dataset),
-                    ox.Triple(node, ox.NamedNode(odm + "question"),
-                              ox.NamedNode(f"{base}id/bevraging/opendata-awareness-2019/vraag/{question}")),
-                    ox.Triple(node, ox.NamedNode(odm + "segment"), segment_iri),
-                    ox.Triple(node, ox.NamedNode(odm + "answer"), scales[question][answer]),
-                    ox.Triple(node, ox.NamedNode(odm + "frequency"),
-                              ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))),
-                    ox.Triple(node, ox.NamedNode(odm + "percentage"),
-                              ox.Literal(str(percentage), datatype=ox.NamedNode(XSD + "decimal")))]
+                    ox.Triple(node, vocab.odm(base, "question"),
+                              vocab.survey_2019(base, f"vraag/{question}")),
+                    ox.Triple(node, vocab.odm(base, "segment"), segment_iri),
+                    ox.Triple(node, vocab.odm(base, "answer"), scales[question][answer]),
+                    ox.Triple(node, vocab.odm(base, "frequency"),
+                              vocab.integer(n)),
+                    ox.Triple(node, vocab.odm(base, "percentage"),
+                              vocab.decimal(percentage))]
     return [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples], suppressed
 
 
@@ -154,6 +153,6 @@ def survey_parts(store: Store, aggregate: Aggregate, organisation: ox.NamedNode,
                  date: str) -> AssessmentParts:
     domain = derived_domain(store, aggregate)
     return AssessmentParts(organisation=organisation,
-                           date=ox.Literal(date, datatype=ox.NamedNode(XSD + "date")),
-                           method=ox.NamedNode(f"{store.base_uri}id/methode/bevraging"),
+                           date=vocab.date(date),
+                           method=vocab.method(store.base_uri, "bevraging"),
                            domains=[domain] if domain else [])

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 import pyoxigraph as ox
 
-from . import survey_import
-from .publishing import Published, organisation_iri, publish, validate_parts
+from . import survey_import, vocab
+from .publishing import Published, publish, validate_parts
 from .store_api import Store
 from .user_text import plain_date
 from .validation import Report
@@ -40,10 +40,10 @@ def publish_survey(store: Store, text: str, organisation_id: str, date: str) -> 
         aggregate = survey_import.read_responses(text, survey_import.answer_scales(store))
     except survey_import.SurveyInputError as error:
         raise SurveyRefused(error.words) from None
-    dataset = ox.NamedNode(f"{store.base_uri}id/bevraging/{organisation_id}/{date}")
-    graph = ox.NamedNode(f"{store.base_uri}graph/bevraging/{organisation_id}/{date}")
+    dataset = vocab.survey_dataset(store.base_uri, organisation_id, date)
+    graph = vocab.survey_graph(store.base_uri, organisation_id, date)
     quads, suppressed = survey_import.statistics_quads(store, aggregate, dataset, graph)
-    parts = survey_import.survey_parts(store, aggregate, organisation_iri(store.base_uri, organisation_id),
+    parts = survey_import.survey_parts(store, aggregate, vocab.organisation(store.base_uri, organisation_id),
                                        date)
     report = validate_parts(parts, store.base_uri)
     if not report.conforms:

@@ -6,13 +6,14 @@ import functools
 
 import pyoxigraph as ox
 
+from . import vocab
 from .vocab import XSD
 
 
 def iri(value: str, base_uri: str) -> ox.NamedNode:
     """An absolute IRI, or one relative to `base_uri`; ValueError if it is not a valid IRI."""
     if "://" not in value and not value.startswith("urn:"):
-        value = base_uri + value.lstrip("/")
+        return vocab.resolve(base_uri, value)
     return ox.NamedNode(value)
 
 

@@ -17,14 +17,14 @@ import pyoxigraph as ox
 from .assessment_csv import CsvUnreadable, parse_csv
 from .assessment_graph import AssessmentParts, DomainPart
 from .loading import LoadError, parse_paths
-from .publishing import organisation_iri, validate_parts
+from .publishing import validate_parts
 from .resources import model_paths
 from .store_api import rows_of
 from .submission import row_words
 from .submission_problems import detail_of, plain_problems
 from .validation import UnreadableInput
-
-XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+from . import vocab
+from .vocab import XSD_DATE
 
 
 class ModelLevels:
@@ -67,9 +67,9 @@ def check_csv(path: Path, base_uri: str, lang: str) -> list[str]:
                            "message": p.message_nl if lang == "nl" else p.message_en}, lang)
                 for p in parsed.problems]
     parts = AssessmentParts(
-        organisation=organisation_iri(base_uri, "0"), date=ox.Literal(dt.date.today().isoformat(), datatype=XSD_DATE),
-        method=ox.NamedNode(f"{base_uri}id/methode/zelfevaluatie"),
-        domains=[DomainPart(ox.NamedNode(f"{base_uri}id/maturiteitsdomein/{s.domain}"), s.maturity, s.need,
+        organisation=vocab.organisation(base_uri, "0"), date=ox.Literal(dt.date.today().isoformat(), datatype=XSD_DATE),
+        method=vocab.method(base_uri, "zelfevaluatie"),
+        domains=[DomainPart(vocab.domain(base_uri, s.domain), s.maturity, s.need,
                             ox.Literal(s.evidence, language="nl") if s.evidence else None)
                  for s in parsed.scores])
     report = validate_parts(parts, base_uri)

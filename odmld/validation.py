@@ -22,6 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.util import guess_format
 
+from . import vocab
 from .loading import iter_rdf_files, LoadError
 from .resources import folder, model_paths
 
@@ -228,7 +229,8 @@ def _short(term: rdflib.term.Node | None, base_uri: str) -> str | None:
     if isinstance(term, rdflib.BNode):
         return "_:" + str(term)
     text = str(term)
-    return text[len(base_uri):] if text.startswith(base_uri) else text
+    local = vocab.local_path(base_uri, text)
+    return text if local is None else local
 
 
 def format_report(report: Report, lang: str, where: Callable[[str], str] | None = None) -> str:

@@ -4,7 +4,7 @@ organisations."""
 
 import pyoxigraph as ox
 
-from odmld import query_library as queries, register
+from odmld import query_library as queries, register, vocab
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
@@ -59,8 +59,8 @@ def test_a_search_reads_the_organisations_of_its_rarest_words_key(model_store):
     keys = [t.object.value for t in model_store.query(queries.get("all-triples").text, default_graph=[graph])
             if t.predicate.value.endswith("#nameKey")]
     counted = {row["key"].value: int(row["organisations"].value) for row in model_store.select(
-        queries.get("organisation-key-counts").text, key=[register.key_node(BASE, k) for k in set(keys)])}
-    assert counted == {register.key_node(BASE, k).value: keys.count(k) for k in set(keys)}
+        queries.get("organisation-key-counts").text, key=[vocab.register_key(BASE, k) for k in set(keys)])}
+    assert counted == {vocab.register_key(BASE, k).value: keys.count(k) for k in set(keys)}
     assert keys.count("sta") > keys.count("gen") > 0
     assert register.rarest_key(model_store, {"sta", "gen"}) == "gen"
     assert register.rarest_key(model_store, {"sta", "zzz"}) is None

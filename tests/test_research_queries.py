@@ -10,8 +10,9 @@ from odmld import client, query_library as queries
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
-from odmld.publishing import organisation_iri, publish, withdraw
-from odmld.scoring import integer
+from odmld import vocab
+from odmld.publishing import publish, withdraw
+from odmld.vocab import integer
 from odmld.sparql_text import bind_values, query_form
 from odmld.embedded_store import EmbeddedStore
 from odmld.web import create_app
@@ -26,7 +27,7 @@ CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 def parts(org: str, date: str, maturity: int, need: int, datasets=()) -> AssessmentParts:
     return AssessmentParts(
-        organisation=organisation_iri(BASE, org),
+        organisation=vocab.organisation(BASE, org),
         date=ox.Literal(date, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
         method=ox.NamedNode(BASE + "id/methode/zelfevaluatie"),
         domains=[DomainPart(ox.NamedNode(f"{BASE}id/maturiteitsdomein/{n}"),
@@ -79,7 +80,7 @@ def test_ranking(store):
 
 
 def test_maturity_trend_of_one_organisation(store):
-    found = rows(store, "maturity-trend", organisation=organisation_iri(BASE, "24062"))
+    found = rows(store, "maturity-trend", organisation=vocab.organisation(BASE, "24062"))
     assert [(r["date"].value, r["version"].value, number(r["average"])) for r in found] == [
         ("2020-01-01", "1", 0), ("2022-01-01", "2", 2)]
 
@@ -90,7 +91,7 @@ def test_maturity_trend_falls_back_when_a_dates_newest_version_is_withdrawn(new_
     publish(target, parts("24062", "2020-01-01", 3, 1), "24062")
     withdraw(target, publish(target, parts("24062", "2020-01-01", 0, 1), "24062").iri, "test")
     publish(target, parts("24062", "2021-01-01", 2, 1), "24062")
-    found = rows(target, "maturity-trend", organisation=organisation_iri(BASE, "24062"))
+    found = rows(target, "maturity-trend", organisation=vocab.organisation(BASE, "24062"))
     assert [(r["date"].value, r["version"].value, number(r["average"])) for r in found] == [
         ("2020-01-01", "2", 3), ("2021-01-01", "1", 2)]
 
@@ -174,9 +175,9 @@ def test_organisations_answer_as_when_each_was_looked_up(store, lang):
 SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "domain": [ox.NamedNode(BASE + "id/maturiteitsdomein/3")],
            "principle": [ox.NamedNode(BASE + "id/charterprincipe/2")],
-           "organisation": [organisation_iri(BASE, "24062"), organisation_iri(BASE, "44021")],
+           "organisation": [vocab.organisation(BASE, "24062"), vocab.organisation(BASE, "44021")],
            "date": [ox.Literal("2022-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))],
-           "resource": [ox.NamedNode(BASE + "id/maturiteitsdomein/1"), organisation_iri(BASE, "24062")],
+           "resource": [ox.NamedNode(BASE + "id/maturiteitsdomein/1"), vocab.organisation(BASE, "24062")],
            "assessment": [ox.NamedNode(BASE + "id/inschatting/24062/2022-01-01/v2"),
                           ox.NamedNode(BASE + "id/inschatting/44021/2023-01-01/v1")],
            "kind": [ox.Literal("kennis"), ox.NamedNode(BASE + "id/organisatietype/centrumstad")],

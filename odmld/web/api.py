@@ -14,12 +14,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .. import submission, tokens
+from .. import submission, tokens, vocab
 from ..errors import BadRequest, Conflict, Forbidden, Invalid, MethodNotAllowed, NotFound, Unauthorized
 from ..publishing import AlreadyWithdrawn, NotFound as NoSuchVersion, withdraw
 from ..user_text import has_control_character
 from . import idempotency
-from .db import get_store
+from .db import base_uri, get_store
 from .errors import said
 from .i18n import current_language
 
@@ -107,7 +107,7 @@ def withdraw_as(organisation_id: str, ref: str) -> Response:
         raise Invalid(said(
             "de reden (reason) bevat een stuurteken; alleen tekst, tab en regeleinden zijn toegelaten",
             "the reason contains a control character; only text, tab and line breaks are allowed"))
-    iri = ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/inschatting/{ref}")  # iri_path: valid
+    iri = vocab.assessment_at(base_uri(), ref)  # iri_path: valid
     try:
         withdraw(get_store(), iri, reason[:2000])
     except AlreadyWithdrawn:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import pyoxigraph as ox
-from flask import current_app, request
+from flask import request
 
 from ..errors import BadRequest, NotFound
-from .. import register, user_text
-from .db import get_store
+from .. import register, user_text, vocab
+from .db import base_uri, get_store
 from .errors import worded
 from .i18n import current_language
 from .params import requested_page
@@ -76,4 +76,4 @@ def organisation_asked(parameter: str = "org") -> ox.NamedNode | None:
         return None
     if user_text.identifier(asked) is None:
         raise BadRequest(worded("bad_org_parameter", parameter=parameter))
-    return ox.NamedNode(f"{current_app.config['ODMLD'].base_uri}id/organisatie/{asked}")
+    return vocab.organisation(base_uri(), asked)

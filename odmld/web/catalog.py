@@ -10,11 +10,11 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 
 from ..errors import NotFound
-from .. import query_library as queries
+from .. import query_library as queries, vocab
 from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
 from .conditional import validated
-from .db import get_store
+from .db import base_uri, get_store
 from .errors import worded
 from .formats import HTML, negotiate, split_suffix
 from .i18n import current_language
@@ -27,10 +27,6 @@ bp = Blueprint("catalog", __name__)
 
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 GZIP = "application/gzip"
-
-
-def base_uri() -> str:
-    return current_app.config["ODMLD"].base_uri
 
 
 @bp.route("/catalog")
@@ -59,13 +55,12 @@ def whole(suffix: str | None = None) -> Response:
 
 def hydra_view(page: int, pages: int, suffix: str | None) -> list[ox.Triple]:
     base = base_uri()
-    path = f"{base}catalog" + (f".{suffix}" if suffix else "")
-    view = ox.NamedNode(f"{path}?page={page}")
+    view = vocab.catalogue_page(base, suffix, page)
 
     def link(relation: str, target: int) -> ox.Triple:
-        return ox.Triple(view, ox.NamedNode(HYDRA + relation), ox.NamedNode(f"{path}?page={target}"))
+        return ox.Triple(view, ox.NamedNode(HYDRA + relation), vocab.catalogue_page(base, suffix, target))
 
-    triples = [ox.Triple(ox.NamedNode(f"{base}id/catalogus/odmld"), ox.NamedNode(HYDRA + "view"), view),
+    triples = [ox.Triple(vocab.catalogue(base), ox.NamedNode(HYDRA + "view"), view),
                ox.Triple(view, RDF_TYPE,
                          ox.NamedNode(HYDRA + "PartialCollectionView")),
                link("first", 1), link("last", pages)]
@@ -112,7 +107,7 @@ def graph(name: str) -> Response:
     if media is None or media == HTML:
         raise not_acceptable()
     store = get_store()
-    graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
+    graph_name = vocab.graph(base_uri(), name)
     if not store.has_graph(graph_name):
         raise NotFound(worded("no_graph", name=name))
     triples = list(store.query(queries.get("all-triples").text, default_graph=[graph_name]))
@@ -131,7 +126,7 @@ def whole_dump() -> Response:
 def graph_dump_file(name: str) -> Response:
     """One named graph as gzipped Turtle."""
     store = get_store()
-    graph_name = ox.NamedNode(f"{base_uri()}graph/{name}")
+    graph_name = vocab.graph(base_uri(), name)
     if not store.has_graph(graph_name):
         raise NotFound(worded("no_graph", name=name))
     return dump_response(graph_dump(store, graph_name), name.replace("/", "-") + ".ttl.gz")
@@ -155,7 +150,7 @@ def dump_response(dump: Dump, filename: str) -> Response:
 @bp.route("/csv/inschatting/<iri_path:ref>.csv")
 def assessment_csv(ref: str) -> Response:
     """An assessment version as the CSV template: domain, maturity rank, need rank, evidence."""
-    assessment = ox.NamedNode(f"{base_uri()}id/inschatting/{ref}")
+    assessment = vocab.assessment_at(base_uri(), ref)
     rows = get_store().select(queries.get("assessment-plan").text, assessment=assessment,
                               lang=ox.Literal("nl"))
     if not rows:

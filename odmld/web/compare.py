@@ -10,14 +10,14 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
 
 from ..errors import BadRequest, NotFound
-from .. import query_library as queries, rankings, user_text
+from .. import query_library as queries, rankings, user_text, vocab
 from .bounded_lists import organisation_asked, search, search_text
 from .charts import Axis, radar_svg
-from .db import get_store
+from .db import base_uri, get_store
 from .errors import worded
 from .i18n import current_language, translator
 from .pages import select
@@ -30,11 +30,11 @@ COLOURS = ("#d7301f", "#fc8d59", "#91bfdb", "#4575b4")  # niet aanwezig .. verwo
 def chosen_assessments(identifiers: list[str], date: str | None) -> list[dict[str, Any]]:
     """Per chosen organisation: its newest version on or before `date` (without one: its latest, as
     publication keeps it), each with its plan; three queries however many are chosen (at most 20)."""
-    base = current_app.config["ODMLD"].base_uri
+    base = base_uri()
     for identifier in identifiers[:20]:
         if user_text.identifier(identifier) is None:
             raise BadRequest(worded("bad_org_id", value=repr(identifier)))
-    organisations = {identifier: ox.NamedNode(f"{base}id/organisatie/{identifier}") for identifier in identifiers[:20]}
+    organisations = {identifier: vocab.organisation(base, identifier) for identifier in identifiers[:20]}
     if not organisations:
         return []
     newest: dict[ox.NamedNode, dict[str, Any]] = {}
@@ -58,8 +58,8 @@ def names(chosen: list[dict[str, Any]]) -> dict[str, ox.Literal]:
     identifier, each with its language (looked up: the page does not list all)."""
     if not chosen:
         return {}
-    base = current_app.config["ODMLD"].base_uri
-    organisations = [ox.NamedNode(f"{base}id/organisatie/{c['id']}") for c in chosen]
+    base = base_uri()
+    organisations = [vocab.organisation(base, c["id"]) for c in chosen]
     return {r["identifier"].value: r["name"] for r in select("organisation-names", organisation=organisations)}
 
 
@@ -124,8 +124,7 @@ def data() -> Response:
 def domain_ranking(notation: int) -> str:
     if not 1 <= notation <= 11:
         raise NotFound(worded("no_domain"))
-    base = current_app.config["ODMLD"].base_uri
-    domain = ox.NamedNode(f"{base}id/maturiteitsdomein/{notation}")
+    domain = vocab.domain(base_uri(), notation)
     store = get_store()
     rows = named(rankings.top(store, TOP, domain))
     organisation = organisation_asked()

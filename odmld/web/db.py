@@ -52,6 +52,11 @@ def require_served_base(store: Store, location: str) -> None:
         raise BaseUriMismatch(location, recorded, store.base_uri)
 
 
+def base_uri() -> str:
+    """The base URI this app serves (ODMLD_BASE_URI); odmld.vocab builds the IRIs under it."""
+    return current_app.config["ODMLD"].base_uri
+
+
 def get_store() -> Store:
     return current_app.extensions["odmld.store"]
 

@@ -16,18 +16,18 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from ..errors import NotFound
-from .. import feed_events, query_library as queries
+from .. import feed_events, query_library as queries, vocab
 from ..caching import IMMUTABLE, REVALIDATE
-from ..scoring import integer
+from ..vocab import integer
 from ..terms import triple
 from .conditional import validated
-from .db import get_store
+from .db import base_uri, get_store
 from .errors import worded
 from .formats import GRAPH_MEDIA, negotiate
 from .linkeddata import not_acceptable
 from .params import requested_page
 from .rdf_response import serialise
-from ..vocab import RDF_TYPE as RDF_TYPE_TERM
+from ..vocab import RDF_TYPE as RDF_TYPE_TERM, boolean
 
 bp = Blueprint("feed", __name__)
 
@@ -36,44 +36,43 @@ TREE = "https://w3id.org/tree#"
 RDF_TYPE = RDF_TYPE_TERM.value  # compared with and used as a predicate's text
 AT_TIME = "http://www.w3.org/ns/prov#atTime"
 IS_VERSION_OF = "http://purl.org/dc/terms/isVersionOf"
-XSD_BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
 
 
 def stream_triples(base: str) -> list[ox.Triple]:
     """What the event stream is, on every page: how its members are ordered and versioned (LDES 1.0:
     timestamp and sequence paths, version-of path, create and delete markers). No retention policy: the
     view keeps every event."""
-    odm, stream = f"{base}ns/odm#", ox.NamedNode(f"{base}id/feed/inschattingen")
+    stream = vocab.event_stream(base)
     return [triple(stream, RDF_TYPE, ox.NamedNode(LDES + "EventStream")),
             triple(stream, LDES + "timestampPath", ox.NamedNode(AT_TIME)),
-            triple(stream, LDES + "sequencePath", ox.NamedNode(odm + "eventPosition")),
+            triple(stream, LDES + "sequencePath", vocab.odm(base, "eventPosition")),
             triple(stream, LDES + "versionOfPath", ox.NamedNode(IS_VERSION_OF)),
             triple(stream, LDES + "versionCreatePath", ox.NamedNode(RDF_TYPE)),
-            triple(stream, LDES + "versionCreateObject", ox.NamedNode(odm + "Publication")),
+            triple(stream, LDES + "versionCreateObject", vocab.odm(base, "Publication")),
             triple(stream, LDES + "versionDeletePath", ox.NamedNode(RDF_TYPE)),
-            triple(stream, LDES + "versionDeleteObject", ox.NamedNode(odm + "Withdrawal")),
-            triple(stream, TREE + "view", ox.NamedNode(f"{base}feed?page=1"))]
+            triple(stream, LDES + "versionDeleteObject", vocab.odm(base, "Withdrawal")),
+            triple(stream, TREE + "view", vocab.feed_page(base, 1))]
 
 
 def member_triples(base: str, rows: list[dict]) -> list[ox.Triple]:
     """Each event of the page (what a publication carries: published_lines)."""
-    odm, stream = f"{base}ns/odm#", ox.NamedNode(f"{base}id/feed/inschattingen")
+    stream = vocab.event_stream(base)
     triples = []
     for row in rows:
         event = row["event"]
         triples += [triple(stream, TREE + "member", event), triple(event, RDF_TYPE, row["kind"]),
-                    triple(event, odm + "eventPosition", row["position"]),
+                    triple(event, vocab.odm(base, "eventPosition").value, row["position"]),
                     triple(event, IS_VERSION_OF, row["version"]), triple(event, AT_TIME, row["time"])]
         if "reason" in row:
-            triples.append(triple(event, odm + "withdrawalReason", row["reason"]))
+            triples.append(triple(event, vocab.odm(base, "withdrawalReason").value, row["reason"]))
     return triples
 
 
 def published_lines(rows: list[dict]) -> list[bytes]:
     """The triples the page's publications carry, as N-Triples lines: written by the store's own
     serialiser, not made into Python terms one by one (3,000 of them on a page of 50)."""
-    odm = f"{current_app.config['ODMLD'].base_uri}ns/odm#"
-    published = [row["version"] for row in rows if row["kind"].value == odm + "Publication"]
+    publication = vocab.odm(base_uri(), "Publication")
+    published = [row["version"] for row in rows if row["kind"] == publication]
     if not published:
         return []
     answer = get_store().query(queries.get("feed-member").text, bindings={"assessment": published})
@@ -94,11 +93,12 @@ def in_order(triples: list[ox.Triple], lines: list[bytes]) -> list[ox.Triple]:
 def relation_triples(base: str, index: int, last: dict) -> list[ox.Triple]:
     """A full page's relations to the next: its members come at or after this page's last event, by
     time and by position (two relations to one node, which a client reads together)."""
-    node, following = ox.NamedNode(f"{base}feed?page={index}"), ox.NamedNode(f"{base}feed?page={index + 1}")
-    triples = [triple(node, LDES + "immutable", ox.Literal("true", datatype=XSD_BOOLEAN))]
+    node, following = vocab.feed_page(base, index), vocab.feed_page(base, index + 1)
+    triples = [triple(node, LDES + "immutable", boolean(True))]
+    position = vocab.odm(base, "eventPosition").value
     for name, path, value in (("tijd", AT_TIME, last["time"]),
-                              ("positie", f"{base}ns/odm#eventPosition", integer(int(last["position"].value) + 1))):
-        relation = ox.NamedNode(f"{base}feed?page={index}#volgende-{name}")
+                              ("positie", position, integer(int(last["position"].value) + 1))):
+        relation = vocab.feed_relation(base, index, name)
         triples += [triple(node, TREE + "relation", relation),
                     triple(relation, RDF_TYPE, ox.NamedNode(TREE + "GreaterThanOrEqualToRelation")),
                     triple(relation, TREE + "node", following),
@@ -113,7 +113,7 @@ def page() -> Response:
     media = negotiate(request, GRAPH_MEDIA)
     if media is None:
         raise not_acceptable()
-    store, base = get_store(), current_app.config["ODMLD"].base_uri
+    store, base = get_store(), base_uri()
     size, count = current_app.config["ODMLD"].page_size, feed_events.state(get_store()).count
     pages = count // size + 1  # the full pages, and the one being filled
     if index > pages:
@@ -121,7 +121,7 @@ def page() -> Response:
     rows = store.select(queries.get("feed-events").text,
                         position=[integer(n) for n in range((index - 1) * size + 1, index * size + 1)])
     full = index * size <= count
-    triples = stream_triples(base) + [triple(ox.NamedNode(f"{base}feed?page={index}"), RDF_TYPE,
+    triples = stream_triples(base) + [triple(vocab.feed_page(base, index), RDF_TYPE,
                                              ox.NamedNode(TREE + "Node"))] + member_triples(base, rows)
     if full:
         triples += relation_triples(base, index, rows[-1])

@@ -9,12 +9,12 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from ..errors import NotAcceptable, NotFound
-from .. import query_library as queries
+from .. import query_library as queries, vocab
 from ..caching import last_modified_due
 from ..catalog import catalogue
 from ..loading import graph_name, iter_rdf_files
 from ..resources import folder
-from .db import get_page_cache, get_store
+from .db import base_uri, get_page_cache, get_store
 from .errors import worded
 from .formats import DOCUMENT_MEDIA, HTML, negotiate, split_suffix
 from .conditional import conditional, since_made, validated
@@ -26,10 +26,6 @@ from .response_cache import mark_reusable
 bp = Blueprint("linkeddata", __name__)
 
 VOCABULARIES = {"odm": "ontology", "odm-shapes": "shapes"}  # name: the bundled folder its files are in
-
-
-def base_uri() -> str:
-    return current_app.config["ODMLD"].base_uri
 
 
 def not_acceptable() -> NotAcceptable:
@@ -83,7 +79,7 @@ def page_key(media: str | None) -> tuple[str, str, str | None, str | None, bytes
 
 def description(ref: str) -> tuple[ox.NamedNode, list[ox.Triple]]:
     """The resource /id/{ref} and the triples that describe it; 404 when nothing is known of it."""
-    resource = ox.NamedNode(f"{base_uri()}id/{ref}")  # the route's iri_path took only valid ones
+    resource = vocab.thing(base_uri(), ref)  # the route's iri_path took only valid ones
     triples = list(get_store().query(queries.get("describe").text, bindings={"resource": resource}))
     if not triples and ref.startswith("catalogus/"):
         triples = catalogue_description(resource)

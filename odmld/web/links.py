@@ -9,17 +9,19 @@ shown as text. The shapes refuse such IRIs in submissions; this holds whatever t
 
 from __future__ import annotations
 
-from flask import current_app
 from markupsafe import Markup, escape
+
+from .. import vocab
+from .db import base_uri
 
 LINKABLE_SCHEMES = ("http://", "https://", "mailto:")
 
 
 def safe_href(iri: str) -> str | None:
     """Where a link to `iri` may point, or None when a page must show it as text."""
-    base = current_app.config["ODMLD"].base_uri
-    if iri.startswith(base) and not iri[len(base):].startswith("/"):
-        return "/" + iri[len(base):]
+    path = vocab.local_path(base_uri(), iri)
+    if path is not None and not path.startswith("/"):
+        return "/" + path
     if iri.lower().startswith(LINKABLE_SCHEMES):
         return iri
     return None

@@ -7,16 +7,15 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from .. import query_library as queries
-from ..dataset_counts import dataset_iri, description_graph
+from .. import query_library as queries, vocab
 from ..terms import triple
 from .conditional import validated
-from .db import get_store
+from .db import base_uri as served_base, get_store
 from ..errors import NotAcceptable
 from .errors import worded
 from .formats import GRAPH_MEDIA, negotiate
 from .rdf_response import serialise
-from ..vocab import RDF
+from ..vocab import RDF_TYPE
 
 bp = Blueprint("meta", __name__)
 
@@ -24,10 +23,6 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
 DCTERMS = "http://purl.org/dc/terms/"
 FORMATS = "http://www.w3.org/ns/formats/"
-
-
-def base() -> str:
-    return current_app.config["ODMLD"].base_uri
 
 
 def service_description(media: str) -> Response:
@@ -44,14 +39,14 @@ def service_description(media: str) -> Response:
 @lru_cache(maxsize=32)
 def service_description_bytes(base_uri: str, union_default_graph: bool, media: str, asked: str) -> bytes:
     """The Service Description depends on the settings and the URL asked only, so each is made once."""
-    service = ox.NamedNode(base_uri + "sparql")
-    dataset = ox.NamedNode(base_uri + ".well-known/void")
+    service = vocab.sparql_service(base_uri)
+    dataset = vocab.void_dataset(base_uri)
     try:
         endpoint = ox.NamedNode(asked)
     except ValueError:  # a Host header that makes no IRI
         endpoint = service
     triples = [
-        triple(service, RDF + "type", ox.NamedNode(SD + "Service")),
+        triple(service, RDF_TYPE.value, ox.NamedNode(SD + "Service")),
         triple(service, SD + "endpoint", endpoint),
         triple(service, SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query")),
         triple(service, SD + "defaultDataset", dataset),
@@ -72,22 +67,23 @@ def void() -> Response:
     if media is None:
         raise NotAcceptable(worded("void_formats", formats=", ".join(GRAPH_MEDIA)))
     store = get_store()
-    kept = list(store.query(queries.get("all-triples").text, default_graph=[description_graph(base())]))
-    response = Response(serialise(void_header(base()) + sorted(kept, key=str), media, base()), mimetype=media)
+    base = served_base()
+    kept = list(store.query(queries.get("all-triples").text, default_graph=[vocab.void_graph(base)]))
+    response = Response(serialise(void_header(base) + sorted(kept, key=str), media, base), mimetype=media)
     response.headers["Vary"] = "Accept"
     return validated(response, reusable=True)  # the same bytes until the store changes
 
 
 def void_header(base_uri: str) -> list[ox.Triple]:
     """What the dataset is, besides its counts: titles, licence, endpoint, URI space, dump."""
-    dataset = dataset_iri(base_uri)
+    dataset = vocab.void_dataset(base_uri)
     return [
-        triple(dataset, RDF + "type", ox.NamedNode(VOID + "Dataset")),
+        triple(dataset, RDF_TYPE.value, ox.NamedNode(VOID + "Dataset")),
         triple(dataset, DCTERMS + "title", ox.Literal("Open data maturiteit van lokale besturen", language="nl")),
         triple(dataset, DCTERMS + "title", ox.Literal("Open data maturity of local governments", language="en")),
         triple(dataset, DCTERMS + "license", ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
-        triple(dataset, VOID + "sparqlEndpoint", ox.NamedNode(base_uri + "sparql")),
-        triple(dataset, VOID + "uriSpace", ox.Literal(base_uri + "id/")),
-        triple(dataset, VOID + "vocabulary", ox.NamedNode(base_uri + "ns/odm#")),
-        triple(dataset, VOID + "dataDump", ox.NamedNode(base_uri + "dump/odmld.nq.gz")),
+        triple(dataset, VOID + "sparqlEndpoint", vocab.sparql_service(base_uri)),
+        triple(dataset, VOID + "uriSpace", ox.Literal(vocab.uri_space(base_uri))),
+        triple(dataset, VOID + "vocabulary", ox.NamedNode(vocab.odm_namespace(base_uri))),
+        triple(dataset, VOID + "dataDump", vocab.whole_dump(base_uri)),
     ]

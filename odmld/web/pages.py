@@ -12,11 +12,11 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from .. import feed_events
+from .. import feed_events, vocab
 from .. import query_library as queries
-from ..scoring import integer
+from ..vocab import integer
 from .bounded_lists import organisation_list
-from .db import get_store
+from .db import base_uri, get_store
 from .charts import Axis, radar_svg
 from .i18n import current_language, said, translator
 from .resource_views import (HIDDEN_ON_PAGES, assessment_title, charter_principles, domain_opening,
@@ -32,7 +32,7 @@ PROPERTY_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
 def odm(term: str) -> str:
-    return f"{current_app.config['ODMLD'].base_uri}ns/odm#{term}"
+    return vocab.odm(base_uri(), term).value
 
 
 def select(name: str, **bindings: Any) -> list[dict[str, Any]]:
@@ -46,8 +46,8 @@ def select(name: str, **bindings: Any) -> list[dict[str, Any]]:
 
 def local_href(iri: str) -> str:
     """A link that stays on this server for our own IRIs (their /id/ path 303s to /doc/)."""
-    base = current_app.config["ODMLD"].base_uri
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+    path = vocab.local_path(base_uri(), iri)
+    return iri if path is None else "/" + path
 
 
 LATEST_SHOWN = 10  # publications on the home page
@@ -144,7 +144,7 @@ def type_sections(resource: ox.NamedNode, types: set[str]) -> dict[str, Any]:
     if odm("MaturityDomain") in types:
         sections["domain"] = domain_opening(select("domain-page", domain=resource), select("charter-page"))
         sections["actions"] = select("domain-actions", domain=resource)
-    if resource.value == f"{current_app.config['ODMLD'].base_uri}id/conceptschema/open-data-charter":
+    if resource == vocab.concept_scheme(base_uri(), "open-data-charter"):
         sections["charter"] = charter_principles(select("charter-page"), select("domains"))
     if odm("CharterPrinciple") in types:
         sections["domains"] = select("principle-domains", principle=resource)

@@ -13,15 +13,15 @@ from werkzeug.http import generate_etag, quote_etag
 
 from ..errors import NotAcceptable
 from .formats import EXTENSION_OF, HTML, DOCUMENT_MEDIA, rdf_format
-from ..vocab import XSD
+from .. import vocab
+from ..vocab import XSD, XSD_STRING
 
-CONTEXT_PATH = "ns/context.jsonld"
 
 
 def jsonld_context(base_uri: str) -> dict:
     """The published JSON-LD context: odmld's namespaces as prefixes."""
     return {"@context": {
-        "odm": f"{base_uri}ns/odm#",
+        "odm": vocab.odm_namespace(base_uri),
         "skos": "http://www.w3.org/2004/02/skos/core#",
         "dcterms": "http://purl.org/dc/terms/",
         "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
@@ -38,7 +38,6 @@ def jsonld_context(base_uri: str) -> dict:
     }}
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
@@ -51,7 +50,7 @@ def rdflib_term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.N
     if term.language:
         return rdflib.Literal(term.value, lang=term.language)
     datatype = term.datatype.value
-    return rdflib.Literal(term.value, datatype=None if datatype == XSD_STRING else rdflib.URIRef(datatype))
+    return rdflib.Literal(term.value, datatype=None if datatype == XSD_STRING.value else rdflib.URIRef(datatype))
 
 
 def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
@@ -63,7 +62,7 @@ def serialise(triples: list[ox.Triple], media: str, base_uri: str) -> bytes:
         context = jsonld_context(base_uri)["@context"]
         compacted = in_stable_order(json.loads(graph.serialize(format="json-ld", context=context,
                                                                auto_compact=True)))
-        compacted["@context"] = f"{base_uri}{CONTEXT_PATH}"
+        compacted["@context"] = vocab.jsonld_context(base_uri)
         return json.dumps(compacted, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
     rdf = rdf_format(media)
     if rdf == ox.RdfFormat.TURTLE:

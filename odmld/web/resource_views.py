@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from markupsafe import Markup, escape
 
 from .i18n import said
-from ..vocab import RDF
+from ..vocab import RDF_TYPE
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
@@ -34,7 +34,7 @@ PROPERTY_NAMES = {
     DCT + "title": ("titel", "title"), DCT + "description": ("beschrijving", "description"),
     DCT + "date": ("datum", "date"), DCT + "license": ("licentie", "licence"),
     DCT + "audience": ("doelpubliek", "audience"), DCT + "publisher": ("uitgever", "publisher"),
-    RDF + "type": ("soort", "type"), RDFS + "label": ("label", "label"), RDFS + "seeAlso": ("zie ook", "see also"),
+    RDF_TYPE.value: ("soort", "type"), RDFS + "label": ("label", "label"), RDFS + "seeAlso": ("zie ook", "see also"),
     RDFS + "comment": ("omschrijving", "comment"),
     "http://www.w3.org/2002/07/owl#versionInfo": ("versie", "version"),
     "http://www.w3.org/ns/prov#generatedAtTime": ("gepubliceerd op", "published at"),

@@ -22,7 +22,7 @@ from .db import get_pool
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match
 from .links import safe_href
 from .response_cache import mark_reusable
-from ..vocab import XSD
+from ..vocab import XSD, XSD_STRING
 
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                   "csv": "text/csv", "tsv": "text/tab-separated-values"}
@@ -120,7 +120,7 @@ def term_cell(term: Any) -> dict[str, Any]:
     found = {"type": "literal", "value": term.value}
     if term.language:
         found["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype != XSD_STRING:
         found["datatype"] = term.datatype.value
     return cell(found)
 

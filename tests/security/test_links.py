@@ -16,7 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
-from odmld.publishing import organisation_iri, publish
+from odmld import vocab
+from odmld.publishing import publish
 
 from backends import BASE_URI
 from .web_targets import (EXAMPLES, LEUVEN, is_harmless_url, jsonld_assessment, page_links,
@@ -96,7 +97,7 @@ def stored_with_script_links(target) -> str:
     accepted it): what a store may already hold. Returns its /doc/ path."""
     base = BASE_URI
     parts = AssessmentParts(
-        organisation=organisation_iri(base, LEUVEN),
+        organisation=vocab.organisation(base, LEUVEN),
         date=ox.Literal("2016-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
         method=ox.NamedNode(f"{base}id/methode/zelfevaluatie"),
         licence=ox.NamedNode("javascript:alert('licence')"),

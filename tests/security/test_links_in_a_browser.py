@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
-from odmld.publishing import organisation_iri, publish
+from odmld import vocab
+from odmld.publishing import publish
 
 from backends import BASE_URI, live_server
 from .chromium_browser import chromium
@@ -40,7 +41,7 @@ def site(tmp_path_factory):
     target = writable_target(tmp_path_factory.mktemp("browser-links"))
     base = BASE_URI
     planted = publish(target.store, AssessmentParts(
-        organisation=organisation_iri(base, LEUVEN),
+        organisation=vocab.organisation(base, LEUVEN),
         date=ox.Literal("2016-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
         method=ox.NamedNode(f"{base}id/methode/zelfevaluatie"),
         domains=[DomainPart(ox.NamedNode(f"{base}id/maturiteitsdomein/1"),
@@ -56,7 +57,7 @@ def site(tmp_path_factory):
 def gent_versions(target) -> int:
     rows = target.store.select(
         "SELECT (COUNT(?a) AS ?n) WHERE { ?a <http://odmld.test/ns/odm#assessedOrganisation> ?o }",
-        o=organisation_iri(BASE_URI, GENT))
+        o=vocab.organisation(BASE_URI, GENT))
     return int(rows[0]["n"].value)
 
 

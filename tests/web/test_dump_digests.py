@@ -7,7 +7,7 @@ import hashlib
 import pyoxigraph as ox
 import rdflib
 
-from odmld import dump_digests
+from odmld import dump_digests, vocab
 from odmld.publishing import publish, rebuild_statistics, withdraw
 from odmld.store_api import operation
 
@@ -99,7 +99,7 @@ def test_loading_a_bundled_graph_again_keeps_its_dump_figures(new_store, tmp_pat
 
 @operation
 def _set_kept_figures(writer, graph, sha256: str, size: int) -> None:
-    kept_in = dump_digests.dumps_graph(writer.base_uri)
+    kept_in = vocab.dumps_graph(writer.base_uri)
     dump = dump_digests.dump_url(writer.base_uri, graph)
     current = [ox.Quad(row["dump"], predicate, value, kept_in)
                for row in writer.select(dump_digests.queries.get("dump-digests").text, dump=dump)
