@@ -27,6 +27,7 @@ def built(tmp_path_factory) -> tuple[Path, str]:
     return next(out.glob("odmld-*.whl")), build.stdout + build.stderr
 
 
+@pytest.mark.slow  # pip builds the wheel in a subprocess
 def test_building_the_wheel_gives_no_setuptools_warnings(built):
     _wheel, said = built
     warnings = [line.strip() for line in said.splitlines()
@@ -73,6 +74,7 @@ def test_every_package_odmld_imports_is_declared_in_pyproject():
     assert undeclared == {}, "imported (module: a file importing it) but not declared in pyproject.toml"
 
 
+@pytest.mark.slow
 def test_the_wheel_ships_the_rdf_and_sparql_folders(built):
     wheel, _said = built
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -41,6 +41,7 @@ def send_every_way(client, text: str) -> list:
                 "Accept": JSON, "Content-Type": "application/sparql-query"})]
 
 
+@pytest.mark.slow
 def test_the_three_bypasses_of_the_old_screen_are_refused_and_reach_nothing(app, listener):
     client = app.test_client()
     for text in bypasses(listener.port):
@@ -50,6 +51,7 @@ def test_the_three_bypasses_of_the_old_screen_are_refused_and_reach_nothing(app,
     assert listener.reached() == 0
 
 
+@pytest.mark.slow
 @HYPOTHESIS
 @given(text=service_queries(PROBE_PORT))
 def test_a_family_of_service_spellings_is_refused_by_the_endpoint(app, listener, text):
@@ -107,6 +109,7 @@ def test_service_as_a_name_a_string_or_a_comment_is_let_through(text):
     assert not screen(text).calls_service
 
 
+@pytest.mark.slow
 @HYPOTHESIS
 @given(placed=placed_service_queries(PROBE_PORT))
 def test_what_the_screen_lets_through_opens_no_connection_even_unrestricted(listener, placed):

@@ -14,6 +14,8 @@ from backends import model_loaded
 from conftest import BASE, make_app
 from shape_sets import PUBLISHERS, SHAPE_SETS, catalogue_documents, require, results, shapes
 
+pytestmark = pytest.mark.slow  # the catalogue validated against every official shape set with pySHACL
+
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

@@ -16,6 +16,8 @@ from odmld.resources import folder
 from backends import model_loaded
 from conftest import make_app
 
+pytestmark = pytest.mark.slow  # real publications, and waits for the clock to move a second
+
 CSV = folder("data") / "examples" / "assessment.csv"
 
 # every route that sends validators, with the Accept it is asked with
