@@ -20,6 +20,21 @@ from backends import (BASE_URI, VIRTUOSO_MISSING, model_loaded, open_location, r
 BACKENDS = ["embedded", "remote", "virtuoso"]
 
 
+SERVER_BACKENDS = {"remote", "virtuoso"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`slow` (left out by `pytest -m "not slow"`, docs/testing.md) for what starts a server or a
+    browser: every test's runs on the remote and Virtuoso backends, and the tests that drive Chromium.
+    The other slow tests say so themselves (`pytestmark` or `@pytest.mark.slow`)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_a_server = callspec is not None and callspec.params.get("backend") in SERVER_BACKENDS
+        in_a_browser = "browser" in item.path.parts or "in_a_browser" in item.path.stem + item.name
+        if on_a_server or in_a_browser:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def base_uri() -> str:
     return BASE_URI

@@ -28,12 +28,19 @@ SHAPE_SETS = {
 }
 
 
-def shapes(name: str) -> rdflib.Graph:
-    """The shape set `name`, or a skip of the calling test when ../shared/standards is absent."""
-    missing = [file for file in SHAPE_SETS[name] if not (STANDARDS / file).exists()]
+def require(*names: str) -> None:
+    """Skips the calling test (or fixture) unless the files of the shape sets `names` (default: all) are
+    in ../shared/standards."""
+    missing = [file for name in (names or SHAPE_SETS) for file in SHAPE_SETS[name]
+               if not (STANDARDS / file).exists()]
     if missing:
         pytest.skip(f"the official shapes are not here ({STANDARDS / missing[0]}): "
                     "put the shared/ folder beside the repository to run this test")
+
+
+def shapes(name: str) -> rdflib.Graph:
+    """The shape set `name`, or a skip of the calling test when ../shared/standards is absent."""
+    require(name)
     return _load(name)
 
 

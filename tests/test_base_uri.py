@@ -18,6 +18,8 @@ from odmld.web import create_app
 
 from backends import BASE_URI, REPO, free_port, run_cli
 
+pytestmark = pytest.mark.slow  # rebases whole stores with published assessments, through `odmld`
+
 OTHER = "http://elders.test/"
 EXAMPLE_CSV = folder("data") / "examples" / "assessment.csv"
 

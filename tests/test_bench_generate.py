@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from odmld import dump_digests, query_library as queries
 from odmld.dataset_counts import count_store, kept_counts
@@ -23,6 +24,7 @@ def quads_of(store) -> set[ox.Quad]:
     return set(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
 
 
+@pytest.mark.slow
 def test_the_generated_store_equals_its_rebuild(tmp_path):
     made = generate.generate_store(tmp_path / "store", 5, 3)
     store = generate.Store(tmp_path / "store", base_uri=generate.BASE)

@@ -5,10 +5,13 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
 from backends import BASE_URI, open_location, run_cli
+
+pytestmark = pytest.mark.slow  # `odmld` in a subprocess, loading and dumping whole stores
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

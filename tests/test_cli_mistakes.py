@@ -9,6 +9,8 @@ import pytest
 
 from backends import run_cli
 
+pytestmark = pytest.mark.slow  # `odmld` in a subprocess for each mistake
+
 
 @pytest.mark.parametrize("name", ["assessment.csv", "assessment.ttl", "assessment.jsonld"])
 def test_validate_takes_every_submission_format_of_the_examples(name):

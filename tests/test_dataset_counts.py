@@ -18,6 +18,8 @@ from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
 from test_statistics import random_history
 
+pytestmark = pytest.mark.slow  # many publications, each validated with pySHACL
+
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 
 import pyoxigraph as ox
+import pytest
 
 from odmld.embedded_store import EmbeddedStore
 
@@ -28,6 +29,7 @@ OPERATIONS = {"a": "mark_graph", "b": "mark_graph_then_fail", "c": "mark_graph",
               "e": "mark_graph"}
 
 
+@pytest.mark.slow
 def test_writes_queued_together_are_published_as_one_snapshot_and_answered_each(tmp_path):
     location = str(tmp_path / "store")
     store = EmbeddedStore(location, base_uri=BASE_URI)

@@ -23,6 +23,8 @@ from odmld.web import create_app
 
 from backends import BASE_URI, model_loaded
 
+pytestmark = pytest.mark.slow  # hypothesis: many hostile inputs, each validated
+
 EXAMPLES = folder("data") / "examples"
 MEDIA = ["text/csv", "text/turtle", "application/ld+json", "application/json", "text/plain",
          "application/x-www-form-urlencoded", "application/octet-stream", "multipart/form-data",

@@ -126,6 +126,7 @@ def test_an_empty_file_empties_its_graph(store, tmp_path):
     assert data_quads(store) == 0
 
 
+@pytest.mark.slow
 def test_a_load_of_many_files_and_a_big_one_lands_whole(store, tmp_path):
     """More graphs and triples than one update request of the strictest server takes (Virtuoso)."""
     files = [write(tmp_path, f"f{n}.ttl", f"<id/x/{n}> <ns/p> {n} .\n") for n in range(1000)]

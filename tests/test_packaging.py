@@ -1,20 +1,82 @@
-"""An installed odmld (not a checkout) carries its queries, data, ontology and shapes."""
+"""An installed odmld (not a checkout) carries its queries, data, ontology and shapes, builds without
+setuptools warnings, and declares every package it imports."""
 
+import ast
+import re
 import subprocess
 import sys
+import tomllib
 import zipfile
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# pip's own note where PYTHONDONTWRITEBYTECODE is set: says the environment, not the project's configuration
+NOT_THE_PROJECT = re.compile(r"byte-compiling is disabled")
 
 
-def test_the_wheel_ships_the_rdf_and_sparql_folders(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
-                    "-q", "-w", str(tmp_path), str(REPO)], check=True, capture_output=True,
-                   timeout=300)
-    wheel = next(tmp_path.glob("odmld-*.whl"))
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, str]:
+    """The wheel `pip wheel .` builds, and what the build said (verbose, so setuptools' warnings show)."""
+    out = tmp_path_factory.mktemp("wheel")
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(out), str(REPO)],
+                           capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr[-2000:]
+    return next(out.glob("odmld-*.whl")), build.stdout + build.stderr
+
+
+@pytest.mark.slow  # pip builds the wheel in a subprocess
+def test_building_the_wheel_gives_no_setuptools_warnings(built):
+    _wheel, said = built
+    warnings = [line.strip() for line in said.splitlines()
+                if "warn" in line.lower() and not NOT_THE_PROJECT.search(line)]
+    assert warnings == []
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _declared() -> set[str]:
+    """The distributions pyproject.toml asks for: the dependencies and the extras other than `test`."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + [requirement for extra, requirements in project["optional-dependencies"].items()
+                                        if extra != "test" for requirement in requirements]
+    return {_normalised(re.match(r"[A-Za-z0-9._-]+", requirement).group()) for requirement in wanted}
+
+
+def _imported() -> dict[str, str]:
+    """Each top-level module odmld/ imports from outside itself and the standard library, with one file that does."""
+    found = {}
+    for path in sorted((REPO / "odmld").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top != "odmld" and top not in sys.stdlib_module_names:
+                    found.setdefault(top, str(path.relative_to(REPO)))
+    return found
+
+
+def test_every_package_odmld_imports_is_declared_in_pyproject():
+    declared, distributions = _declared(), packages_distributions()
+    imported = _imported()
+    assert {"flask", "pyoxigraph", "click", "werkzeug"} <= set(imported)  # the walk sees the imports
+    undeclared = {module: where for module, where in imported.items()
+                  if not any(_normalised(name) in declared for name in distributions.get(module, []))}
+    assert undeclared == {}, "imported (module: a file importing it) but not declared in pyproject.toml"
+
+
+@pytest.mark.slow
+def test_the_wheel_ships_the_rdf_and_sparql_folders(built):
+    wheel, _said = built
     names = set(zipfile.ZipFile(wheel).namelist())
     for folder in ("queries", "data", "ontology", "shapes"):
         expected = {f"odmld/{folder}/{p.relative_to(REPO / folder).as_posix()}"

@@ -19,6 +19,8 @@ from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
 from test_statistics import random_history, versions_loaded_elsewhere
 
+pytestmark = pytest.mark.slow  # many publications, each validated with pySHACL
+
 KEPT = """PREFIX odm: <ns/odm#>
 SELECT ?organisation ?property ?place WHERE {
   VALUES ?property { odm:rankingPlace odm:domainRankingPlace }

@@ -4,6 +4,7 @@ register's name order, which folds case and accents; the research queries order 
 it is)."""
 
 import pyoxigraph as ox
+import pytest
 
 from odmld import query_library as queries, rankings
 from odmld.publishing import publish, withdraw
@@ -23,6 +24,7 @@ def places(store, domain):
     return store.select(queries.get("domain-ranking-places").text, domain=domain)
 
 
+@pytest.mark.slow
 def test_a_large_place_is_walked_in_name_order_and_gives_what_sorting_it_gives(new_store):
     store = model_loaded(new_store())
     published = {}

@@ -11,6 +11,8 @@ from backends import model_loaded
 from test_research_queries import BASE
 from test_statistics import random_history
 
+pytestmark = pytest.mark.slow  # many publications, each validated with pySHACL
+
 DOMAINS = [None] + [ox.NamedNode(f"{BASE}id/maturiteitsdomein/{n}") for n in (1, 4, 11)]
 
 

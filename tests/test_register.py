@@ -3,11 +3,14 @@ counts and its search equal sorting and filtering every organisation, after load
 organisations."""
 
 import pyoxigraph as ox
+import pytest
 
 from odmld import query_library as queries, register, vocab
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
+
+pytestmark = pytest.mark.slow  # loads that add and remove organisations, and `odmld` in a subprocess
 
 CENTRUMSTAD = ox.NamedNode(BASE + "id/organisatietype/centrumstad")
 

@@ -33,6 +33,8 @@ from odmld.web import create_app
 
 from backends import BASE_URI, REPO, assessment_csv, live_server, model_loaded, open_location, run_cli
 
+pytestmark = pytest.mark.slow  # processes killed midway through loads, backups and restores
+
 EXAMPLE_CSV = (folder("data") / "examples" / "assessment.csv").read_bytes()
 VERSION_GRAPHS = f"""SELECT ?graph ?parts WHERE {{
   {{ SELECT ?graph (COUNT(?part) AS ?parts) WHERE {{

@@ -19,6 +19,7 @@ from backends import (BASE_URI, VIRTUOSO_MISSING, model_loaded, run_cli, start_o
                       virtuoso_installed)
 
 
+@pytest.mark.slow
 def test_a_server_without_the_union_default_graph_is_refused_with_the_fix(tmp_path):
     process, url = start_oxigraph(tmp_path / "plain", union=False)
     try:
@@ -36,12 +37,14 @@ def test_a_server_without_the_union_default_graph_is_refused_with_the_fix(tmp_pa
         process.wait()
 
 
+@pytest.mark.slow
 def test_an_unreachable_store_is_a_clear_error(free_url="http://127.0.0.1:9/query"):
     result = run_cli("query", "domains", store=free_url)
     assert result.returncode == 3  # the store cannot do the work (odmld.errors' exit table)
     assert "cannot reach the store" in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", ['nl") } ; DROP ALL ; SELECT * { ("', "nl\" }\nDROP ALL #",
                                      "}}}} DROP ALL", '\\" . } DROP ALL'])
 def test_a_hostile_value_stays_one_literal(tmp_path, hostile):
@@ -68,6 +71,7 @@ def test_values_go_inside_the_where_group_not_the_construct_template():
         bind_values("SELECT * { ?s ?p ?o }", {"s": ox.BlankNode()})
 
 
+@pytest.mark.slow
 def test_a_store_that_stops_answering_is_a_503_with_a_message_on_every_route(tmp_path):
     process, url = start_oxigraph(tmp_path / "store")
     try:
@@ -86,6 +90,7 @@ def test_a_store_that_stops_answering_is_a_503_with_a_message_on_every_route(tmp
     app.extensions["odmld.pool"].close()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not virtuoso_installed(), reason=VIRTUOSO_MISSING)
 def test_a_refusal_by_the_server_is_its_words_on_the_command_line_never_a_traceback(tmp_path):
     process, url = start_virtuoso(tmp_path / "virtuoso", tmp_path)
@@ -129,6 +134,7 @@ EXTENSION_CALLS = [  # Virtuoso runs its SQL functions from SPARQL; bif:http_get
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not virtuoso_installed(), reason=VIRTUOSO_MISSING)
 def test_a_public_query_cannot_make_virtuoso_open_a_connection(tmp_path):
     """Through odmld's /sparql, nothing in a query makes the store fetch a URL: a listener on loopback
@@ -172,6 +178,7 @@ def test_a_public_query_cannot_make_virtuoso_open_a_connection(tmp_path):
         process.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not virtuoso_installed(), reason=VIRTUOSO_MISSING)
 def test_an_answer_virtuoso_cut_short_at_its_time_limit_is_a_timeout_not_a_partial_answer(tmp_path):
     """Virtuoso answers a query it stopped at its own limit with what it had (an 'anytime' answer),

@@ -85,6 +85,7 @@ def test_maturity_trend_of_one_organisation(store):
         ("2020-01-01", "1", 0), ("2022-01-01", "2", 2)]
 
 
+@pytest.mark.slow
 def test_maturity_trend_falls_back_when_a_dates_newest_version_is_withdrawn(new_store):
     target = model_loaded(new_store())
     publish(target, parts("24062", "2020-01-01", 1, 1), "24062")
@@ -242,6 +243,7 @@ def endpoint(store, location):
 SELECTS = [q.name for q in queries.every_query() if query_form(q.text) == "SELECT"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SELECTS)
 def test_every_select_answers_through_the_service_with_sparqlwrapper_as_on_the_store(store, endpoint, name):
     """The Python client (SPARQLWrapper, parameters bound by odmld.client) against the running service

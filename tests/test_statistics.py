@@ -17,6 +17,8 @@ from odmld.statistics import published_versions, read_totals
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
 
+pytestmark = pytest.mark.slow  # many publications and withdrawals, each validated with pySHACL
+
 AGGREGATES = ["gap-versus-need", "top-priorities", "least-served-principles", "centrumsteden-versus-rest",
               "ranking", "most-improved", "domain-ranking", "latest-maturity"]
 ORGANISATIONS = ["24062", "44021", "11002", "vvsg"]  # three centrumsteden and an association

@@ -21,6 +21,8 @@ from odmld.store_api import operation
 from backends import BASE_URI, REPO
 from write_ops import marks
 
+pytestmark = pytest.mark.slow  # a subprocess per writer, some of them killed
+
 GRAPH = ox.NamedNode(BASE_URI + "graph/file/proef")
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH.value}> {{ ?s ?p ?o }} }}"
 

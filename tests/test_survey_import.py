@@ -3,9 +3,13 @@
 import csv
 from collections import Counter
 
+import pytest
+
 from backends import BASE_URI as BASE, run_cli
 
 from odmld.resources import folder
+
+pytestmark = pytest.mark.slow  # a survey imported: a publication per organisation
 
 EXAMPLE = folder("data") / "examples" / "survey-responses.csv"
 

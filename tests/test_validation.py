@@ -13,11 +13,13 @@ ASSESSMENTS = Path(__file__).parent / "fixtures" / "assessments"
 EXPECTED = json.loads((ASSESSMENTS / "expected.json").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
 def test_all_bundled_data_conforms_to_the_shapes():
     report = validate_paths([folder("data"), folder("ontology")], BASE)
     assert report.violations == [], format_report(report, "en")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_assessment_fixture_gives_the_expected_report(name):
     expected = EXPECTED[name]
@@ -28,6 +30,7 @@ def test_assessment_fixture_gives_the_expected_report(name):
         assert phrase in text, f"{phrase!r} not in report:\n{text}"
 
 
+@pytest.mark.slow
 def test_a_partial_assessment_is_only_warned_about():
     report = validate_paths([ASSESSMENTS / "partial.ttl"], BASE)
     assert report.conforms and report.warnings

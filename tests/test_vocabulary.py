@@ -1,5 +1,6 @@
 """Every term data/ uses is declared: in the odm: ontology, or in a vocabulary the ontology imports."""
 
+import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -46,6 +47,7 @@ def test_every_odm_term_used_in_data_is_declared_in_the_ontology():
     assert missing == []
 
 
+@pytest.mark.slow
 def test_every_other_term_comes_from_an_imported_vocabulary():
     onto = ontology()
     allowed = imported_namespaces(onto) | {str(RDF), str(RDFS), str(OWL)}

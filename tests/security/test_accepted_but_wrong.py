@@ -24,6 +24,8 @@ from backends import BASE_URI
 from .web_targets import (EXAMPLES, jsonld_assessment, post_assessment, quads, turtle_assessment,
                          writable_target)
 
+pytestmark = pytest.mark.slow  # a submission in every format for each wrong value
+
 CSV = (EXAMPLES / "assessment.csv").read_bytes()
 
 

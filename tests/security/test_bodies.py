@@ -25,6 +25,8 @@ import pytest
 from backends import BASE_URI, free_port, live_server
 from .web_targets import quads, writable_target
 
+pytestmark = pytest.mark.slow  # the production server (granian) and bodies past the limit
+
 LIMIT = 1024 * 1024
 VALID_ROW = b"domain,maturity,need,evidence\n1,opgestart,sterke nood,\n"
 # blank lines are skipped as a spreadsheet export has them; the row that must be read lies past 1 MiB

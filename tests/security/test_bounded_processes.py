@@ -10,10 +10,13 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from odmld.query_pool import QueryJob, QueryRefused
 from odmld.snapshots import Snapshots, snapshot_name
 from .probes import make_pool
+
+pytestmark = pytest.mark.slow  # query processes blown past their memory and time limits
 
 JSON = "application/sparql-results+json"
 # every pair of triples, sorted: the sort holds the whole cartesian product in memory

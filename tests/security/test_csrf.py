@@ -31,6 +31,8 @@ from backends import BASE_URI, REPO, live_server
 from .chromium_browser import chromium
 from .web_targets import GENT, LEUVEN, quads, writable_target
 
+pytestmark = pytest.mark.slow  # form submissions, and a browser
+
 COOKIE = "odmld_form"
 
 

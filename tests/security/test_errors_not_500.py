@@ -68,6 +68,7 @@ def test_an_organisation_id_in_another_script_is_400(target, org):
         assert_4xx_with_a_message(response, 400)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("query, body, status", [
     ("?date=2024-01-01&licence=https://a%20b", None, 422),
     ("?date=2024-01-01", b"domain,maturity\rneed,evidence\n1,1,1,\n", 400),

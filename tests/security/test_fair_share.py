@@ -91,6 +91,7 @@ def test_a_waiting_query_runs_when_a_place_frees_and_the_queue_is_bounded(tmp_pa
     assert order == ["first done", "second ran"]
 
 
+@pytest.mark.slow
 def test_a_wait_past_its_bound_is_answered_503_with_retry_after(tmp_path, holder):
     holder(tmp_path, "192.0.2.10", 1, per_client=1)
     here = share(tmp_path, per_client=1, queue=2, wait=0.5)
@@ -121,6 +122,7 @@ def test_an_ipv6_client_counts_by_its_64_and_a_mapped_ipv4_as_itself():
     assert client_of("::ffff:192.0.2.1") == "192.0.2.1"
 
 
+@pytest.mark.slow
 def test_over_the_limit_the_endpoint_answers_503_with_retry_after_by_get_and_post(
         embedded_store_path, holder):
     holder(beside_store(embedded_store_path, "run"), "127.0.0.1", 1, per_client=1)
@@ -151,6 +153,7 @@ def nice_of(pid: int) -> int:
     return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
+@pytest.mark.slow
 def test_heavy_clients_get_the_heavy_lane_only_and_light_ones_are_answered_meanwhile(
         embedded_store_path, tmp_path):
     fair = share(tmp_path, per_client=2, queue=2, wait=30.0)

@@ -22,6 +22,8 @@ from odmld.web import create_app, idempotency
 from backends import BASE_URI, live_server
 from .web_targets import EXAMPLES, GENT, LEUVEN, post_assessment, quads, writable_target
 
+pytestmark = pytest.mark.slow  # submissions and withdrawals, each retried
+
 CSV = (EXAMPLES / "assessment.csv").read_bytes()
 
 

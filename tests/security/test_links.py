@@ -40,6 +40,7 @@ def dataset_turtle(url: str, licence: str = OPEN) -> str:
             f'dcterms:license <{licence}> ]')
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", SCRIPT_URLS)
 @pytest.mark.parametrize("where", ["landing page", "dataset licence", "assessment licence"])
 def test_a_turtle_submission_with_a_link_that_is_not_http_is_refused_with_422(target, url, where):
@@ -53,6 +54,7 @@ def test_a_turtle_submission_with_a_link_that_is_not_http_is_refused_with_422(ta
     assert quads(target.store) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", SCRIPT_URLS)
 @pytest.mark.parametrize("where", ["landing page", "dataset licence", "assessment licence"])
 def test_a_jsonld_submission_with_a_link_that_is_not_http_is_refused_with_422(target, url, where):
@@ -70,6 +72,7 @@ def test_a_jsonld_submission_with_a_link_that_is_not_http_is_refused_with_422(ta
     assert quads(target.store) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("url", SCRIPT_URLS)
 def test_a_csv_licence_that_is_not_http_is_refused_with_422(target, url):
     before = quads(target.store)
@@ -86,6 +89,7 @@ def test_the_refusal_says_in_dutch_too_that_a_link_must_be_http(target):
     assert "http" in response.get_json()["error"]["detail"] and "moet" in response.get_json()["error"]["detail"]
 
 
+@pytest.mark.slow
 def test_http_and_https_links_are_still_accepted(target):
     body = turtle_assessment("2016-06-08", licence=OPEN,
                              datasets=dataset_turtle("http://leuven.example/p.csv"))

@@ -10,10 +10,13 @@ import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
+import pytest
 
 from odmld.query_pool import QueryJob, QueryRefused
 from .probes import closed_port
 from .service_texts import bypasses, service_queries
+
+pytestmark = pytest.mark.slow  # hypothesis: many queries straight to the query processes
 
 PROBE_PORT = 1
 HYPOTHESIS = settings(max_examples=40, deadline=None, derandomize=True,

@@ -29,6 +29,7 @@ def values_query(texts: list[str]) -> str:
     return f"SELECT ?x ?n WHERE {{ VALUES (?x ?n) {{ {rows} }} }}"
 
 
+@pytest.mark.slow
 def test_the_limit_bypass_of_issue_15_is_refused(embedded_store_path):
     """`ORDER BY (1<2)#> LIMIT 5` read as ending in LIMIT 5 returned every row before."""
     app = make_app(embedded_store_path, result_limit=5)

@@ -22,6 +22,8 @@ from odmld.web import create_app
 
 from backends import BASE_URI
 
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of requests, many of them writes
+
 HOSTILE = ["a b", "²", "٣", "9" * 5000, "%00", "\x00", "\r\n", "..", "../../etc/passwd", "x.ttl", "x.rdf",
            "24062/2024-01-01/v1", "maturiteitsdomein/4", "catalogus/odmld", "<script>", "{x}", "a|b",
            "😀", "?", "#", "-1", "0", "", " ", "\ud7ff", "\ufffe", "nl", "javascript:alert(1)",

@@ -11,6 +11,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -82,6 +84,7 @@ ASK_THRICE = """
 """
 
 
+@pytest.mark.slow
 def test_without_the_restriction_public_queries_are_refused_with_the_reason_logged_once(
         embedded_store_path):
     ran = run_python(REFUSE_SECCOMP + ASK_THRICE.format(store=embedded_store_path, settings={}))
@@ -92,6 +95,7 @@ def test_without_the_restriction_public_queries_are_refused_with_the_reason_logg
     assert ran.stderr.count("public SPARQL queries are refused") == 1, ran.stderr
 
 
+@pytest.mark.slow
 def test_a_setting_may_allow_running_without_the_restriction_and_it_is_logged(embedded_store_path):
     ran = run_python(REFUSE_SECCOMP + ASK_THRICE.format(store=embedded_store_path,
                                                         settings={"query_sandbox": "off"}))

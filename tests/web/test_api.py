@@ -17,6 +17,8 @@ from odmld.store import Store
 from backends import assessment_csv, model_loaded
 from conftest import BASE, make_app
 
+pytestmark = pytest.mark.slow  # submissions through the API, each validated with pySHACL
+
 EXAMPLES = folder("data") / "examples"
 PROVENANCE = {"http://www.w3.org/2002/07/owl#versionInfo", "http://www.w3.org/ns/prov#generatedAtTime",
               "http://www.w3.org/ns/prov#wasRevisionOf"}

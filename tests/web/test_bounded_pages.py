@@ -18,6 +18,8 @@ from backends import model_loaded
 from test_research_queries import parts
 from conftest import BASE, make_app
 
+pytestmark = pytest.mark.slow  # a store with more organisations than a page holds, each published
+
 EXTRA = 130  # organisations beside the model's: three pages of the list
 
 

@@ -16,6 +16,8 @@ from odmld.web.response_cache import ResponseCache
 from backends import model_loaded
 from conftest import make_app
 
+pytestmark = pytest.mark.slow  # real submissions, and waits for a Last-Modified to be due
+
 CSV = folder("data") / "examples" / "assessment.csv"
 VERSIONS = ("SELECT (COUNT(?a) AS ?n) WHERE { ?a <http://odmld.test/ns/odm#assessedOrganisation> "
             "<http://odmld.test/id/organisatie/24062> }")

@@ -12,6 +12,8 @@ from backends import assessment_csv, model_loaded
 from conftest import BASE, make_app
 from shape_sets import shapes as official_shapes
 
+pytestmark = pytest.mark.slow  # publications, and the catalogue validated with pySHACL
+
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 ODM = rdflib.Namespace(BASE + "ns/odm#")

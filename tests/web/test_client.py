@@ -23,6 +23,8 @@ from odmld.resources import default_load_paths, folder
 from odmld.store import open_store
 from odmld.web import create_app
 
+pytestmark = pytest.mark.slow  # a live server for the client, and a publication
+
 REPO = Path(__file__).resolve().parents[2]
 CSV = (folder("data") / "examples" / "assessment.csv").read_bytes()
 

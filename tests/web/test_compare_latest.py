@@ -1,6 +1,8 @@
 """The comparison shows each organisation's latest version as publication and withdrawal keep it, and
 with a date the newest version on or before it, for several organisations at once."""
 
+import pytest
+
 from odmld.publishing import publish, withdraw
 
 from backends import model_loaded
@@ -19,6 +21,7 @@ def shown(client, query: str) -> dict[str, set[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_comparison_shows_the_kept_latest_version_after_publications_and_a_withdrawal(new_store):
     location = new_store()
     store = model_loaded(location)

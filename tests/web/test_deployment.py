@@ -24,6 +24,8 @@ from odmld.resources import folder
 
 from backends import REPO, free_port
 
+pytestmark = pytest.mark.slow  # the production server (granian) and its worker processes
+
 EXAMPLE_CSV = (folder("data") / "examples" / "assessment.csv").read_bytes()
 SURVEY_CSV = folder("data") / "examples" / "survey-responses.csv"
 TIMES = 20  # requests of each kind after each write

@@ -5,6 +5,7 @@ rebuild."""
 import hashlib
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from odmld import dump_digests, vocab
@@ -15,6 +16,8 @@ from backends import model_loaded, open_location, run_cli
 from conftest import BASE, make_app
 from test_research_queries import parts
 from test_statistics import random_history
+
+pytestmark = pytest.mark.slow  # many publications and withdrawals, each dump downloaded
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 SPDX = rdflib.Namespace("http://spdx.org/rdf/terms#")

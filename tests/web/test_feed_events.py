@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 
 from odmld import feed_events, query_library as queries, tokens
 from odmld.loading import ParsedFile
@@ -22,6 +23,7 @@ def events(store) -> list[tuple[int, str, str, str]]:
              row["time"].value) for row in store.select(queries.get("feed-events").text)]
 
 
+@pytest.mark.slow
 def test_every_write_appends_one_event_and_a_store_without_them_gets_them_once(new_store):
     path = new_store()
     store = model_loaded(path)

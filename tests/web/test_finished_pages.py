@@ -174,6 +174,7 @@ def test_the_home_page_links_every_part_of_the_service(site, target):
     assert f'href="{target}"' in html(site, "/")
 
 
+@pytest.mark.slow
 def test_every_main_page_is_reachable_from_the_navigation(site):
     """Follow the links of the home page and the menu, two steps deep, as a visitor would."""
     wanted = {"/", "/model", "/organisaties", "/vergelijk", "/zelfevaluatie", "/sparql", "/catalog",

@@ -21,6 +21,8 @@ from odmld.resources import folder
 from backends import live_server, model_loaded
 from conftest import BASE, make_app
 
+pytestmark = pytest.mark.slow  # many publications, the feed walked whole and step by step
+
 LDES = rdflib.Namespace("https://w3id.org/ldes#")
 TREE = rdflib.Namespace("https://w3id.org/tree#")
 ODM = rdflib.Namespace(BASE + "ns/odm#")

@@ -15,6 +15,8 @@ import pytest
 from backends import free_port
 from test_deployment import EXAMPLE_CSV, Deployment, cpu_ticks
 
+pytestmark = pytest.mark.slow  # live servers (the production one too)
+
 SERVERS = {"production": ("--workers", "2"), "development": ("--dev",)}
 TIMES = 20  # revalidations of each kind in each state
 CHANGING, UNCHANGED = "doc/organisatie/24062.ttl", "doc/maturiteitsdomein/1.ttl"

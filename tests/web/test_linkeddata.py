@@ -37,6 +37,7 @@ def test_an_id_uri_answers_303_to_its_document(client, ref):
         assert response.headers["Location"].endswith(f"/doc/{ref}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ref", KINDS)
 @pytest.mark.parametrize("media", sorted(RDF_MEDIA))
 def test_each_rdf_format_by_accept_describes_the_resource(client, ref, media):

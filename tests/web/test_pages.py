@@ -1,5 +1,7 @@
 """HTML pages for people: Dutch and English, autoescaped, linking their RDF alternates."""
 
+import pytest
+
 from odmld.loading import parse_paths
 from odmld.resources import default_load_paths
 
@@ -46,6 +48,7 @@ def test_language_by_accept_language_and_by_switch(client):
     assert "lang=nl" in switched.headers["Set-Cookie"]
 
 
+@pytest.mark.slow
 def test_literals_with_html_are_escaped(tmp_path, new_store):
     location = new_store()
     store = open_location(location)

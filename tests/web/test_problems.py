@@ -75,6 +75,7 @@ def test_a_problem_is_in_one_language_the_one_asked_for(env, lang, title, words)
         assert ("het domein" in found["detail"]) == (lang == "nl"), other
 
 
+@pytest.mark.slow
 def test_turtle_violations_name_the_domain_by_number_never_a_blank_node(env):
     wrong = TURTLE.replace(b"maturiteitsdomein/3> ;\n        odm:maturityLevel <id/maturiteitsniveau/gevorderd>",
                            b"maturiteitsdomein/3> ;\n        odm:maturityLevel <id/maturiteitsniveau/heel-goed>")
@@ -88,6 +89,7 @@ def test_turtle_violations_name_the_domain_by_number_never_a_blank_node(env):
     assert {v["field"] for v in found["violations"]} == {"odm:maturityLevel"}
 
 
+@pytest.mark.slow
 def test_a_missing_date_is_said_in_words_not_as_datatype_iris(env):
     response = post(env, TURTLE.replace(b'    dcterms:date "2024-05-01"^^xsd:date ;\n', b""), "text/turtle",
                     **CURL, **{"Accept-Language": "nl"})
@@ -97,6 +99,7 @@ def test_a_missing_date_is_said_in_words_not_as_datatype_iris(env):
     assert found["detail"].startswith("de inschatting: ") and found["violations"][0]["field"] == "dcterms:date"
 
 
+@pytest.mark.slow
 def test_a_bad_date_logs_no_traceback(env, caplog):
     caplog.set_level(logging.DEBUG)
     response = post(env, TURTLE.replace(b'"2024-05-01"', b'"20x4-05-01"'), "text/turtle", **CURL)
@@ -104,6 +107,7 @@ def test_a_bad_date_logs_no_traceback(env, caplog):
     assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("media, body, query", [
     ("text/csv", (EXAMPLES / "assessment.csv").read_bytes(), "?date=2099-01-01"),
     ("text/turtle", TURTLE.replace(b'"2024-05-01"', b'"2099-05-01"'), "")])

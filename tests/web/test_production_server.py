@@ -20,6 +20,8 @@ import rdflib
 
 from backends import BASE_URI, free_port
 
+pytestmark = pytest.mark.slow  # the production server (granian) and its worker processes
+
 DOMAINS = "SELECT ?d WHERE { ?d a <http://odmld.test/ns/odm#MaturityDomain> }"
 
 

@@ -10,6 +10,7 @@ import sys
 import urllib.request
 from urllib.parse import quote
 
+import pytest
 import rdflib
 
 from backends import live_server
@@ -41,6 +42,7 @@ def test_two_update_parameters_are_refused_with_400(client):
     assert client.post("/sparql", data={"update": "CLEAR ALL"}).status_code == 403  # one: read-only
 
 
+@pytest.mark.slow
 def test_a_direct_query_in_another_charset_than_utf8_is_refused_with_415(client):
     for charset in ("UTF-16", "ISO-8859-1"):
         response = client.post("/sparql", data=ASK.encode(charset), headers={
@@ -51,6 +53,7 @@ def test_a_direct_query_in_another_charset_than_utf8_is_refused_with_415(client)
     assert response.status_code == 200 and response.get_json()["boolean"] is True
 
 
+@pytest.mark.slow
 def test_a_form_in_another_charset_is_decoded_as_declared(client):
     body = "query=" + quote('SELECT ("café" AS ?x) {}', encoding="iso-8859-1")
     response = client.post("/sparql", data=body.encode("ascii"), headers={
@@ -69,6 +72,7 @@ def service_endpoint(url: str, headers: dict | None = None) -> list[str]:
     return [str(o) for o in graph.objects(None, SD.endpoint)]
 
 
+@pytest.mark.slow
 def test_the_service_description_found_at_a_url_names_that_url_as_its_endpoint(app):
     """Comunica's auto-detection fetches the URL it was given and looks for an sd:endpoint equal to it."""
     with live_server(app) as base:
@@ -78,6 +82,7 @@ def test_the_service_description_found_at_a_url_names_that_url_as_its_endpoint(a
         assert service_endpoint(f"{base}sparql?x=1", {"X-Forwarded-Host": "evil.example"}) == [f"{base}sparql?x=1"]
 
 
+@pytest.mark.slow
 def test_behind_a_trusted_proxy_the_endpoint_is_the_url_the_proxy_was_asked(model_store_path, model_store):
     trusting = make_app(model_store_path, model_store, trust_proxy=True)
     try:
@@ -105,6 +110,7 @@ def test_documents_with_blank_nodes_have_the_same_bytes_and_etag_every_time(clie
         assert first.headers.get("ETag") == second.headers.get("ETag"), (path, accept)
 
 
+@pytest.mark.slow
 def test_json_ld_bytes_do_not_depend_on_the_process(tmp_path):
     """Every worker process must give the same bytes (and so ETag) for the same triples."""
     script = (

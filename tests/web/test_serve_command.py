@@ -6,11 +6,13 @@ import sys
 import time
 import urllib.request
 
+import pytest
 import rdflib
 
 from backends import free_port
 
 
+@pytest.mark.slow
 def test_odmld_serve_loads_the_model_and_every_iri_dereferences_on_it(new_store):
     port = free_port()
     env = {**os.environ, "ODMLD_STORE": new_store()}

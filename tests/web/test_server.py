@@ -22,6 +22,7 @@ def server(model_store_path, model_store):
     app.extensions["odmld.pool"].close()
 
 
+@pytest.mark.slow
 def test_sparqlwrapper_queries_the_endpoint(server):
     client = SPARQLWrapper(server + "sparql")
     client.setQuery("PREFIX odm: <http://odmld.test/ns/odm#> "
@@ -48,6 +49,7 @@ def test_a_browser_gets_html_with_its_language(server):
     assert "<h1>Knowledge</h1>" in page
 
 
+@pytest.mark.slow
 def test_the_python_client_runs_a_library_query_with_parameters(server):
     from odmld import query_library
     from odmld.client import iri, run, run_text
@@ -67,6 +69,7 @@ def run_cli(*args: str):
                           timeout=120)
 
 
+@pytest.mark.slow
 def test_odmld_query_on_an_endpoint(server):
     internal = Path(__file__).resolve().parents[2] / "queries" / "internal" / "domain-principles.rq"
     result = run_cli("query", str(internal), "--endpoint", server + "sparql",

@@ -155,6 +155,7 @@ def send_every_way(client, query: str) -> list:
             client.post("/sparql", data=query.encode(), headers={"Content-Type": "application/sparql-query"})]
 
 
+@pytest.mark.slow
 def test_service_is_refused_in_every_form_and_nothing_connects(client, listening_socket):
     port = listening_socket.getsockname()[1]
     query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
@@ -164,6 +165,7 @@ def test_service_is_refused_in_every_form_and_nothing_connects(client, listening
     assert nothing_connected(listening_socket)
 
 
+@pytest.mark.slow
 def test_updates_are_refused_in_every_form_and_change_nothing(client, model_store, listening_socket):
     before = len(model_store)
     port = listening_socket.getsockname()[1]
@@ -195,6 +197,7 @@ def test_void(client):
     assert (None, void.sparqlEndpoint, rdflib.URIRef("http://odmld.test/sparql")) in graph
 
 
+@pytest.mark.slow
 def test_result_limit(model_store_path, model_store):
     app = make_app(model_store_path, model_store, result_limit=5)
     try:
@@ -218,6 +221,7 @@ def test_result_limit(model_store_path, model_store):
         app.extensions["odmld.pool"].close()
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_and_others_are_answered_meanwhile(model_store_path, model_store):
     app = make_app(model_store_path, model_store, query_timeout=3.0, sparql_workers=2)
     client = app.test_client()

@@ -107,6 +107,7 @@ def test_scripts_with_any_accept_still_get_sparql_json(client):
         assert response.mimetype == "application/sparql-results+json", accept
 
 
+@pytest.mark.slow
 def test_the_table_is_bounded_by_the_result_limit(small):
     response = small.test_client().get("/sparql?query=" + quote(DOMAINS), headers=BROWSER)
     assert response.status_code == 400 and response.mimetype == "text/html"

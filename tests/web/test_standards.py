@@ -12,7 +12,9 @@ from odmld import tokens
 
 from backends import model_loaded
 from conftest import BASE, make_app
-from shape_sets import PUBLISHERS, SHAPE_SETS, catalogue_documents, results, shapes
+from shape_sets import PUBLISHERS, SHAPE_SETS, catalogue_documents, require, results, shapes
+
+pytestmark = pytest.mark.slow  # the catalogue validated against every official shape set with pySHACL
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
@@ -24,6 +26,7 @@ MANDATORY = [name for name in SHAPE_SETS if "recommended" not in name]
 def documents(new_store):
     """Every page of the catalogue and the whole of it, 5 datasets a page, after six publications of
     three organisations and one withdrawal."""
+    require()  # before the work: without ../shared there is nothing to validate it against
     path = new_store()
     app = make_app(path, model_loaded(path), page_size=5)
     tokens_of = {org: tokens.create(Path(app.config["ODMLD"].tokens), org)[1] for org in PUBLISHERS}

@@ -54,6 +54,7 @@ def test_the_page_asks_for_the_token_the_date_and_the_file_in_the_page_language(
     assert PAGE in client.get("/zelfevaluatie").data.decode()  # the form links to it
 
 
+@pytest.mark.slow
 def test_an_uploaded_survey_is_published_and_the_browser_lands_on_the_assessment(site):
     client, token = site
     sent = upload(client, client.get(PAGE).data, SURVEY_CSV, token=token)
@@ -65,6 +66,7 @@ def test_an_uploaded_survey_is_published_and_the_browser_lands_on_the_assessment
     assert survey_stored(client)
 
 
+@pytest.mark.slow
 def test_a_wrong_file_is_refused_on_the_page_with_what_is_wrong_and_nothing_is_stored(site):
     client, token = site
     page = client.get(PAGE + "?lang=en").data

@@ -17,6 +17,8 @@ from odmld.resources import default_load_paths, folder
 from backends import model_loaded, open_location
 from conftest import make_app
 
+pytestmark = pytest.mark.slow  # real publications, and waits for the clock to move a second
+
 CSV = folder("data") / "examples" / "assessment.csv"
 
 # every route that sends validators, with the Accept it is asked with

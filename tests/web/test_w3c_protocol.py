@@ -67,6 +67,7 @@ def boolean_of(media: str, body: bytes) -> bool:
     return found.text.strip() == "true"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("test_id", list(TESTS))
 def test_the_w3c_protocol_test_passes(server, test_id):
     for request in TESTS[test_id]["requests"]:
