@@ -16,6 +16,8 @@ from odmld.snapshots import Snapshots
 
 from backends import REPO, open_location, run_cli
 
+pytestmark = pytest.mark.slow  # every case runs `odmld` in a subprocess
+
 FIXTURES = REPO / "tests" / "fixtures"
 
 UNREACHABLE = "http://127.0.0.1:9/query"  # the discard port: nothing listens there

@@ -13,6 +13,8 @@ import pytest
 
 from backends import model_loaded
 
+pytestmark = pytest.mark.slow  # two Python processes, each starting the app
+
 DOCUMENTS = ["/ns/odm-shapes", "/ns/odm", "/catalog", "/.well-known/void", "/feed", "/doc/maturiteitsdomein/4",
              "/doc/conceptschema/open-data-charter"]
 
