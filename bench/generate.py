@@ -103,7 +103,7 @@ class Generator:
     def stored(self, term: ox.Term) -> ox.Term:
         """`term` as the store gives it back: Oxigraph keeps a typed literal's value, not its text
         ("0.20" is read back as 0.2, "+00:00" as "Z"); found once per literal through a scratch store."""
-        if not isinstance(term, ox.Literal) or term.language or term.datatype == XSD_STRING:
+        if type(term) is not ox.Literal or term.language or term.datatype == XSD_STRING:
             return term
         found = self.canonical.get(term)
         if found is None:
@@ -118,9 +118,8 @@ class Generator:
 
     def dump_figures(self, graph: ox.NamedNode, triples: list[ox.Triple]) -> list[ox.Quad]:
         """The figures of the version's dump, which the catalogue states, kept as a write keeps them
-        (made from the statements as the store will give them back)."""
-        stored = [ox.Triple(t.subject, t.predicate, self.stored(t.object)) for t in triples]
-        kept = dump_digests.figure_quads(BASE, graph, dump_digests.digest_of(dump_digests.dump_of(stored)))
+        (`triples` as the store will give them back)."""
+        kept = dump_digests.figure_quads(BASE, graph, dump_digests.digest_of(dump_digests.dump_of(triples)))
         return self.graph(vocab.dumps_graph(BASE), [quad.triple for quad in kept])
 
     def file(self, parsed: ParsedFile) -> list[ox.Quad]:
@@ -147,6 +146,8 @@ class Generator:
             triples = (build_triples(parts, iri, BASE) + score_triples(Reader(), parts, iri, self.model)
                        + version_triples(iri, 1, None, at))
             graph = ox.NamedNode(f"{BASE}graph/inschatting/b{index}/{date}/v1")
+            triples = [t if type(t.object) is not ox.Literal else ox.Triple(t.subject, t.predicate, self.stored(t.object))
+                       for t in triples]  # as the store will give them back, which its dump is made of
             yield from self.graph(graph, triples)
             yield from self.dump_figures(graph, triples)
             position = position_of(year, index, self.organisations)
