@@ -22,6 +22,7 @@ from .latest import (Version, domains_file, every_latest_file, latest_file, late
 from .assessment_graph import (AssessmentParts, build_triples, mint_iri, submission_digest,
                                version_triples)
 from .loading import ParsedFile
+from .model_levels import require_model
 from .scoring import Model, model_inputs, score_triples
 from .store_api import Store, Writer, operation
 from .validation import Report, assessment_background, assessment_shapes, validate_graph
@@ -88,6 +89,7 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     # microseconds, so the change feed's order by publication time is stable
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     model = model_inputs(writer)
+    require_model(model, parts)  # the CSV was read with the bundled model's levels
     triples = (build_triples(parts, iri, writer.base_uri) + score_triples(writer, parts, iri, model)
                + version_triples(iri, version, previous, now, digest, writer.base_uri))
     graph = ox.NamedNode(f"{writer.base_uri}graph/inschatting/{organisation_id}/{date}/v{version}")
