@@ -30,7 +30,8 @@ class ModelLevels:
         self.store = ox.Store()
         try:
             for parsed in parse_paths(model_paths(), base_uri):
-                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in parsed.quads)
+                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                                  for q in parsed.quads)
         except LoadError as error:  # pragma: no cover - the bundled model parses
             raise UnreadableInput(str(error)) from None
         self.base_uri = base_uri
