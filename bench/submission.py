@@ -51,7 +51,7 @@ ORGANISATION = f"b{random.randrange(300)}"
 # (label, owner, attribute, depth): the functions timed, in the order a submission reaches them
 STAGES = [
     ("open the newest snapshot (after a write)", snapshots.Snapshots, "open", 1),
-    ("model read: the level lookup", submission, "level_lookup", 0),
+    ("model read: the levels (the bundled model, read once)", submission, "levels", 0),
     ("CSV parse", submission, "parse_csv", 0),
     ("SHACL validation of the canonical graph", submission, "validate_parts", 0),
     ("canonical graph to rdflib", publishing, "to_rdflib", 1),

@@ -175,7 +175,7 @@ def _one_snapshot(service: WriteService, jobs: list[Job]) -> list[Job]:
         raise
     writer.close()
     snapshots.end()
-    snapshots.remove_superseded()
+    snapshots.remove_superseded_apart()
     for job, answer in answers:
         job.succeed(answer)
     return []

@@ -55,9 +55,24 @@ def version_of(row: dict) -> Version:
 
 
 def versions_of(store: Store, organisation: ox.NamedNode) -> list[Version]:
-    """Every version of the organisation's assessments that is not withdrawn."""
-    return [version_of(row) for row in store.select(queries.get("organisation-versions").text,
+    """Every version of the organisation's assessments that is not withdrawn, without its average
+    (`average` None): `with_averages` reads those that `latest_file` publishes."""
+    return [version_of(row) for row in store.select(queries.get("organisation-version-list").text,
                                                     organisation=organisation)]
+
+
+def with_averages(store: Store, versions: list[Version]) -> list[Version]:
+    """`versions` with the average maturity of the latest and the first read from the store where not
+    known yet: all that `latest_file` publishes of them (reading every version's, for an organisation
+    with ten, cost a write more than its other reads of the organisation together)."""
+    ends = {version.assessment for version in (latest_of(versions), first_of(versions))
+            if version is not None and version.average is None}
+    if not ends:
+        return versions
+    found = {row["assessment"]: row["average"].value for row in store.select(
+        queries.get("assessment-averages").text, assessment=sorted(ends, key=str))}
+    return [version._replace(average=found.get(version.assessment)) if version.assessment in ends
+            else version for version in versions]
 
 
 def latest_of(candidates: list[Version]) -> Version | None:

@@ -18,10 +18,11 @@ import rdflib
 
 from . import feed_events, query_library as queries, statistics, vocab
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
-                     versions_of)
+                     versions_of, with_averages)
 from .assessment_graph import (AssessmentParts, build_triples, submission_digest,
                                version_triples)
 from .loading import ParsedFile
+from .model_levels import require_model
 from .scoring import Model, model_inputs, score_triples
 from .store_api import Store, Writer, operation
 from .validation import Report, assessment_background, assessment_shapes, validate_graph
@@ -84,6 +85,7 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     # microseconds, so the change feed's order by publication time is stable
     now = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     model = model_inputs(writer)
+    require_model(model, parts)  # the CSV was read with the bundled model's levels
     triples = (build_triples(parts, iri, writer.base_uri) + score_triples(writer, parts, iri, model)
                + version_triples(iri, version, previous, now, digest, writer.base_uri))
     graph = vocab.assessment_graph(writer.base_uri, organisation_id, date, version)
@@ -139,7 +141,8 @@ def derived_files(store: Store, parts: AssessmentParts, written: Version,
     change = statistics_change(store, removed, added)
     positions = positions_of(store, parts.organisation)
     positions[written.assessment] = statistics.published_versions(change.totals) + 1
-    return [latest_file(store.base_uri, parts.organisation, candidates + [written], positions), *files, change]
+    kept = with_averages(store, candidates + [written])
+    return [latest_file(store.base_uri, parts.organisation, kept, positions), *files, change]
 
 
 def statistics_change(store: Store, removed: statistics.Totals, added: statistics.Totals) -> StatisticsChange:
@@ -182,7 +185,8 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
     versions = versions_of(writer, organisation)
     candidates = [version for version in versions if version.assessment != iri]
     files = [ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
-             latest_file(writer.base_uri, organisation, candidates, positions_of(writer, organisation))]
+             latest_file(writer.base_uri, organisation, with_averages(writer, candidates),
+                         positions_of(writer, organisation))]
     before, after = latest_of(versions), latest_of(candidates)
     if before != after:
         kind, model = statistics.kind_of(writer, organisation), model_inputs(writer)

@@ -13,10 +13,11 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .assessment_csv import CsvUnreadable, level_lookup, parse_csv
+from .assessment_csv import CsvUnreadable, parse_csv
 from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
 from .errors import BadRequest, Forbidden, Invalid, OdmldError, UnsupportedMediaType
 from .loading import syntax_message
+from .model_levels import levels
 from .publishing import Published, publish, to_rdflib, validate_parts
 from .store_api import Store
 from .submission_problems import detail_of, future_date_problem, plain_problems
@@ -79,7 +80,7 @@ def parts_from_csv(store: Store, body: bytes, values: Mapping[str, str], organis
                    lang: str) -> AssessmentParts:
     """CSV rows from the body; organisation (default: the token's), date and method from `values`."""
     try:
-        parsed = parse_csv(body.decode("utf-8"), level_lookup(store))
+        parsed = parse_csv(body.decode("utf-8"), levels(store.base_uri))
     except UnicodeDecodeError:
         raise refused(BadRequest, "de CSV is geen UTF-8-tekst" if lang == "nl"
                       else "the CSV is not UTF-8 text", lang) from None

@@ -9,44 +9,19 @@ parameters it lacks (organisation, date, method) set to placeholders the shapes 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .assessment_csv import CsvUnreadable, parse_csv
 from .assessment_graph import AssessmentParts, DomainPart
-from .loading import LoadError, parse_paths
+from .model_levels import levels
 from .publishing import validate_parts
-from .resources import model_paths
-from .store_api import rows_of
 from .submission import row_words
 from .submission_problems import detail_of, plain_problems
 from .validation import UnreadableInput
 from . import vocab
 from .vocab import XSD_DATE
-
-
-class ModelLevels:
-    """The model in memory, enough for the CSV reader's level lookup (`select`)."""
-
-    def __init__(self, base_uri: str) -> None:
-        self.store = ox.Store()
-        try:
-            for parsed in parse_paths(model_paths(), base_uri):
-                self.store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in parsed.quads)
-        except LoadError as error:  # pragma: no cover - the bundled model parses
-            raise UnreadableInput(str(error)) from None
-        self.base_uri = base_uri
-
-    def select(self, text: str) -> list[dict]:
-        return rows_of(self.store.query(text, base_iri=self.base_uri))
-
-
-@lru_cache(maxsize=2)
-def levels(base_uri: str) -> dict[str, dict[str, ox.NamedNode]]:
-    from .assessment_csv import level_lookup
-    return level_lookup(ModelLevels(base_uri))  # type: ignore[arg-type]
 
 
 def check_csv(path: Path, base_uri: str, lang: str) -> list[str]:

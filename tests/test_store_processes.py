@@ -141,3 +141,29 @@ def test_a_database_written_before_snapshots_existed_is_read_whole_by_generation
     assert generation == 1
     answer = store.snapshots.open(generation).store.query(COUNT)
     assert int(next(iter(answer))["n"].value) == 1
+
+
+def test_snapshots_superseded_longer_than_the_grace_are_removed_after_a_write_and_the_rest_kept(tmp_path):
+    """The writer removes them apart from the write (a thread of its own): the write does not wait for
+    the unlinking, and the snapshots still go."""
+    from odmld.loading import ParsedFile
+    from odmld.snapshots import GRACE_SECONDS, snapshot_name
+    store = EmbeddedStore(tmp_path / "store", base_uri=BASE_URI)
+
+    def write(n: int) -> None:
+        store.replace_graphs([ParsedFile(Path("proef"), GRAPH, [ox.Quad(
+            ox.NamedNode(f"{BASE_URI}id/x/{n}"), ox.NamedNode("http://e.org/p"), ox.Literal(str(n)), GRAPH)])])
+
+    for n in range(3):
+        write(n)
+    folder = store.snapshots.folder
+    long_ago = time.time() - GRACE_SECONDS - 60
+    for generation in (2, 3):  # 1 and 2 were superseded long ago, 3 only now
+        os.utime(folder / snapshot_name(generation), (long_ago, long_ago))
+    write(3)
+    deadline = time.monotonic() + 60
+    while (folder / snapshot_name(2)).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sorted(entry.name for entry in folder.iterdir() if entry.is_dir())
+    assert left == [snapshot_name(3), snapshot_name(4)]
+    assert count(store) == 1

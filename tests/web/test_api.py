@@ -11,10 +11,11 @@ import pyoxigraph as ox
 import pytest
 
 from odmld import tokens
-from odmld.resources import folder
+from odmld.loading import parse_paths, rdf_files
+from odmld.resources import default_load_paths, folder
 from odmld.store import Store
 
-from backends import assessment_csv, model_loaded
+from backends import assessment_csv, model_loaded, open_location
 from conftest import BASE, make_app
 
 pytestmark = pytest.mark.slow  # submissions through the API, each validated with pySHACL
@@ -140,6 +141,24 @@ def test_a_broken_csv_is_422_and_says_which_row(writable):
     assert [(v["row"], v["column"]) for v in error["violations"]] == [(3, "domain"), (4, "maturity")]
     assert "row 3" in error["detail"] and "row 4" in error["detail"]
     assert dump(writable["store"]) == before
+
+
+def test_a_csv_for_a_store_without_the_maturity_model_is_503_and_writes_nothing(new_store):
+    """The CSV reader knows the levels from the bundled model; the store must hold them too, or the
+    submission could not be scored: the store is at fault, not the city."""
+    path = new_store()
+    store = open_location(path)
+    store.replace_graphs(parse_paths([file for file in rdf_files(default_load_paths())
+                                      if file.name != "maturity-model.ttl"], BASE))
+    app = make_app(path, store)
+    try:
+        env = {"app": app, "leuven": tokens.create(Path(app.config["ODMLD"].tokens), "24062")[1]}
+        before = dump(store)
+        response = post(env, csv_body(), "text/csv", query="?date=2024-06-01")
+        assert response.status_code == 503, response.get_data(as_text=True)
+        assert dump(store) == before
+    finally:
+        app.extensions["odmld.pool"].close()
 
 
 def test_shacl_violations_are_422_with_the_report_in_the_asked_language(writable):
