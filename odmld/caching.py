@@ -25,7 +25,7 @@ What is kept, where, under which key, until when, in how much room:
 
 Which responses are kept whole: a GET that a view marked reusable (response_cache.mark_reusable: a
 /doc/ page whose Last-Modified is due; a public SPARQL answer, unless its query answers differently
-each run, sparql_text.Screening.answers_differ_between_runs, decided in web/sparql.py prepare_job),
+each run, sparql_text.Screening.answers_differ_between_runs, decided in web/sparql_job.py prepare_job),
 answered 200 without a cookie (`keepable`). A request with credentials, a Range, If-Match or
 If-Unmodified-Since reaches the app (`PASSED_ON`); one that revalidates (If-None-Match,
 If-Modified-Since) is answered from a kept response too: 304 when it has the kept bytes

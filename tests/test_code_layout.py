@@ -190,3 +190,45 @@ def test_every_vocab_function_that_mints_an_iri_names_a_documented_pattern():
     unnamed = sorted(name for name, function in minting_functions().items()
                      if not named_patterns(function) & documented and name not in CONVERTERS)
     assert unnamed == [], unnamed
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported_modules(path: Path, modules: set[str]) -> set[str]:
+    """The odmld modules `path` imports, at its top or inside a function (a lazy import is still a
+    cycle): `from . import x` counts module x, not the package it is in."""
+    here = module_name(path)
+    package = here if path.name == "__init__.py" else here.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                origin = ".".join(parts[:len(parts) - node.level + 1] + ([node.module] if node.module else []))
+            else:
+                origin = node.module or ""
+            named = {f"{origin}.{alias.name}" for alias in node.names} & modules
+            found |= named if named else ({origin} & modules)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names} & modules
+    return found - {here}
+
+
+def test_no_two_modules_of_odmld_import_each_other_even_through_others():
+    paths = {module_name(path): path for path in PACKAGE.rglob("*.py")}
+    imports = {name: imported_modules(path, set(paths)) for name, path in paths.items()}
+
+    def reaches(start: str) -> set[str]:
+        seen, todo = set(), list(imports[start])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(imports[name])
+        return seen
+
+    cycles = sorted(name for name in imports if name in reaches(name))
+    assert not cycles, cycles

@@ -2,7 +2,8 @@
 
 Updates and SERVICE (federated query) are refused before anything runs; every other query goes to the
 worker pool (odmld.query_pool), which enforces the time and result limits. A GET with a query is
-usually answered before it gets here, by sparql_get.SparqlGet with this module's prepare_job.
+usually answered before it gets here, by sparql_get.SparqlGet; both make the query's job with
+sparql_job.prepare_job.
 """
 
 from __future__ import annotations
@@ -14,24 +15,20 @@ from werkzeug.datastructures import MultiDict
 
 from .. import query_library as queries
 from ..fair_share import client_of
-from ..query_pool import QueryJob, QueryRefused
-from ..sparql_text import screen
 from .db import get_pool
 from ..errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from .library import fields_for
-from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match, negotiate
+from .formats import GRAPH_MEDIA, HTML, negotiate
 from .meta import service_description
 from .response_cache import mark_reusable
 from .sparql_html import accept_for, download_headers, html_answer, wants_html
+from .sparql_job import READ_ONLY, prepare_job, single_parameters
 
 bp = Blueprint("sparql", __name__)
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
-
-
-READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -54,44 +51,6 @@ def endpoint() -> Response:
     if keep:
         mark_reusable()
     return response
-
-
-def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bool]:
-    """The job that answers `text` for a client that sends `accept`, with the dataset named in
-    `values`, and whether its answer may be kept. An update or a SERVICE clause is refused
-    (QueryRefused) before anything runs, and so is a second `query` or `update` in `values`."""
-    single_parameters(values)
-    screened = screen(text)
-    if screened.too_intricate:
-        raise QueryRefused(400, "Bad Request", "the query is too intricate to screen for SERVICE; "
-                           "simplify it")
-    if screened.is_update:
-        raise QueryRefused(403, "Forbidden", READ_ONLY)
-    if screened.calls_service:
-        raise QueryRefused(403, "Forbidden", "SERVICE (federated query) is refused: this endpoint does "
-                           "not open connections to other servers")
-    job = QueryJob(text=text, results_media=results_media(accept),
-                   graph_media=best_match(accept, GRAPH_MEDIA),
-                   default_graphs=tuple(values.getlist("default-graph-uri")),
-                   named_graphs=tuple(values.getlist("named-graph-uri")))
-    return job, not screened.answers_differ_between_runs
-
-
-def single_parameters(*sources: MultiDict) -> None:
-    """A request gives `query` (or `update`) once: two are refused with 400 (QueryRefused), as the
-    protocol has no meaning for them (W3C protocol tests bad_multiple_queries, bad_multiple_updates)."""
-    for name in ("query", "update"):
-        given = sum(len(source.getlist(name)) for source in sources)
-        if given > 1:
-            raise QueryRefused(400, "Bad Request", f"send one '{name}' parameter, not {given}")
-
-
-def results_media(accept: str) -> str | None:
-    """The SPARQL results format to answer in; plain JSON clients get SPARQL JSON."""
-    chosen = best_match(accept, RESULT_MEDIA)
-    if chosen is None and best_match(accept, ("application/json",)):
-        return RESULT_MEDIA[0]
-    return chosen
 
 
 def protocol_values() -> MultiDict:

@@ -3,7 +3,7 @@
 It is the request SPARQLWrapper and most notebooks send, and for a small query Flask's part of it
 (request context, session, routing, the Response object and its hooks) cost twice what running the
 query did. This middleware answers it from the WSGI environ with the view's own steps
-(sparql.prepare_job, the query pool) and the same headers. Everything else goes on to Flask: other
+(sparql_job.prepare_job, the query pool) and the same headers. Everything else goes on to Flask: other
 methods and paths, a GET without a query (the service description) or with `update` (refused there).
 A refusal is answered by errors.problem_response in a request context: the service's one error shape.
 """
@@ -21,7 +21,7 @@ from ..fair_share import client_of
 from .errors import as_problem, problem_response
 from .headers import EVERY_RESPONSE
 from .response_cache import REUSABLE
-from .sparql import prepare_job
+from .sparql_job import prepare_job
 from .sparql_html import accept_for, download_headers, wants_html
 
 

@@ -22,6 +22,7 @@ from .db import get_pool
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match
 from .links import safe_href
 from .response_cache import mark_reusable
+from .sparql_job import prepare_job
 from ..vocab import XSD, XSD_STRING
 
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -68,7 +69,6 @@ def wants_html(accept: str, values: MultiDict) -> bool:
 
 def html_answer(text: str, values: MultiDict, title: str | None = None, intro: Any = "") -> Response:
     """The answer to `text` as a page: a table, its size, and links to it in every format."""
-    from .sparql import prepare_job  # sparql.py answers through this module: imported when used
     job, keep = prepare_job(text, ASKED_AS, values)
     media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
     table = graph_table(body) if media == "application/n-triples" else results_table(body)
