@@ -27,9 +27,10 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from . import query_library as queries, vocab
-from .query_binding import UnknownParameter, bound_text, python_term
-from .sparql_text import bind_values, query_form
+from . import vocab
+from .sparql import library as queries
+from .sparql.binding import UnknownParameter, bound_text, python_term
+from .sparql.screen import bind_values, query_form
 from .vocab import XSD
 
 __all__ = ["run", "run_text", "iri", "Rows", "UnknownParameter"]

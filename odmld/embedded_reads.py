@@ -8,7 +8,7 @@ from typing import IO, Any, Mapping
 
 import pyoxigraph as ox
 
-from .sparql_text import bind_values
+from .sparql.screen import bind_values
 from .store_api import Binding, GraphName, Term, rows_of
 
 

@@ -19,14 +19,15 @@ from typing import IO, Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .kept_write import KeptWrite
-from .remote_functions import check_functions
+from .sparql.remote_functions import check_functions
 from .remote_lease import Held, WriteLease
 from .remote_protocol import (ACCEPT, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
                               parse_answer, request, rolled_back, with_base)
 from .remote_updates import GraphPut, Update, rebase_update, replacement_requests
-from .sparql_text import bind_values, query_form
+from .sparql.screen import bind_values, query_form
 from .store_api import Binding, GraphContent, GraphName, StoreError, Term, operation, rows_of
 from .store_identity import require_base
 

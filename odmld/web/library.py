@@ -17,8 +17,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from .. import query_library as queries
-from ..query_binding import BadValue, Parameter, UnknownParameter, bound_text, check_names, declared
+from ..sparql import library as queries
+from ..sparql.binding import BadValue, Parameter, UnknownParameter, bound_text, check_names, declared
 from .db import get_store
 from ..errors import BadRequest, NotFound
 from .errors import DEFAULT_DETAILS

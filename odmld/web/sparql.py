@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from .. import query_library as queries
-from ..fair_share import client_of
+from ..sparql import library as queries
+from ..sparql.fair_share import client_of
 from .db import get_pool
 from ..errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from .library import fields_for

@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .sparql_tokens import TooIntricate, code_words, tokens
+from .tokens import TooIntricate, code_words, tokens
 
 _KEYWORDS = (
     "BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE GROUP BY HAVING "

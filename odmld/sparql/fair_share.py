@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .query_answer import QueryRefused
+from .answer import QueryRefused
 
 BUCKETS = 65_536
 PLACES = 32  # per bucket: running places at 0..31, waiting places at 32..63, whatever the settings

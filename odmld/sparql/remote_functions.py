@@ -24,7 +24,7 @@ not (docs/deploying.md, "A remote store"), which is the guarantee by constructio
 from __future__ import annotations
 
 import re
-from .vocab import XSD
+from ..vocab import XSD
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _GAP = r"(?:\s|#[^\r\n]*(?:\r|\n|$))*"  # white space and comments
