@@ -62,7 +62,7 @@ class RemoteStore:
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
               timeout: float | None = None) -> tuple[str, bytes]:
         """One query request; the answer's media type and bytes, unparsed. A query that calls a function
-        of the engine's own is refused before it is sent (remote_functions.py)."""
+        of the engine's own is refused before it is sent (sparql/remote_functions.py)."""
         check_functions(text)
         self._check_union()
         form = [("query", with_base(bind_values(text, bindings or {}), self.base_uri))]

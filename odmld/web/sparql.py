@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint: public, read-only, limited in time and size.
 
 Updates and SERVICE (federated query) are refused before anything runs; every other query goes to the
-worker pool (odmld.query_pool), which enforces the time and result limits. A GET with a query is
+worker pool (odmld.sparql.pool), which enforces the time and result limits. A GET with a query is
 usually answered before it gets here, by sparql_get.SparqlGet; both make the query's job with
 sparql_job.prepare_job.
 """
