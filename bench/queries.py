@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE, prepared_store, size_on_disk  # noqa: E402
 from run import SAMPLES, SUBMISSION_ONLY  # noqa: E402
-from odmld import query_library as queries  # noqa: E402
+from odmld.sparql import library as queries  # noqa: E402
 from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
 from odmld.rankings import MOST  # noqa: E402
 from odmld.store_api import rows_of as rows  # noqa: E402

@@ -49,9 +49,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE, made_in, prepared_store, size_on_disk  # noqa: E402
 from http_rate import hammer, load_tool  # noqa: E402
-from odmld import query_library as queries, tokens  # noqa: E402
+from odmld import tokens  # noqa: E402
+from odmld.sparql import library as queries  # noqa: E402
+from odmld.sparql.screen import bind_values  # noqa: E402
 from odmld.vocab import integer  # noqa: E402
-from odmld.sparql_text import bind_values  # noqa: E402
 from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
 
 SAMPLES = {"lang": ox.Literal("nl"), "domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),

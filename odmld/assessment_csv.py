@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from .sparql import library as queries
 from .store_api import Store
 from .user_text import whole_number
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .vocab import RDF_TYPE
 
 DCTERMS = "http://purl.org/dc/terms/"

@@ -13,7 +13,7 @@ What is kept, where, under which key, until when, in how much room:
   generation moves; a third of ODMLD_CACHE_MB (`memory_caches`).
 - /doc/ pages (bytes, headers, since when they have these bytes): web/linkeddata.py; path, format,
   language; until the generation moves; a third.
-- public SPARQL answers (media type, bytes): query_pool.py; the job (text, formats, graphs); until
+- public SPARQL answers (media type, bytes): sparql/pool.py; the job (text, formats, graphs); until
   the generation moves; a third.
 - graph dumps, and the whole-store dump: dumps.py; the graph; until the generation moves;
   GRAPH_DUMP_BYTES in memory, the whole dump as one temporary file.
@@ -25,7 +25,7 @@ What is kept, where, under which key, until when, in how much room:
 
 Which responses are kept whole: a GET that a view marked reusable (response_cache.mark_reusable: a
 /doc/ page whose Last-Modified is due; a public SPARQL answer, unless its query answers differently
-each run, sparql_text.Screening.answers_differ_between_runs, decided in web/sparql_job.py prepare_job),
+each run, sparql/screen.py Screening.answers_differ_between_runs, decided in web/sparql_job.py prepare_job),
 answered 200 without a cookie (`keepable`). A request with credentials, a Range, If-Match or
 If-Unmodified-Since reaches the app (`PASSED_ON`); one that revalidates (If-None-Match,
 If-Modified-Since) is answered from a kept response too: 304 when it has the kept bytes

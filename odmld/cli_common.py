@@ -11,7 +11,7 @@ from typing import Any, Callable
 import click
 import pyoxigraph as ox
 
-from . import query_library as queries
+from .sparql import library as queries
 from .config import SETTINGS_BY_NAME, Config, ConfigError, load_config
 from .errors import BadRequest, NotFound
 from .store import Store, open_store

@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import query_library as queries
+from .sparql import library as queries
 from .cli_common import base_option, make_config, open_for, store_option
 from .errors import BadRequest, NotFound, StoreError
 from .output import render_results
-from .query_binding import BadValue, UnknownParameter, check_names, declared, to_term
+from .sparql.binding import BadValue, UnknownParameter, check_names, declared, to_term
 from .terms import parse_parameter
 
 

@@ -9,7 +9,7 @@ name is refused with UnknownParameter, which lists them); `lang` is "nl" unless 
 string does for an IRI parameter: an organisation's code ("24062"), a path under the service
 ("id/maturiteitsdomein/4", or just "4" for a domain) or a full IRI. Values are bound safely: each
 becomes an RDF term, serialised by pyoxigraph, in a VALUES block at the start of the query's WHERE
-group, exactly as odmld binds them itself (odmld.query_binding), so no text is pasted into SPARQL. At
+group, exactly as odmld binds them itself (odmld.sparql.binding), so no text is pasted into SPARQL. At
 the start of the group the store plans with the value; a VALUES block after the query is joined only
 at the end (maturity-trend at 10,000 organisations: 15 ms against a minute). The library's queries use
 IRIs relative to the service's base URI: `base_uri` defaults to the endpoint's address without `sparql`.
@@ -27,9 +27,10 @@ from typing import Any
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
-from . import query_library as queries, vocab
-from .query_binding import UnknownParameter, bound_text, python_term
-from .sparql_text import bind_values, query_form
+from . import vocab
+from .sparql import library as queries
+from .sparql.binding import UnknownParameter, bound_text, python_term
+from .sparql.screen import bind_values, query_form
 from .vocab import XSD
 
 __all__ = ["run", "run_text", "iri", "Rows", "UnknownParameter"]

@@ -33,7 +33,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .loading import ParsedFile
 from .vocab import integer
 from .store_api import GraphName, Reader, rows_of

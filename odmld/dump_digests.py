@@ -27,7 +27,8 @@ from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .store_api import GraphName, Reader, Writer, operation
 from .vocab import XSD
 

@@ -19,7 +19,8 @@ from typing import NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .loading import ParsedFile
 from .store_api import Store
 from .vocab import RDF_TYPE, integer

@@ -12,9 +12,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .fair_share import FairShare
-from .query_answer import QueryRefused
-from .query_worker import QueryJob, answer
+from .sparql.fair_share import FairShare
+from .sparql.answer import QueryRefused
+from .sparql.worker import QueryJob, answer
 from .remote_store import RemoteTimeout, parse_answer
 from .store_api import StoreError
 

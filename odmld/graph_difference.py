@@ -12,7 +12,7 @@ from typing import Iterable, Protocol, Sequence
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from .sparql import library as queries
 from .store_api import GraphName, Reader, Writer
 
 

@@ -31,7 +31,8 @@ from typing import Mapping, NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .loading import ParsedFile
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .store_api import Store

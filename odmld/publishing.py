@@ -16,7 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from . import feed_events, query_library as queries, statistics, vocab
+from . import feed_events, statistics, vocab
+from .sparql import library as queries
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of, with_averages)
 from .assessment_graph import (AssessmentParts, build_triples, submission_digest,

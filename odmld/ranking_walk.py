@@ -19,7 +19,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .latest import average_measurement
 from .vocab import integer
 from .store_api import Reader

@@ -15,7 +15,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from . import query_library as queries
+from .sparql import library as queries
 from .ranking_walk import first_of_place
 from .store_api import Reader
 

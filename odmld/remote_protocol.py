@@ -25,7 +25,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .sparql_tokens import tokens
+from .sparql.tokens import tokens
 from .store_api import StoreError
 from . import vocab
 

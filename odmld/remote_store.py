@@ -19,14 +19,15 @@ from typing import IO, Any, Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .kept_write import KeptWrite
-from .remote_functions import check_functions
+from .sparql.remote_functions import check_functions
 from .remote_lease import Held, WriteLease
 from .remote_protocol import (ACCEPT, N_TRIPLES, RemoteRefusal, RemoteTimeout, endpoints_for,
                               parse_answer, request, rolled_back, with_base)
 from .remote_updates import GraphPut, Update, rebase_update, replacement_requests
-from .sparql_text import bind_values, query_form
+from .sparql.screen import bind_values, query_form
 from .store_api import Binding, GraphContent, GraphName, StoreError, Term, operation, rows_of
 from .store_identity import require_base
 
@@ -61,7 +62,7 @@ class RemoteStore:
               named_graphs: list[ox.NamedNode | ox.BlankNode] | None = None,
               timeout: float | None = None) -> tuple[str, bytes]:
         """One query request; the answer's media type and bytes, unparsed. A query that calls a function
-        of the engine's own is refused before it is sent (remote_functions.py)."""
+        of the engine's own is refused before it is sent (sparql/remote_functions.py)."""
         check_functions(text)
         self._check_union()
         form = [("query", with_base(bind_values(text, bindings or {}), self.base_uri))]

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .assessment_graph import AssessmentParts, ordered_datasets
 from .stars import rate
 from .store_api import Store

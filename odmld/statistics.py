@@ -25,7 +25,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
 from .loading import ParsedFile

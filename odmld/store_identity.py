@@ -11,7 +11,8 @@ moves a store to another base.
 
 from __future__ import annotations
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .store_api import Reader, StoreError
 
 

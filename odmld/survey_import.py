@@ -22,7 +22,8 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
+from . import vocab
+from .sparql import library as queries
 from .assessment_graph import AssessmentParts, DomainPart
 from .store_api import Store
 from .vocab import RDF_TYPE

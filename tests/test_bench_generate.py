@@ -9,7 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld import dump_digests, query_library as queries
+from odmld import dump_digests
+from odmld.sparql import library as queries
 from odmld.dataset_counts import count_store, kept_counts
 from odmld.publishing import rebuild_statistics
 

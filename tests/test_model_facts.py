@@ -6,7 +6,7 @@ The tables below are copied from ../shared/seeds (README table of domains; slide
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 
 # seed README, "The eleven maturity domains and their charter principles"
 DOMAINS = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 from odmld.latest import latest_of, version_of
 from odmld.loading import ParsedFile
 from odmld.publishing import publish, rebuild_statistics

@@ -6,7 +6,8 @@ it is)."""
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries, rankings
+from odmld import rankings
+from odmld.sparql import library as queries
 from odmld.publishing import publish, withdraw
 from odmld.ranking_walk import first_of_place, register_size, walk_pays
 

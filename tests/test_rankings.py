@@ -4,7 +4,8 @@ sorting every organisation gives, after publications and withdrawals and after a
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries, rankings
+from odmld import rankings
+from odmld.sparql import library as queries
 from odmld.publishing import rebuild_statistics
 
 from backends import model_loaded

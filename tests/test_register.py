@@ -5,7 +5,8 @@ organisations."""
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries, register, vocab
+from odmld import register, vocab
+from odmld.sparql import library as queries
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts

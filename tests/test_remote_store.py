@@ -9,10 +9,10 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 from odmld.config import load_config
 from odmld.remote_store import RemoteTimeout
-from odmld.sparql_text import bind_values, where_group_start
+from odmld.sparql.screen import bind_values, where_group_start
 from odmld.web import create_app
 
 from backends import (BASE_URI, VIRTUOSO_MISSING, model_loaded, run_cli, start_oxigraph, start_virtuoso,

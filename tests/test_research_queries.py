@@ -6,14 +6,15 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 
-from odmld import client, query_library as queries
+from odmld import client
+from odmld.sparql import library as queries
 from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
 from odmld import vocab
 from odmld.publishing import publish, withdraw
 from odmld.vocab import integer
-from odmld.sparql_text import bind_values, query_form
+from odmld.sparql.screen import bind_values, query_form
 from odmld.embedded_store import EmbeddedStore
 from odmld.web import create_app
 

@@ -3,7 +3,7 @@
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 
 # Tabel 5 (coordinator, steering group, ad hoc), Tabel 7 (clauses, enterprise architect),
 # Tabel 9 (inventory), Bijlage 3 (interview date). "o" in Tabel 7 is "onbekend" (the legend).

@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 from odmld.loading import ParsedFile
 from odmld.publishing import publish, rebuild_statistics, withdraw
-from odmld.sparql_text import bind_values
+from odmld.sparql.screen import bind_values
 from odmld.statistics import published_versions, read_totals
 
 from backends import model_loaded, open_location, run_cli

@@ -2,7 +2,7 @@
 
 import pyoxigraph as ox
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 
 # seed 000: the question 9 table (frequency, percent), Ja / Nee / printed total
 QUESTION_9 = {

@@ -10,7 +10,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, send_file
 
 from ..errors import NotFound
-from .. import query_library as queries, vocab
+from .. import vocab
+from ..sparql import library as queries
 from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
 from .conditional import validated

@@ -14,7 +14,8 @@ from flask import Blueprint, Response, render_template, request, url_for
 from markupsafe import Markup
 
 from ..errors import BadRequest, NotFound
-from .. import query_library as queries, rankings, user_text, vocab
+from .. import rankings, user_text, vocab
+from ..sparql import library as queries
 from .bounded_lists import organisation_asked, search, search_text
 from .charts import Axis, radar_svg
 from .db import base_uri, get_store

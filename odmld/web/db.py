@@ -6,9 +6,9 @@ from flask import Flask, current_app
 
 from ..caching import AnswerCache, change_times, memory_caches
 from ..forwarding import ForwardingQueries
-from ..query_pool import QueryPool, WorkerSettings
+from ..sparql.pool import QueryPool, WorkerSettings
 from ..config import beside_store, is_remote
-from ..fair_share import FairShare
+from ..sparql.fair_share import FairShare
 from ..store import Store, open_store
 from ..store_identity import BaseUriMismatch, recorded_base
 from .response_cache import ResponseCache

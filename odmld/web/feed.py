@@ -16,7 +16,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from ..errors import NotFound
-from .. import feed_events, query_library as queries, vocab
+from .. import feed_events, vocab
+from ..sparql import library as queries
 from ..caching import IMMUTABLE, REVALIDATE
 from ..vocab import integer
 from ..terms import triple

@@ -1,7 +1,7 @@
 """The research library on the web: a page per query with a form for its parameters, its answer as a
 table once they are given, and its text with them bound (for the SPARQL page's editor).
 
-The form's values are bound by odmld.query_binding (terms built and validated by pyoxigraph, bound as
+The form's values are bound by odmld.sparql.binding (terms built and validated by pyoxigraph, bound as
 a VALUES block): the text sent to the query pool is the library's own with bound terms, never with
 the visitor's text pasted in. An organisation is asked for by its code (NIS code or vgc), an
 assessment by its path, a domain and a charter principle chosen from their lists: none of the
@@ -17,8 +17,8 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from .. import query_library as queries
-from ..query_binding import BadValue, Parameter, UnknownParameter, bound_text, check_names, declared
+from ..sparql import library as queries
+from ..sparql.binding import BadValue, Parameter, UnknownParameter, bound_text, check_names, declared
 from .db import get_store
 from ..errors import BadRequest, NotFound
 from .errors import DEFAULT_DETAILS

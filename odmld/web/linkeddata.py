@@ -9,7 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from ..errors import NotAcceptable, NotFound
-from .. import query_library as queries, vocab
+from .. import vocab
+from ..sparql import library as queries
 from ..caching import last_modified_due
 from ..catalog import catalogue
 from ..loading import graph_name, iter_rdf_files

@@ -7,7 +7,8 @@ from functools import lru_cache
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
-from .. import query_library as queries, vocab
+from .. import vocab
+from ..sparql import library as queries
 from ..terms import triple
 from .conditional import validated
 from .db import base_uri as served_base, get_store

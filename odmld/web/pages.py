@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
 from .. import feed_events, vocab
-from .. import query_library as queries
+from ..sparql import library as queries
 from ..vocab import integer
 from .bounded_lists import organisation_list
 from .db import base_uri, get_store

@@ -1,7 +1,7 @@
 """The SPARQL 1.1 Protocol endpoint: public, read-only, limited in time and size.
 
 Updates and SERVICE (federated query) are refused before anything runs; every other query goes to the
-worker pool (odmld.query_pool), which enforces the time and result limits. A GET with a query is
+worker pool (odmld.sparql.pool), which enforces the time and result limits. A GET with a query is
 usually answered before it gets here, by sparql_get.SparqlGet; both make the query's job with
 sparql_job.prepare_job.
 """
@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
-from .. import query_library as queries
-from ..fair_share import client_of
+from ..sparql import library as queries
+from ..sparql.fair_share import client_of
 from .db import get_pool
 from ..errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from .library import fields_for

@@ -17,7 +17,7 @@ from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request
 
 from ..errors import OdmldError
-from ..fair_share import client_of
+from ..sparql.fair_share import client_of
 from .errors import as_problem, problem_response
 from .headers import EVERY_RESPONSE
 from .response_cache import REUSABLE

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 from flask import Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..fair_share import client_of
-from ..query_pool import QueryRefused
+from ..sparql.fair_share import client_of
+from ..sparql.pool import QueryRefused
 from .db import get_pool
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match
 from .links import safe_href

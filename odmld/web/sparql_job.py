@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from ..query_pool import QueryJob, QueryRefused
-from ..sparql_text import screen
+from ..sparql.pool import QueryJob, QueryRefused
+from ..sparql.screen import screen
 from .formats import GRAPH_MEDIA, RESULT_MEDIA, best_match
 
 READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"

@@ -12,7 +12,7 @@ import threading
 import time
 
 from odmld.config import load_config
-from odmld.query_pool import QueryPool, WorkerSettings
+from odmld.sparql.pool import QueryPool, WorkerSettings
 from odmld.snapshots import Snapshots
 from odmld.web import create_app
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld.query_pool import QueryJob, QueryRefused
+from odmld.sparql.pool import QueryJob, QueryRefused
 from odmld.snapshots import Snapshots, snapshot_name
 from .probes import make_pool
 

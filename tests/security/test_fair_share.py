@@ -16,8 +16,8 @@ from urllib.parse import quote
 import pytest
 
 from odmld.config import beside_store
-from odmld.fair_share import FairShare, client_of
-from odmld.query_pool import QueryJob, QueryRefused
+from odmld.sparql.fair_share import FairShare, client_of
+from odmld.sparql.pool import QueryJob, QueryRefused
 from .probes import make_app, make_pool
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +37,7 @@ def holder(tmp_path):
         code = textwrap.dedent(f"""
             import contextlib, sys, time
             from pathlib import Path
-            from odmld.fair_share import FairShare
+            from odmld.sparql.fair_share import FairShare
             share = FairShare(Path({str(folder)!r}), **{ {"per_client": 2, "queue": 0, "wait": 1.0,
                                                         "heavy_seconds": 2.0, **settings}!r})
             with contextlib.ExitStack() as places:
@@ -105,7 +105,7 @@ def test_a_wait_past_its_bound_is_answered_503_with_retry_after(tmp_path, holder
 def test_heavy_usage_recorded_by_one_process_sends_the_client_to_the_heavy_lane_in_another(tmp_path):
     subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
         from pathlib import Path
-        from odmld.fair_share import FairShare
+        from odmld.sparql.fair_share import FairShare
         FairShare(Path({str(tmp_path)!r}), per_client=2, queue=0, wait=1.0,
                   heavy_seconds=2.0).record("192.0.2.11", 9.0)
     """)], check=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 import pytest
 
-from odmld.query_pool import QueryJob, QueryRefused
+from odmld.sparql.pool import QueryJob, QueryRefused
 from .probes import closed_port
 from .service_texts import bypasses, service_queries
 

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from odmld.query_answer import QueryRefused, write_graph, write_solutions
-from odmld.query_pool import QueryJob
+from odmld.sparql.answer import QueryRefused, write_graph, write_solutions
+from odmld.sparql.pool import QueryJob
 from .probes import make_app, make_pool
 
 FORMATS = (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML, ox.QueryResultsFormat.CSV,

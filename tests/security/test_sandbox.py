@@ -24,7 +24,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 def test_a_confined_process_can_open_no_socket_and_has_no_way_around_it():
     ran = run_python("""
         import ctypes, errno, json, os, socket
-        from odmld.query_sandbox import forbid_network
+        from odmld.sparql.sandbox import forbid_network
         pipe, _ = socket.socketpair()           # made before: the kind a worker already has
         forbid_network()
         seen = {}

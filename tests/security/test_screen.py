@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from odmld.sparql_text import screen
+from odmld.sparql.screen import screen
 from .probes import make_app
 from .service_texts import bypasses, placed_service_queries, service_queries
 

@@ -10,7 +10,7 @@ import pytest
 from odmld import tokens
 from odmld.caching import AnswerCache
 from odmld.resources import folder
-from odmld.sparql_text import screen
+from odmld.sparql.screen import screen
 from odmld.web.response_cache import ResponseCache
 
 from backends import model_loaded

@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 from odmld import client, tokens
 from odmld.config import load_config
 from odmld.loading import parse_paths
-from odmld.query_binding import UnknownParameter
+from odmld.sparql.binding import UnknownParameter
 from odmld.resources import default_load_paths, folder
 from odmld.store import open_store
 from odmld.web import create_app
@@ -128,6 +128,6 @@ def test_lang_is_dutch_unless_given(service):
 
 
 def test_the_apps_own_queries_are_not_offered_to_clients(service):
-    from odmld.query_library import QueryNotFound
+    from odmld.sparql.library import QueryNotFound
     with pytest.raises(QueryNotFound, match="in the library"):
         client.run("store-counts", service)

@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld import feed_events, query_library as queries, tokens
+from odmld import feed_events, tokens
+from odmld.sparql import library as queries
 from odmld.loading import ParsedFile
 from odmld.publishing import rebuild_statistics
 from odmld.resources import folder

@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from odmld import query_library as queries, tokens
+from odmld import tokens
+from odmld.sparql import library as queries
 from odmld.resources import folder
 
 from backends import live_server, model_loaded

@@ -51,10 +51,10 @@ def test_a_browser_gets_html_with_its_language(server):
 
 @pytest.mark.slow
 def test_the_python_client_runs_a_library_query_with_parameters(server):
-    from odmld import query_library
+    from odmld.sparql import library
     from odmld.client import iri, run, run_text
 
-    rows = run_text(query_library.get("domain-principles").text, server + "sparql", base_uri="http://odmld.test/",
+    rows = run_text(library.get("domain-principles").text, server + "sparql", base_uri="http://odmld.test/",
                     domain=iri("id/maturiteitsdomein/4"))
     assert [row["notation"] for row in rows] == ["7", "8", "9", "10", "16"]
     assert all(isinstance(row["principle"], str) for row in rows)

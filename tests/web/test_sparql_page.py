@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pytest
 
-from odmld import query_library as queries
+from odmld.sparql import library as queries
 from odmld.web.headers import CONTENT_SECURITY_POLICY
 
 from backends import model_loaded

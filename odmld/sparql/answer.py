@@ -25,7 +25,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from .errors import EXIT_BAD_INPUT, EXIT_STORE, OdmldError
+from ..errors import EXIT_BAD_INPUT, EXIT_STORE, OdmldError
 
 
 class QueryRefused(OdmldError):

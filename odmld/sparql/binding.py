@@ -20,10 +20,10 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from . import vocab
-from .query_library import NamedQuery
-from .sparql_text import bind_values
-from .vocab import XSD
+from .. import vocab
+from ..vocab import XSD
+from .library import NamedQuery
+from .screen import bind_values
 
 DEFAULT_LANG = "nl"
 # `?name`, then what the header says of it in parentheses (which may run on to the next line)

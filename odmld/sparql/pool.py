@@ -1,7 +1,7 @@
 """Public SPARQL queries run in worker processes, so a runaway query can be stopped.
 
 pyoxigraph has no query timeout or cancellation: the only way to stop a query is to end the process
-running it. Each worker (odmld.query_worker) is confined at start (no network, a memory ceiling, a
+running it. Each worker (odmld.sparql.worker) is confined at start (no network, a memory ceiling, a
 lower CPU priority), opens the store read-only, says it is ready, and runs one query at a time. The
 time limit runs from the start of a query, never over an open of the store. A query that runs past it,
 or that reaches the memory ceiling, ends its worker, which is replaced while the other workers go on
@@ -21,11 +21,11 @@ import threading
 import time
 from typing import Any, Callable
 
-from . import query_worker
-from .caching import AnswerCache
+from ..caching import AnswerCache
+from . import worker as query_worker  # the child side; `worker` names a _Worker here
+from .answer import QueryRefused
 from .fair_share import FairShare
-from .query_answer import QueryRefused
-from .query_worker import QueryJob, WorkerSettings
+from .worker import QueryJob, WorkerSettings
 
 __all__ = ["QueryJob", "QueryPool", "QueryRefused", "WorkerSettings"]
 

@@ -1,14 +1,14 @@
 """Looking at SPARQL text before anything runs it: is it an update, does it call SERVICE, may its
 answer be given again, where do bound parameters go (a VALUES block at the start of the WHERE group)?
 
-The screen reads the text with the SPARQL 1.1 grammar's own terminals (sparql_tokens.py), in every
+The screen reads the text with the SPARQL 1.1 grammar's own terminals (tokens.py), in every
 reading a parser might take where the text can be read two ways, and in the text as written and with
 its `\\u` / `\\U` code point escapes applied (the grammar applies them before parsing; Oxigraph 0.5
 does not, other servers do). A word counts if any of these readings sees it as code, so a false alarm
 may refuse a query, and a query a parser would read as calling SERVICE is always refused.
 
 The screen is one guard of two: the processes that run public queries cannot open a network
-connection at all (query_sandbox.py). It matters on its own where the text goes to a remote store,
+connection at all (sandbox.py). It matters on its own where the text goes to a remote store,
 whose server may run SERVICE itself.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .sparql_tokens import TooIntricate, code_words, tokens
+from .tokens import TooIntricate, code_words, tokens
 
 _KEYWORDS = (
     "BASE PREFIX SELECT CONSTRUCT DESCRIBE ASK DISTINCT REDUCED AS FROM NAMED WHERE GROUP BY HAVING "

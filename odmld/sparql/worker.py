@@ -1,6 +1,6 @@
-"""A query process: the child side of odmld.query_pool.
+"""A query process: the child side of odmld.sparql.pool.
 
-At start, before it reads any job, the process confines itself (query_sandbox: no network, a memory
+At start, before it reads any job, the process confines itself (sandbox.py: no network, a memory
 ceiling, a lower CPU priority), opens the store, and only then tells its parent it is ready, so the
 time the first open takes is not counted against any query. The store generation travels with each
 job; when it differs from the one the process opened, the process opens the store again (a snapshot
@@ -22,9 +22,9 @@ from typing import Any, Callable
 
 import pyoxigraph as ox
 
-from .query_answer import QueryRefused, write_graph, write_solutions
-from .query_sandbox import SandboxUnavailable, forbid_network, limit_memory, lower_priority
-from .snapshots import Snapshots
+from ..snapshots import Snapshots
+from .answer import QueryRefused, write_graph, write_solutions
+from .sandbox import SandboxUnavailable, forbid_network, limit_memory, lower_priority
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ what one client may use is kept in files every process shares, beside the store
   running, `queue` of the next 32 the queries it may have waiting. With every waiting place taken, or past the wait, a query is
   answered 503 with Retry-After.
 - `sparql-usage`: per bucket, the CPU seconds its queries used, decaying by half every ~7 s (e^-t/10).
-  A client past `heavy_seconds` is heavy: its queries go to the heavy lane (query_pool: the query
+  A client past `heavy_seconds` is heavy: its queries go to the heavy lane (pool.py: the query
   processes that run at the lowest CPU priority, at most half of each pool), so a few clients looping
   heavy queries cannot take every query process or the CPU from the others.
 
@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from .query_answer import QueryRefused
+from .answer import QueryRefused
 
 BUCKETS = 65_536
 PLACES = 32  # per bucket: running places at 0..31, waiting places at 32..63, whatever the settings

@@ -7,7 +7,7 @@ therefore call a function by IRI only if the IRI is an XSD datatype (a cast, as 
 SPARQL's built-ins are keywords (`STR(`, `REGEX(`), never IRIs, so everything else called by IRI is
 an extension, and refused before it reaches the server.
 
-Like the public endpoint's screen (sparql_text.py), the check does not trust one reading of the text:
+Like the public endpoint's screen (screen.py), the check does not trust one reading of the text:
 it reads it as written and with its code point escapes applied (a parser applies `\\u003A` before it
 reads), and looks for a name followed by `(` everywhere but in comments that fill their line: inside
 strings, IRIs and trailing comments too (a parser may read `<` as less-than, and what looked like an
@@ -24,7 +24,7 @@ not (docs/deploying.md, "A remote store"), which is the guarantee by constructio
 from __future__ import annotations
 
 import re
-from .vocab import XSD
+from ..vocab import XSD
 
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _GAP = r"(?:\s|#[^\r\n]*(?:\r|\n|$))*"  # white space and comments
