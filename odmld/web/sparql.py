@@ -3,7 +3,7 @@
 Updates and SERVICE (federated query) are refused before anything runs; every other query goes to the
 worker pool (odmld.sparql.pool), which enforces the time and result limits. A GET with a query is
 usually answered before it gets here, by sparql_get.SparqlGet; both make the query's job with
-sparql_job.prepare_job.
+sparql_job.answer.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from flask import Blueprint, Response, render_template, request
 from werkzeug.datastructures import MultiDict
 
 from ..sparql import library as queries
-from ..sparql.fair_share import client_of
 from .db import get_pool
 from ..errors import BadRequest, Forbidden, NotAcceptable, UnsupportedMediaType
 from .library import fields_for
@@ -22,7 +21,7 @@ from .formats import GRAPH_MEDIA, HTML, negotiate
 from .meta import service_description
 from .response_cache import mark_reusable
 from .sparql_html import accept_for, download_headers, html_answer, wants_html
-from .sparql_job import READ_ONLY, prepare_job, single_parameters
+from .sparql_job import READ_ONLY, answer, single_parameters
 
 bp = Blueprint("sparql", __name__)
 
@@ -44,8 +43,7 @@ def endpoint() -> Response:
     accept = request.headers.get("Accept", "")
     if wants_html(accept, values):
         return html_answer(text, values)
-    job, keep = prepare_job(text, accept_for(values, accept), values)
-    media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
+    media, body, keep = answer(get_pool(), text, accept_for(values, accept), values, request.remote_addr)
     response = Response(body, mimetype=media, headers=download_headers(values))
     response.headers["Vary"] = "Accept"
     if keep:

@@ -3,7 +3,7 @@
 It is the request SPARQLWrapper and most notebooks send, and for a small query Flask's part of it
 (request context, session, routing, the Response object and its hooks) cost twice what running the
 query did. This middleware answers it from the WSGI environ with the view's own steps
-(sparql_job.prepare_job, the query pool) and the same headers. Everything else goes on to Flask: other
+(sparql_job.answer) and the same headers. Everything else goes on to Flask: other
 methods and paths, a GET without a query (the service description) or with `update` (refused there).
 A refusal is answered by errors.problem_response in a request context: the service's one error shape.
 """
@@ -17,11 +17,10 @@ from werkzeug.utils import get_content_type
 from werkzeug.wrappers import Request
 
 from ..errors import OdmldError
-from ..sparql.fair_share import client_of
 from .errors import as_problem, problem_response
 from .headers import EVERY_RESPONSE
 from .response_cache import REUSABLE
-from .sparql_job import prepare_job
+from .sparql_job import answer
 from .sparql_html import accept_for, download_headers, wants_html
 
 
@@ -40,9 +39,8 @@ class SparqlGet:
         if text is None or "update" in request.args or wants_html(accept, request.args):
             return self.app(environ, start_response)  # a browser's table is a page: Flask renders it
         try:
-            job, keep = prepare_job(text, accept_for(request.args, accept), request.args)
-            media, body = self.flask_app.extensions["odmld.pool"].run(
-                job, keep=keep, client=client_of(environ.get("REMOTE_ADDR")))
+            media, body, keep = answer(self.flask_app.extensions["odmld.pool"], text,
+                                       accept_for(request.args, accept), request.args, environ.get("REMOTE_ADDR"))
         except OdmldError as refused:
             return self.refuse(environ, start_response, refused)
         except Exception as error:  # pragma: no cover - a bug; answered and logged as errors.register does

@@ -16,13 +16,12 @@ import pyoxigraph as ox
 from flask import Response, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..sparql.fair_share import client_of
 from ..sparql.pool import QueryRefused
 from .db import get_pool
 from .formats import GRAPH_MEDIA, HTML, RESULT_MEDIA, best_match
 from .links import safe_href
 from .response_cache import mark_reusable
-from .sparql_job import prepare_job
+from .sparql_job import answer
 from ..vocab import XSD, XSD_STRING
 
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -69,8 +68,7 @@ def wants_html(accept: str, values: MultiDict) -> bool:
 
 def html_answer(text: str, values: MultiDict, title: str | None = None, intro: Any = "") -> Response:
     """The answer to `text` as a page: a table, its size, and links to it in every format."""
-    job, keep = prepare_job(text, ASKED_AS, values)
-    media, body = get_pool().run(job, keep=keep, client=client_of(request.remote_addr))
+    media, body, keep = answer(get_pool(), text, ASKED_AS, values, request.remote_addr)
     table = graph_table(body) if media == "application/n-triples" else results_table(body)
     formats = GRAPH_FORMATS if media == "application/n-triples" else RESULT_FORMATS
     dataset = {name: values.getlist(name) for name in DATASET if name in values}

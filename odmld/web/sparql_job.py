@@ -1,17 +1,36 @@
-"""What a /sparql request asks the query pool to do: one query, screened, in the formats the client
-accepts, over the dataset it names. The endpoint's view (sparql.py), its HTML answer (sparql_html.py)
-and the plain-WSGI GET (sparql_get.py) all make their job here, so none imports another's.
+"""What a /sparql request asks the query pool to do, and its answer: one query, screened, in the
+formats the client accepts, over the dataset it names. The endpoint's view (sparql.py), its HTML
+answer (sparql_html.py) and the plain-WSGI GET (sparql_get.py) are each a front of `answer`, so none
+imports another's and no two run a query their own way.
 """
 
 from __future__ import annotations
 
 from werkzeug.datastructures import MultiDict
 
-from ..sparql.pool import QueryJob, QueryRefused
+from typing import NamedTuple
+
+from ..sparql.fair_share import client_of
+from ..sparql.pool import QueryJob, QueryPool, QueryRefused
 from ..sparql.screen import screen
 from .formats import GRAPH_MEDIA, RESULT_MEDIA, best_match
 
 READ_ONLY = "this endpoint is read-only: SPARQL updates are refused"
+
+
+class Answer(NamedTuple):
+    media: str  # the format it is written in
+    body: bytes
+    keep: bool  # whether the same text may be answered with these bytes again (caching.py)
+
+
+def answer(pool: QueryPool, text: str, accept: str, values: MultiDict, remote_addr: str | None) -> Answer:
+    """The answer to `text` in the best format `accept` names, over the dataset in `values`, run by
+    `pool` in the fair share of the client at `remote_addr`; refused (QueryRefused, an OdmldError)
+    before anything runs when `prepare_job` refuses it."""
+    job, keep = prepare_job(text, accept, values)
+    media, body = pool.run(job, keep=keep, client=client_of(remote_addr))
+    return Answer(media, body, keep)
 
 
 def prepare_job(text: str, accept: str, values: MultiDict) -> tuple[QueryJob, bool]:
