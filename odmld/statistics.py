@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
@@ -28,10 +27,9 @@ import pyoxigraph as ox
 from . import query_library as queries, vocab
 from .assessment_graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
-from .loading import ParsedFile
 from .ranking_keys import average_key, ranking_key, ranking_observation
 from .scoring import TOP_RANK, Model, average_maturity, model_inputs, priority
-from .store_api import Store, rows_of
+from .store_api import NamedGraph, Store, rows_of
 from .vocab import RDF_TYPE, decimal, integer
 
 QB = "http://purl.org/linked-data/cube#"
@@ -136,7 +134,7 @@ def one_more_version(kind: str) -> Totals:
     return Counter({("versies", kind, "versionCount"): 1})
 
 
-def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> ParsedFile | None:
+def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> NamedGraph | None:
     """The statistics graph after taking `removed` out of `totals` (as read from the store) and putting
     `added` in; None if unchanged."""
     if removed == added:
@@ -162,7 +160,7 @@ def changed_statements(base: str, totals: Totals, removed: Totals,
     return old - new, new - old
 
 
-def rebuilt_files(store: Store) -> list[ParsedFile]:
+def rebuilt_files(store: Store) -> list[NamedGraph]:
     """The statistics graph added up from every organisation's latest assessment in the store, and
     each organisation's graph of latest ranks per domain (emptied where it has no latest assessment)."""
     model = model_inputs(store)
@@ -187,7 +185,7 @@ def rebuilt_files(store: Store) -> list[ParsedFile]:
         for organisation in sorted(set(ranks) | emptied, key=str)]
 
 
-def statistics_file(base: str, totals: Totals) -> ParsedFile:
+def statistics_file(base: str, totals: Totals) -> NamedGraph:
     """The graph <graph/statistiek>: one qb:Observation per slice and member with a count."""
     graph, quads = vocab.statistics_graph(base), []
     members = sorted({(s, m) for (s, m, _measure), value in totals.items() if value})
@@ -202,7 +200,7 @@ def statistics_file(base: str, totals: Totals) -> ParsedFile:
             literal = decimal(Decimal(number)) if measure in DECIMAL_MEASURES else integer(int(number))
             triples.append((vocab.odm(base, measure), literal))
         quads += [ox.Quad(observation, p, o, graph) for p, o in triples]
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
+    return NamedGraph(graph=graph, quads=quads)
 
 
 def _dimensions(base: str, slice_name: str, dimension: str, member: str) -> list[tuple]:

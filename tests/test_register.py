@@ -79,7 +79,7 @@ def test_a_search_for_a_word_most_organisations_share_reads_the_register_in_orde
 
 
 def many_named(count):
-    from odmld.loading import ParsedFile
+    from odmld.store_api import NamedGraph
     graph = ox.NamedNode(BASE + "graph/data/veel")
     quads = []
     for n in range(count):
@@ -89,7 +89,7 @@ def many_named(count):
                   ox.Quad(organisation, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
                           ox.Literal(f"Groot bestuur {n:03d}", language="nl"), graph),
                   ox.Quad(organisation, ox.NamedNode("http://purl.org/dc/terms/identifier"), ox.Literal(f"g{n}"), graph)]
-    return ParsedFile(path=None, graph=graph, quads=quads)
+    return NamedGraph(graph=graph, quads=quads)
 
 
 def test_loading_organisations_sets_the_register_again(new_store, tmp_path):
