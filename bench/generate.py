@@ -31,15 +31,16 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from odmld import dump_digests, feed_events, statistics, vocab
+from odmld import dump_digests, feed_events, vocab
+from odmld.assessments import statistics
 from odmld.dataset_counts import counts_of
-from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, version_triples
+from odmld.assessments.graph import AssessmentParts, DomainPart, build_triples, version_triples
 from odmld.embedded_store import EmbeddedStore as Store
-from odmld.latest import Version, domains_file, latest_file, latest_of
+from odmld.assessments.latest import Version, domains_file, latest_file, latest_of
 from odmld.loading import parse_paths
-from odmld.publishing import published_average
+from odmld.assessments.publish import published_average
 from odmld.resources import default_load_paths
-from odmld.scoring import Model, model_inputs, score_triples
+from odmld.assessments.scoring import Model, model_inputs, score_triples
 from odmld.store_api import NamedGraph, operation
 from odmld.vocab import XSD
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import dump_digests, query_library as queries, statistics, vocab
+from . import dump_digests, query_library as queries, vocab
+from .assessments import statistics
 from .catalog_distributions import csv_triples, distribution_triples, dump_triples
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)

@@ -20,7 +20,7 @@ import math
 from typing import Any
 
 from . import query_library as queries, vocab
-from .latest import average_measurement
+from .assessments.latest import average_measurement
 from .vocab import integer
 from .store_api import Reader
 

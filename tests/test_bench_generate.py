@@ -11,7 +11,7 @@ import pytest
 
 from odmld import dump_digests, query_library as queries
 from odmld.dataset_counts import count_store, kept_counts
-from odmld.publishing import rebuild_statistics
+from odmld.assessments.publish import rebuild_statistics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

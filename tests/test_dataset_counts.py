@@ -9,7 +9,7 @@ import rdflib
 from odmld.config import load_config
 from odmld.dataset_counts import TOTAL, count_store, kept_counts
 from odmld.store_api import NamedGraph
-from odmld.publishing import publish, rebuild_statistics
+from odmld.assessments.publish import publish, rebuild_statistics
 from odmld.store_api import operation
 from odmld.web import create_app
 

@@ -8,11 +8,11 @@ import pyoxigraph as ox
 import pytest
 
 from odmld import query_library as queries
-from odmld.latest import latest_of, version_of
+from odmld.assessments.latest import latest_of, version_of
 from odmld.store_api import NamedGraph
-from odmld.publishing import publish, rebuild_statistics
+from odmld.assessments.publish import publish, rebuild_statistics
 from odmld.ranking_keys import average_key, ranking_key, ranking_observation
-from odmld.statistics import ranks_of_stored
+from odmld.assessments.statistics import ranks_of_stored
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld import query_library as queries, rankings
-from odmld.publishing import publish, withdraw
+from odmld.assessments.publish import publish, withdraw
 from odmld.ranking_walk import first_of_place, register_size, walk_pays
 
 from backends import model_loaded

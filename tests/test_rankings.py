@@ -5,7 +5,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld import query_library as queries, rankings
-from odmld.publishing import rebuild_statistics
+from odmld.assessments.publish import rebuild_statistics
 
 from backends import model_loaded
 from test_research_queries import BASE

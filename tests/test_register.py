@@ -116,14 +116,14 @@ def test_a_publication_leaves_the_register_as_it_is(new_store):
     store = model_loaded(new_store())
     graph = ox.NamedNode(BASE + "graph/register")
     before = sorted(map(str, store.query(queries.get("all-triples").text, default_graph=[graph])))
-    from odmld.publishing import publish
+    from odmld.assessments.publish import publish
     publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
     assert sorted(map(str, store.query(queries.get("all-triples").text, default_graph=[graph]))) == before
 
 
 def test_the_home_summary_is_read_from_kept_figures_and_equals_counting_them(new_store):
     from decimal import Decimal
-    from odmld.publishing import publish, withdraw
+    from odmld.assessments.publish import publish, withdraw
     store = model_loaded(new_store())
     empty = store.select(queries.get("home-summary").text)[0]
     assert int(empty["organisations"].value) == 18 and "average" not in empty

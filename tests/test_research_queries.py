@@ -7,11 +7,11 @@ import pyoxigraph as ox
 import pytest
 
 from odmld import client, query_library as queries
-from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
+from odmld.assessments.graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
 from odmld import vocab
-from odmld.publishing import publish, withdraw
+from odmld.assessments.publish import publish, withdraw
 from odmld.vocab import integer
 from odmld.sparql_text import bind_values, query_form
 from odmld.embedded_store import EmbeddedStore

@@ -10,9 +10,9 @@ import pytest
 
 from odmld import query_library as queries
 from odmld.store_api import NamedGraph
-from odmld.publishing import publish, rebuild_statistics, withdraw
+from odmld.assessments.publish import publish, rebuild_statistics, withdraw
 from odmld.sparql_text import bind_values
-from odmld.statistics import published_versions, read_totals
+from odmld.assessments.statistics import published_versions, read_totals
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts

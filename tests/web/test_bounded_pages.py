@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.store_api import NamedGraph
-from odmld.publishing import publish
+from odmld.assessments.publish import publish
 from odmld.web.bounded_lists import PAGE_SIZE
 
 from backends import model_loaded

@@ -9,7 +9,7 @@ import pytest
 
 from odmld import feed_events, query_library as queries, tokens
 from odmld.store_api import NamedGraph
-from odmld.publishing import rebuild_statistics
+from odmld.assessments.publish import rebuild_statistics
 from odmld.resources import folder
 
 from backends import model_loaded

@@ -22,10 +22,10 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
-from .assessment_graph import AssessmentParts, DomainPart
-from .store_api import Store
-from .vocab import RDF_TYPE
+from .. import query_library as queries, vocab
+from .graph import AssessmentParts, DomainPart
+from ..store_api import Store
+from ..vocab import RDF_TYPE
 
 COLUMNS = {"q6a": "6a", "q6b": "6b", "q6c": "6c", "omgang": "omgang", "q9": "9",
            "q10a": "10a", "q10b": "10b", "q10c": "10c", "q10d": "10d"}

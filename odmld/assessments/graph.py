@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
-from .vocab import RDF_TYPE
+from .. import query_library as queries, vocab
+from ..vocab import RDF_TYPE
 
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"

@@ -15,15 +15,16 @@ from datetime import datetime, timezone
 import pyoxigraph as ox
 import rdflib
 
-from . import feed_events, query_library as queries, statistics, vocab
+from .. import feed_events, query_library as queries, vocab
+from . import statistics
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of, with_averages)
-from .assessment_graph import (AssessmentParts, build_triples, submission_digest,
+from .graph import (AssessmentParts, build_triples, submission_digest,
                                version_triples)
 from .model_levels import require_model
 from .scoring import Model, model_inputs, score_triples
-from .store_api import NamedGraph, Store, Writer, operation
-from .validation import Report, assessment_background, assessment_shapes, validate_graph
+from ..store_api import NamedGraph, Store, Writer, operation
+from ..validation import Report, assessment_background, assessment_shapes, validate_graph
 
 class NotFound(LookupError):
     pass

@@ -8,7 +8,7 @@ takes that assessment's contribution out of running totals and adds the new one'
 write. The totals are RDF Data Cube observations in the graph <graph/statistiek>, so the queries read a
 few dozen numbers. `rebuilt_files` adds everything up again from the store (`odmld statistics`).
 
-One write runs at a time (see publishing.py; on a remote store, across machines, by the server's write
+One write runs at a time (see publish.py; on a remote store, across machines, by the server's write
 lease, remote_lease.py), so no two updates read the same totals.
 
 Totals are sums and counts, not averages, so that they can be updated by adding and subtracting; the
@@ -24,13 +24,13 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
-from .assessment_graph import AssessmentParts
+from .. import query_library as queries, vocab
+from .graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
-from .ranking_keys import average_key, ranking_key, ranking_observation
+from ..ranking_keys import average_key, ranking_key, ranking_observation
 from .scoring import TOP_RANK, Model, average_maturity, model_inputs, priority
-from .store_api import NamedGraph, Store, rows_of
-from .vocab import RDF_TYPE, decimal, integer
+from ..store_api import NamedGraph, Store, rows_of
+from ..vocab import RDF_TYPE, decimal, integer
 
 QB = "http://purl.org/linked-data/cube#"
 CENTRUMSTAD = "centrumstad"

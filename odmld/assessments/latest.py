@@ -30,10 +30,10 @@ from typing import Mapping, NamedTuple
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
-from .ranking_keys import average_key, ranking_key, ranking_observation
-from .store_api import NamedGraph, Store
-from .vocab import RDF_TYPE, XSD_DATE as DATE, XSD_DECIMAL as DECIMAL, integer
+from .. import query_library as queries, vocab
+from ..ranking_keys import average_key, ranking_key, ranking_observation
+from ..store_api import NamedGraph, Store
+from ..vocab import RDF_TYPE, XSD_DATE as DATE, XSD_DECIMAL as DECIMAL, integer
 
 DQV = "http://www.w3.org/ns/dqv#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")

@@ -14,11 +14,11 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import query_library as queries, vocab
-from .assessment_graph import AssessmentParts, ordered_datasets
-from .stars import rate
-from .store_api import Store
-from .vocab import RDF_TYPE, boolean, decimal, integer
+from .. import query_library as queries, vocab
+from .graph import AssessmentParts, ordered_datasets
+from ..stars import rate
+from ..store_api import Store
+from ..vocab import RDF_TYPE, boolean, decimal, integer
 
 TOP_RANK = 3
 PRINCIPLES = 20
