@@ -31,16 +31,17 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from odmld import dump_digests, feed_events, statistics, vocab
+from odmld import dump_digests, feed_events, vocab
+from odmld.assessments import statistics
 from odmld.dataset_counts import counts_of
-from odmld.assessment_graph import AssessmentParts, DomainPart, build_triples, version_triples
+from odmld.assessments.graph import AssessmentParts, DomainPart, build_triples, version_triples
 from odmld.embedded_store import EmbeddedStore as Store
-from odmld.latest import Version, domains_file, latest_file, latest_of
-from odmld.loading import ParsedFile, parse_paths
-from odmld.publishing import published_average
+from odmld.assessments.latest import Version, domains_file, latest_file, latest_of
+from odmld.loading import parse_paths
+from odmld.assessments.publish import published_average
 from odmld.resources import default_load_paths
-from odmld.scoring import Model, model_inputs, score_triples
-from odmld.store_api import operation
+from odmld.assessments.scoring import Model, model_inputs, score_triples
+from odmld.store_api import NamedGraph, operation
 from odmld.vocab import XSD
 
 BASE = "http://bench.odmld.test/"
@@ -90,7 +91,7 @@ class Generator:
         self.quads = 0
         self.counts: Counter = Counter()  # for the VoID description (dataset_counts.py)
         self.uncounted: list[ox.Triple] = []  # counted once an organisation is done (fewer Counters)
-        self.feed: ParsedFile | None = None  # <graph/feed> as the last event leaves it
+        self.feed: NamedGraph | None = None  # <graph/feed> as the last event leaves it
         self.canonical: dict[ox.Literal, ox.Term] = {}  # typed literals as the store gives them back
         self.scratch = ox.Store()
 
@@ -122,7 +123,7 @@ class Generator:
         kept = dump_digests.figure_quads(BASE, graph, dump_digests.digest_of(dump_digests.dump_of(triples)))
         return self.graph(vocab.dumps_graph(BASE), [quad.triple for quad in kept])
 
-    def file(self, parsed: ParsedFile) -> list[ox.Quad]:
+    def file(self, parsed: NamedGraph) -> list[ox.Quad]:
         return self.graph(parsed.graph, [quad.triple for quad in parsed.quads])
 
     def organisation(self, index: int) -> Iterator[ox.Quad]:

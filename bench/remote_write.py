@@ -7,7 +7,7 @@ loopback ports with the bundled model loaded), prints the median and 90th percen
 - one update request of one triple, and one small SELECT (the server's round trip);
 - the base URI check every write makes, and an empty write: take the lease, check the base URI,
   confirm and release the lease (the difference is what the lease costs);
-- one publication (`publishing.publish` of the example assessment, SHACL validation not included);
+- one publication (`assessments.publish.publish` of the example assessment, SHACL validation not included);
 - one publication while three other processes publish as fast as they can (the lease's wait included).
 Prints Markdown. A benchmark prints figures; it never fails a build. Loopback only.
 """
@@ -27,18 +27,18 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from backends import model_loaded, start_server, virtuoso_installed  # noqa: E402
 
-from odmld.publishing import publish  # noqa: E402
+from odmld.assessments.publish import publish  # noqa: E402
 from odmld.resources import folder  # noqa: E402
 from odmld.store_api import operation  # noqa: E402
 from odmld.store_identity import require_base  # noqa: E402
-from odmld.submission import parts_from_csv  # noqa: E402
+from odmld.assessments.submit import parts_from_csv  # noqa: E402
 
 OTHERS = """
 import sys, time
 sys.path.insert(0, {tests!r})
 from backends import open_location
-from odmld.publishing import publish
-from odmld.submission import parts_from_csv
+from odmld.assessments.publish import publish
+from odmld.assessments.submit import parts_from_csv
 store = open_location(sys.argv[1])
 parts = parts_from_csv(store, open(sys.argv[2], "rb").read(), {{"date": "2024-01-0" + sys.argv[3]}}, "44021", "en")
 end = time.monotonic() + float(sys.argv[4])

@@ -108,7 +108,7 @@ def library(only: list[str] | None = None) -> list[tuple[str, str, dict]]:
     return found
 
 
-# Queries odmld runs only on a scratch store holding one submission (assessment_graph.py). On the
+# Queries odmld runs only on a scratch store holding one submission (odmld/assessments/graph.py). On the
 # 10,000 store submission-parts ran for over 10 minutes a time, for a figure that means nothing.
 SUBMISSION_ONLY = {"submission-parts", "submission-datasets"}
 

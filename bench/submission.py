@@ -38,8 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import BASE  # noqa: E402
 from run import PRODUCTION, cpu_seconds, wait_for  # noqa: E402
 
-from odmld import (embedded_write, feed_events, kept_write, publishing, snapshots, store_api,  # noqa: E402
-                   submission, tokens, validation)
+from odmld import embedded_write, feed_events, kept_write, snapshots, store_api, tokens, validation  # noqa: E402
+from odmld.assessments import publish, submit  # noqa: E402
 from odmld.config import default_tokens_path  # noqa: E402
 from odmld.embedded_store import EmbeddedStore  # noqa: E402
 from odmld.resources import folder  # noqa: E402
@@ -51,19 +51,19 @@ ORGANISATION = f"b{random.randrange(300)}"
 # (label, owner, attribute, depth): the functions timed, in the order a submission reaches them
 STAGES = [
     ("open the newest snapshot (after a write)", snapshots.Snapshots, "open", 1),
-    ("model read: the levels (the bundled model, read once)", submission, "levels", 0),
-    ("CSV parse", submission, "parse_csv", 0),
-    ("SHACL validation of the canonical graph", submission, "validate_parts", 0),
-    ("canonical graph to rdflib", publishing, "to_rdflib", 1),
+    ("model read: the levels (the bundled model, read once)", submit, "levels", 0),
+    ("CSV parse", submit, "parse_csv", 0),
+    ("SHACL validation of the canonical graph", submit, "validate_parts", 0),
+    ("canonical graph to rdflib", publish, "to_rdflib", 1),
     ("pySHACL", validation.pyshacl.Validator, "run", 1),
-    ("the write, in all (publish)", submission, "publish", 0),
+    ("the write, in all (publish)", submit, "publish", 0),
     ("base URI check", embedded_write, "require_base", 1),
-    ("publication operation (publish_in)", publishing, "publish_in", 1),
-    ("model inputs (levels, domains)", publishing, "model_inputs", 2),
-    ("scoring", publishing, "score_triples", 2),
-    ("derived files (latest, ranks, statistics)", publishing, "derived_files", 2),
+    ("publication operation (publish_in)", publish, "publish_in", 1),
+    ("model inputs (levels, domains)", publish, "model_inputs", 2),
+    ("scoring", publish, "score_triples", 2),
+    ("derived files (latest, ranks, statistics)", publish, "derived_files", 2),
     ("feed event", feed_events, "next_event_files", 2),
-    ("store the graphs (write_files)", publishing, "write_files", 2),
+    ("store the graphs (write_files)", publish, "write_files", 2),
     ("kept VoID counts and register (finish)", kept_write.KeptWrite, "finish", 1),
     ("snapshot publish: flush", snapshots.Snapshots, "flush", 1),
     ("snapshot publish: checkpoint and CURRENT", snapshots.Snapshots, "publish", 1),
@@ -135,7 +135,7 @@ def in_process(store_path: Path, runs: int, profile: str | None) -> None:
     store = EmbeddedStore(store_path, base_uri=BASE, write_wait=600)
     values = {"date": "2026-01-01"}
     began = time.perf_counter()
-    first = submission.submit(store, ORGANISATION, "text/csv", csv_body(), values, "en")
+    first = submit.submit(store, ORGANISATION, "text/csv", csv_body(), values, "en")
     assert first.status == 201, (first.status, first.detail)
     print(f"First submission (opens the store, becomes its writer, parses the shapes): "
           f"{(time.perf_counter() - began) * 1000:.0f} ms\n")
@@ -149,7 +149,7 @@ def in_process(store_path: Path, runs: int, profile: str | None) -> None:
         wall, cpu, process = time.perf_counter(), time.thread_time(), time.process_time()
         if profiler:
             profiler.enable()
-        outcome = submission.submit(store, ORGANISATION, "text/csv", body, values, "en")
+        outcome = submit.submit(store, ORGANISATION, "text/csv", body, values, "en")
         if profiler:
             profiler.disable()
         totals.append((time.perf_counter() - wall, time.thread_time() - cpu, time.process_time() - process))

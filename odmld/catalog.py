@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import dump_digests, statistics, vocab
+from . import dump_digests, vocab
 from .sparql import library as queries
+from .assessments import statistics
 from .catalog_distributions import csv_triples, distribution_triples, dump_triples
 from .catalog_terms import (ADMS_STATUS, AUTHORITY, CC_BY, CREATED, DCAT, DCT, DELETED, FOAF, MDCAT, PROFILE,
                             PUBLIC, RDF_TYPE, VLOPENDATA, XSD, Entry, lit)

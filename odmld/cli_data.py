@@ -15,7 +15,7 @@ from .cli_common import base_option, make_config, open_for, require_organisation
 from .errors import EXIT_VIOLATIONS, BadRequest, Invalid
 from .loading import FilePlan, LoadError, load_paths, plan_paths
 from .dump_digests import keep_every_in
-from .publishing import rebuild_into, rebuild_statistics
+from .assessments.publish import rebuild_into, rebuild_statistics
 from .resources import default_load_paths
 from .store import Store, Writer
 from .store_api import operation
@@ -100,7 +100,7 @@ def validate(paths: tuple[Path, ...], base_uri: str | None, lang: str | None) ->
 def focus_words(graph, config):
     """A finding's focus as a person names it: a blank node by the part it is (domain 4, the
     assessment, a dataset), an IRI as itself."""
-    from .submission_problems import part_of, words
+    from .assessments.problems import part_of, words
 
     def where(focus: str) -> str:
         if not (focus or "").startswith("_:"):
@@ -179,8 +179,8 @@ def rebase(new_base: str, store: str | None, base_uri: str | None) -> None:
 def import_survey(responses: Path, organisation: str, date: str, lang: str | None, store: str | None,
                   base_uri: str | None) -> None:
     """Aggregate individual survey responses and publish them as an assessment with method survey."""
-    from .survey_import import MINIMUM_GROUP
-    from .survey_publish import SurveyRefused, publish_survey
+    from .assessments.survey import MINIMUM_GROUP
+    from .assessments.survey_publish import SurveyRefused, publish_survey
 
     config = make_config(store=store, base_uri=base_uri, lang=lang)
     target = open_for(config)

@@ -28,16 +28,14 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import Counter
-from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
 from . import vocab
 from .sparql import library as queries
-from .loading import ParsedFile
 from .vocab import integer
-from .store_api import GraphName, Reader, rows_of
+from .store_api import GraphName, NamedGraph, Reader, rows_of
 from .vocab import RDF_TYPE
 
 VOID = "http://rdfs.org/ns/void#"
@@ -134,10 +132,10 @@ def partition_iri(base: str, kind: str, term: str) -> ox.NamedNode:
     return vocab.void_partition(base, folder, hashlib.sha256(relative.encode()).hexdigest()[:16])
 
 
-def description_file(base: str, counts: Counts) -> ParsedFile:
+def description_file(base: str, counts: Counts) -> NamedGraph:
     """The graph <graph/void>: the dataset's statement count and one partition per class and property."""
     graph = vocab.void_graph(base)
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=_description(base, counts, set(counts)))
+    return NamedGraph(graph=graph, quads=_description(base, counts, set(counts)))
 
 
 def description_changes(base: str, before: Counts, after: Counts) -> tuple[set[ox.Quad], set[ox.Quad]]:

@@ -14,15 +14,13 @@ for a withdrawal, the reason.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from . import vocab
 from .sparql import library as queries
-from .loading import ParsedFile
-from .store_api import Store
+from .store_api import NamedGraph, Store
 from .vocab import RDF_TYPE, integer
 
 IS_VERSION_OF = ox.NamedNode("http://purl.org/dc/terms/isVersionOf")
@@ -59,7 +57,7 @@ def moment(stamp: str) -> datetime:
 
 
 def event_files(base: str, position: int, version: ox.NamedNode, time: str,
-                reason: str | None = None) -> list[ParsedFile]:
+                reason: str | None = None) -> list[NamedGraph]:
     """The graphs one event writes: its own, <graph/gebeurtenis/{position}>, and <graph/feed> with the
     new count. A `reason` makes it a withdrawal, else it is a publication."""
     event, graph = vocab.event(base, position), vocab.event_graph(base, position)
@@ -70,27 +68,27 @@ def event_files(base: str, position: int, version: ox.NamedNode, time: str,
     if reason is not None:
         triples.append((event, vocab.odm(base, "withdrawalReason"), ox.Literal(reason)))
     feed, stream = vocab.feed_graph(base), vocab.event_stream(base)
-    return [ParsedFile(path=Path(graph.value), graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples]),
-            ParsedFile(path=Path(feed.value), graph=feed, quads=[
+    return [NamedGraph(graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples]),
+            NamedGraph(graph=feed, quads=[
                 ox.Quad(stream, vocab.odm(base, "eventCount"), integer(position), feed),
                 ox.Quad(stream, AT_TIME, stamp, feed)])]
 
 
 def next_event_files(store: Store, version: ox.NamedNode, reason: str | None = None,
-                     at: str | None = None) -> list[ParsedFile]:
+                     at: str | None = None) -> list[NamedGraph]:
     """The graphs of the event that comes next, at `at` (default: now); call it where writes are
     serialised, and write its graphs in the same atomic write as what it records."""
     current = state(store)
     return event_files(store.base_uri, current.count + 1, version, event_time(current.last, at), reason)
 
 
-def history_files(store: Store) -> list[ParsedFile]:
+def history_files(store: Store) -> list[NamedGraph]:
     """For a store that has no events yet (written before odmld kept them): one event per publication and
     per withdrawal of its versions, in the order they happened. Nothing when the feed has events: they
     are never numbered again."""
     if state(store).count:
         return []
-    events: list[ParsedFile] = []
+    events: list[NamedGraph] = []
     for position, row in enumerate(store.select(queries.get("event-history").text), start=1):
         withdrawn = row["withdrawn"].value == "true"
         written = event_files(store.base_uri, position, row["version"], row["time"].value,

@@ -8,25 +8,15 @@ made the snapshot's flush as large); writing the difference touches only the cha
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable
 
 import pyoxigraph as ox
 
 from .sparql import library as queries
-from .store_api import GraphName, Reader, Writer
+from .store_api import GraphName, NamedGraph, Reader, Writer
 
 
-class OneGraph(Protocol):
-    """The whole content one named graph should hold."""
-
-    @property
-    def graph(self) -> ox.NamedNode | None: ...
-
-    @property
-    def quads(self) -> Sequence[ox.Quad]: ...
-
-
-def write_difference(writer: Writer, content: OneGraph) -> None:
+def write_difference(writer: Writer, content: NamedGraph) -> None:
     """Make the graph `content.graph` hold exactly `content.quads`, changing only what differs."""
     removed, added = graph_changes(writer, content.graph, content.quads)
     if removed or added:

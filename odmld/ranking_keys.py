@@ -1,6 +1,6 @@
 """Where the rankings place an organisation: the keys of the observations that count the organisations
-at each place (odmld.statistics keeps the counts; each organisation's kept graphs link to the
-observation that counts it with odm:countedIn, odmld.latest)."""
+at each place (odmld.assessments.statistics keeps the counts; each organisation's kept graphs link to the
+observation that counts it with odm:countedIn, odmld.assessments.latest)."""
 
 from __future__ import annotations
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from . import vocab
 from .sparql import library as queries
-from .latest import average_measurement
+from .assessments.latest import average_measurement
 from .vocab import integer
 from .store_api import Reader
 

@@ -22,16 +22,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
 from . import vocab
 from .sparql import library as queries
-from .loading import ParsedFile
 from .vocab import integer
-from .store_api import GraphName, Reader
+from .store_api import GraphName, NamedGraph, Reader
 
 ORGANIZATION = "http://www.w3.org/ns/org#Organization"
 KEY_LENGTH = 3
@@ -63,7 +61,7 @@ def any_organisation_in(reader: Reader, graphs: Iterable[GraphName]) -> bool:
                                              bindings={"graph": named}))
 
 
-def register_file(reader: Reader) -> ParsedFile:
+def register_file(reader: Reader) -> NamedGraph:
     """The graph <graph/register> for the organisations the store holds now."""
     base, graph = reader.base_uri, vocab.register_graph(reader.base_uri)
     found: dict[ox.NamedNode, dict] = {}
@@ -76,7 +74,7 @@ def register_file(reader: Reader) -> ParsedFile:
             entry["kinds"].add(row["kind"].value)
     ordered = sorted(found.items(), key=lambda item: (fold(item[1]["name"]), item[1]["name"], item[0].value))
     if not ordered:  # no organisations: no register (a store of other data holds no graph of it)
-        return ParsedFile(path=Path(graph.value), graph=graph, quads=[])
+        return NamedGraph(graph=graph, quads=[])
     triples, within, keys = [], Counter(), Counter()
     for position, (organisation, entry) in enumerate(ordered, start=1):
         kind = min(entry["kinds"]) if entry["kinds"] else None
@@ -95,7 +93,7 @@ def register_file(reader: Reader) -> ParsedFile:
         triples.append((node, vocab.odm(base, "organisationCount"), integer(count)))
         if kind is not None:
             triples.append((node, ox.NamedNode("http://purl.org/dc/terms/type"), ox.NamedNode(kind)))
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
+    return NamedGraph(graph=graph, quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
 
 
 def page(reader: Reader, number: int, size: int, lang: str, kind: ox.NamedNode | None = None) -> list[dict]:

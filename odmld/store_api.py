@@ -12,6 +12,7 @@ raises, nothing of it is kept.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Mapping, Protocol, Sequence, TypeVar
 
@@ -54,6 +55,18 @@ class GraphContent(Protocol):
 
     @property
     def quads(self) -> Sequence[ox.Quad]: ...
+
+
+@dataclass(frozen=True)
+class NamedGraph:
+    """The whole content of one named graph, as a write gives it (what publishing derives, the feed,
+    the statistics): not a file, which is loading.ParsedFile."""
+    graph: GraphName
+    quads: list[ox.Quad]
+
+    @property
+    def graphs(self) -> set[GraphName]:
+        return {self.graph}
 
 
 class Reader(Protocol):

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .assessment_csv import CsvUnreadable, parse_csv
-from .assessment_graph import AssessmentParts, DomainPart
-from .model_levels import levels
-from .publishing import validate_parts
-from .submission import row_words
-from .submission_problems import detail_of, plain_problems
+from .assessments.csv import CsvUnreadable, parse_csv
+from .assessments.graph import AssessmentParts, DomainPart
+from .assessments.model_levels import levels
+from .assessments.publish import validate_parts
+from .assessments.submit import row_words
+from .assessments.problems import detail_of, plain_problems
 from .validation import UnreadableInput
 from . import vocab
 from .vocab import XSD_DATE

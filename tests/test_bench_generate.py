@@ -12,7 +12,7 @@ import pytest
 from odmld import dump_digests
 from odmld.sparql import library as queries
 from odmld.dataset_counts import count_store, kept_counts
-from odmld.publishing import rebuild_statistics
+from odmld.assessments.publish import rebuild_statistics
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

@@ -12,7 +12,7 @@ import pytest
 from odmld.config import load_config
 from odmld.resources import folder
 from odmld.store import open_store
-from odmld.submission import submit
+from odmld.assessments.submit import submit
 
 from backends import BASE_URI, REPO, model_loaded, open_location
 
@@ -21,7 +21,7 @@ import sys
 from odmld.config import load_config
 from odmld.store import open_store
 from odmld.errors import OdmldError
-from odmld.submission import submit
+from odmld.assessments.submit import submit
 store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2]}, environ={}))
 body = open(sys.argv[3], "rb").read()
 for n in range(int(sys.argv[6])):  # each its own evidence: another submission, so another version

@@ -1,7 +1,6 @@
 """The VoID description's counts are kept by every write and equal the store counted again from scratch;
 the description is read from them and does not grow with the number of graphs."""
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -9,8 +8,8 @@ import rdflib
 
 from odmld.config import load_config
 from odmld.dataset_counts import TOTAL, count_store, kept_counts
-from odmld.loading import ParsedFile
-from odmld.publishing import publish, rebuild_statistics
+from odmld.store_api import NamedGraph
+from odmld.assessments.publish import publish, rebuild_statistics
 from odmld.store_api import operation
 from odmld.web import create_app
 
@@ -120,7 +119,7 @@ def test_a_write_that_fails_leaves_the_counts_as_they_were(new_store, backend):
         pytest.skip("a remote store's write is not undone when it raises (issue 16)")
     store = model_loaded(new_store())
     before = kept_counts(store)
-    bad = ParsedFile(path=Path("x"), graph=ox.NamedNode(BASE + "graph/file/x"), quads=[])
+    bad = NamedGraph(graph=ox.NamedNode(BASE + "graph/file/x"), quads=[])
     with pytest.raises(RuntimeError):
         store.write(_fails_after_writing, [bad])
     assert kept_counts(store) == before
@@ -128,7 +127,7 @@ def test_a_write_that_fails_leaves_the_counts_as_they_were(new_store, backend):
 
 @operation
 def _fails_after_writing(writer, files):
-    writer.replace_graphs([ParsedFile(path=Path("x"), graph=ox.NamedNode(BASE + "graph/file/x"),
+    writer.replace_graphs([NamedGraph(graph=ox.NamedNode(BASE + "graph/file/x"),
                                       quads=[ox.Quad(ox.NamedNode(BASE + "id/x"), ox.NamedNode(BASE + "ns/p"),
                                                      ox.Literal("1"), ox.NamedNode(BASE + "graph/file/x"))])])
     raise RuntimeError("after writing")

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset, build_triples
+from odmld.assessments.graph import AssessmentParts, DomainPart, ListedDataset, build_triples
 from odmld import vocab
-from odmld.publishing import to_rdflib
+from odmld.assessments.publish import to_rdflib
 from odmld.resources import folder
 from odmld.errors import Invalid
-from odmld.submission import parts_from_rdf
+from odmld.assessments.submit import parts_from_rdf
 from odmld.validation import Report, assessment_background, assessment_shapes, validate_graph
 
 BASE = "http://odmld.test/"
@@ -141,7 +141,7 @@ def as_submitted_report(triples: Triples) -> Report:
 
 
 def as_canonical(triples: Triples) -> Report:
-    """The CSV path: the canonical graph against the assessment shapes, as publishing.validate_parts."""
+    """The CSV path: the canonical graph against the assessment shapes, as publish.validate_parts."""
     data = to_rdflib(triples)
     return validate_graph(data, BASE, background=assessment_background(data, BASE), shapes=assessment_shapes(BASE))
 

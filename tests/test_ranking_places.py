@@ -3,17 +3,16 @@ domain-ranking, latest-maturity and the top of a ranking read) equals what its v
 place of its latest assessment's average and of each of its domain ranks. After publications and
 withdrawals, after `odmld statistics` and after `odmld load`, on every store backend."""
 
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from odmld.sparql import library as queries
-from odmld.latest import latest_of, version_of
-from odmld.loading import ParsedFile
-from odmld.publishing import publish, rebuild_statistics
+from odmld.assessments.latest import latest_of, version_of
+from odmld.store_api import NamedGraph
+from odmld.assessments.publish import publish, rebuild_statistics
 from odmld.ranking_keys import average_key, ranking_key, ranking_observation
-from odmld.statistics import ranks_of_stored
+from odmld.assessments.statistics import ranks_of_stored
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
@@ -74,7 +73,7 @@ def test_the_statistics_command_and_a_load_place_them_again(new_store, tmp_path)
         quads = [ox.Quad(t.subject, t.predicate, t.object, row["g"])
                  for t in source.query(queries.get("all-triples").text, default_graph=[row["g"]])
                  if t.predicate.value != BASE + "ns/odm#domainRankingPlace"]
-        forgetting.append(ParsedFile(path=Path(row["g"].value), graph=row["g"], quads=quads))
+        forgetting.append(NamedGraph(graph=row["g"], quads=quads))
     assert forgetting
     source.replace_graphs(forgetting)
     assert {place for place in kept(source) if place[1] == "domainRankingPlace"} == set()

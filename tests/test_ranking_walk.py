@@ -8,7 +8,7 @@ import pytest
 
 from odmld import rankings
 from odmld.sparql import library as queries
-from odmld.publishing import publish, withdraw
+from odmld.assessments.publish import publish, withdraw
 from odmld.ranking_walk import first_of_place, register_size, walk_pays
 
 from backends import model_loaded

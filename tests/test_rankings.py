@@ -6,7 +6,7 @@ import pytest
 
 from odmld import rankings
 from odmld.sparql import library as queries
-from odmld.publishing import rebuild_statistics
+from odmld.assessments.publish import rebuild_statistics
 
 from backends import model_loaded
 from test_research_queries import BASE

@@ -80,7 +80,7 @@ def test_a_search_for_a_word_most_organisations_share_reads_the_register_in_orde
 
 
 def many_named(count):
-    from odmld.loading import ParsedFile
+    from odmld.store_api import NamedGraph
     graph = ox.NamedNode(BASE + "graph/data/veel")
     quads = []
     for n in range(count):
@@ -90,7 +90,7 @@ def many_named(count):
                   ox.Quad(organisation, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
                           ox.Literal(f"Groot bestuur {n:03d}", language="nl"), graph),
                   ox.Quad(organisation, ox.NamedNode("http://purl.org/dc/terms/identifier"), ox.Literal(f"g{n}"), graph)]
-    return ParsedFile(path=None, graph=graph, quads=quads)
+    return NamedGraph(graph=graph, quads=quads)
 
 
 def test_loading_organisations_sets_the_register_again(new_store, tmp_path):
@@ -117,14 +117,14 @@ def test_a_publication_leaves_the_register_as_it_is(new_store):
     store = model_loaded(new_store())
     graph = ox.NamedNode(BASE + "graph/register")
     before = sorted(map(str, store.query(queries.get("all-triples").text, default_graph=[graph])))
-    from odmld.publishing import publish
+    from odmld.assessments.publish import publish
     publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
     assert sorted(map(str, store.query(queries.get("all-triples").text, default_graph=[graph]))) == before
 
 
 def test_the_home_summary_is_read_from_kept_figures_and_equals_counting_them(new_store):
     from decimal import Decimal
-    from odmld.publishing import publish, withdraw
+    from odmld.assessments.publish import publish, withdraw
     store = model_loaded(new_store())
     empty = store.select(queries.get("home-summary").text)[0]
     assert int(empty["organisations"].value) == 18 and "average" not in empty

@@ -189,7 +189,7 @@ PUBLISH_LOOP = r"""
 import sys
 from odmld.config import load_config
 from odmld.store import open_store
-from odmld.submission import submit
+from odmld.assessments.submit import submit
 store = open_store(load_config({"store": sys.argv[1], "base_uri": sys.argv[2]}, environ={}))
 body = open(sys.argv[3], "rb").read()
 for n in range(1000):  # each with its own evidence: another submission, another version

@@ -8,11 +8,11 @@ import pytest
 
 from odmld import client
 from odmld.sparql import library as queries
-from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
+from odmld.assessments.graph import AssessmentParts, DomainPart, ListedDataset
 from odmld.client import python_value
 from odmld.config import load_config
 from odmld import vocab
-from odmld.publishing import publish, withdraw
+from odmld.assessments.publish import publish, withdraw
 from odmld.vocab import integer
 from odmld.sparql.screen import bind_values, query_form
 from odmld.embedded_store import EmbeddedStore

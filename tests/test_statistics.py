@@ -9,10 +9,10 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.sparql import library as queries
-from odmld.loading import ParsedFile
-from odmld.publishing import publish, rebuild_statistics, withdraw
+from odmld.store_api import NamedGraph
+from odmld.assessments.publish import publish, rebuild_statistics, withdraw
 from odmld.sparql.screen import bind_values
-from odmld.statistics import published_versions, read_totals
+from odmld.assessments.statistics import published_versions, read_totals
 
 from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
@@ -234,7 +234,7 @@ def test_the_statistics_command_adds_them_up_again(new_store):
     publish(store, parts("44021", "2021-06-01", 3, 0), "44021")
     kept, ranked = read_totals(store), store.select(queries.get("ranking").text)
     emptied = [ox.NamedNode(BASE + name) for name in ("graph/statistiek", "graph/laatste/24062")]
-    store.replace_graphs([ParsedFile(path=Path(graph.value), graph=graph, quads=[]) for graph in emptied])
+    store.replace_graphs([NamedGraph(graph=graph, quads=[]) for graph in emptied])
     assert read_totals(store) == {} and len(store.select(queries.get("ranking").text)) == 1
     done = run_cli("statistics", store=location)
     assert done.returncode == 0, done.stderr

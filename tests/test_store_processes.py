@@ -41,14 +41,13 @@ def count(store: EmbeddedStore) -> int:
 WRITE = """
     import sys, pyoxigraph as ox
     from odmld.embedded_store import EmbeddedStore
-    from odmld.loading import ParsedFile
-    from pathlib import Path
+    from odmld.store_api import NamedGraph
     from write_ops import replace_and_wait
     store = EmbeddedStore(sys.argv[1], base_uri=sys.argv[2])
     graph = ox.NamedNode(sys.argv[2] + "graph/file/proef")
     quads = [ox.Quad(ox.NamedNode(f"{sys.argv[2]}id/x/{n}"), ox.NamedNode("http://e.org/p"),
                      ox.Literal(str(n)), graph) for n in range(int(sys.argv[3]))]
-    store.write(replace_and_wait, [ParsedFile(Path("proef"), graph, quads)], float(sys.argv[4]), sys.argv[5])
+    store.write(replace_and_wait, [NamedGraph(graph, quads)], float(sys.argv[4]), sys.argv[5])
     print("committed", flush=True)
 """
 
@@ -118,15 +117,15 @@ def empty_then_fail(writer, graph: ox.NamedNode) -> None:
 
 
 def test_a_write_that_raises_half_way_is_undone_and_the_next_one_works(tmp_path):
-    from odmld.loading import ParsedFile
+    from odmld.store_api import NamedGraph
     store = EmbeddedStore(tmp_path / "store", base_uri=BASE_URI)
     quads = [ox.Quad(ox.NamedNode(f"{BASE_URI}id/x/{n}"), ox.NamedNode("http://e.org/p"), ox.Literal(str(n)), GRAPH)
              for n in range(10)]
-    store.replace_graphs([ParsedFile(Path("proef"), GRAPH, quads)])
+    store.replace_graphs([NamedGraph(GRAPH, quads)])
     with pytest.raises(ValueError, match="half-way"):
         store.write(empty_then_fail, GRAPH)
     assert count(store) == 10
-    store.replace_graphs([ParsedFile(Path("proef"), GRAPH, quads[:3])])
+    store.replace_graphs([NamedGraph(GRAPH, quads[:3])])
     assert count(store) == 3
 
 
@@ -146,12 +145,12 @@ def test_a_database_written_before_snapshots_existed_is_read_whole_by_generation
 def test_snapshots_superseded_longer_than_the_grace_are_removed_after_a_write_and_the_rest_kept(tmp_path):
     """The writer removes them apart from the write (a thread of its own): the write does not wait for
     the unlinking, and the snapshots still go."""
-    from odmld.loading import ParsedFile
+    from odmld.store_api import NamedGraph
     from odmld.snapshots import GRACE_SECONDS, snapshot_name
     store = EmbeddedStore(tmp_path / "store", base_uri=BASE_URI)
 
     def write(n: int) -> None:
-        store.replace_graphs([ParsedFile(Path("proef"), GRAPH, [ox.Quad(
+        store.replace_graphs([NamedGraph(GRAPH, [ox.Quad(
             ox.NamedNode(f"{BASE_URI}id/x/{n}"), ox.NamedNode("http://e.org/p"), ox.Literal(str(n)), GRAPH)])])
 
     for n in range(3):

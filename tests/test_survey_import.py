@@ -15,7 +15,7 @@ EXAMPLE = folder("data") / "examples" / "survey-responses.csv"
 
 
 def expected_levels(rows):
-    """The rule of odmld.survey_import, recomputed here from the raw file."""
+    """The rule of odmld.assessments.survey, recomputed here from the raw file."""
     def share(column):
         answered = [r[column] for r in rows if r[column] != "5"]
         return sum(a in ("3", "4") for a in answered) / len(answered)

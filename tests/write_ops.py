@@ -25,10 +25,10 @@ def marks(written: str) -> int:
 
 def marked_graph(writer, name: str):
     import pyoxigraph as ox
-    from odmld.loading import ParsedFile
+    from odmld.store_api import NamedGraph
     graph = ox.NamedNode(f"{writer.base_uri}graph/file/{name}")
     quad = ox.Quad(ox.NamedNode(f"{writer.base_uri}id/{name}"), ox.NamedNode("http://e.org/p"), ox.Literal(name), graph)
-    return ParsedFile(Path(name), graph, [quad])
+    return NamedGraph(graph, [quad])
 
 
 @operation

@@ -3,7 +3,7 @@
 201 with Location on success; 401 without or with a bad token; 403 for another organisation's
 assessment; 415 for a media type other than CSV, Turtle or JSON-LD; 400 for input that does not parse;
 422 with the validation report when the assessment is wrong; 413 above the size limit (body_limit.py).
-The work itself is odmld.submission's, shared with the self-assessment form. With an Idempotency-Key
+The work itself is odmld.assessments.submit's, shared with the self-assessment form. With an Idempotency-Key
 header a retried POST or DELETE gets the first answer again (idempotency.py).
 """
 
@@ -14,9 +14,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from .. import submission, tokens, vocab
+from .. import tokens, vocab
+from ..assessments.submit import submit as submit_assessment
 from ..errors import BadRequest, Conflict, Forbidden, Invalid, MethodNotAllowed, NotFound, Unauthorized
-from ..publishing import AlreadyWithdrawn, NotFound as NoSuchVersion, withdraw
+from ..assessments.publish import AlreadyWithdrawn, NotFound as NoSuchVersion, withdraw
 from ..user_text import has_control_character
 from . import idempotency
 from .db import base_uri, get_store
@@ -56,7 +57,7 @@ def submit() -> Response:
 
 def publish(organisation_id: str) -> Response:
     try:
-        outcome = submission.submit(get_store(), organisation_id, request.mimetype, request.get_data(),
+        outcome = submit_assessment(get_store(), organisation_id, request.mimetype, request.get_data(),
                                     request.values, current_language())
     except Invalid as invalid:
         if invalid.report is not None and wants_turtle():  # the SHACL report itself, if asked for

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import csv
-import io
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, send_file
@@ -12,6 +10,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from ..errors import NotFound
 from .. import vocab
 from ..sparql import library as queries
+from ..assessments.csv import version_csv
 from ..catalog import catalogue
 from ..dumps import Dump, graph_dump, store_dump
 from .conditional import validated
@@ -151,15 +150,7 @@ def dump_response(dump: Dump, filename: str) -> Response:
 @bp.route("/csv/inschatting/<iri_path:ref>.csv")
 def assessment_csv(ref: str) -> Response:
     """An assessment version as the CSV template: domain, maturity rank, need rank, evidence."""
-    assessment = vocab.assessment_at(base_uri(), ref)
-    rows = get_store().select(queries.get("assessment-plan").text, assessment=assessment,
-                              lang=ox.Literal("nl"))
-    if not rows:
+    text = version_csv(get_store(), vocab.assessment_at(base_uri(), ref))
+    if text is None:
         raise NotFound(worded("no_version", ref=ref))
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["domain", "maturity", "need", "evidence"])
-    for row in sorted(rows, key=lambda r: int(r["notation"].value)):
-        writer.writerow([row["notation"].value, row["maturity_rank"].value, row["need_rank"].value,
-                         row["evidence"].value if "evidence" in row else ""])
-    return validated(Response(out.getvalue(), mimetype="text/csv"))
+    return validated(Response(text, mimetype="text/csv"))

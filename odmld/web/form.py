@@ -1,6 +1,6 @@
 """The self-assessment form (the seeds' "online bevragingstool"): HTML only, no JavaScript needed.
 
-It posts to the same code path as the write API (odmld.submission), as the CSV template: one row per
+It posts to the same code path as the write API (odmld.assessments.submit), as the CSV template: one row per
 domain the city filled in. The write token is asked once per session; the session is kept server-side
 (odmld.web.sessions), and every post carries the session's CSRF token (403 without it). Problems are
 shown next to the field they concern; on success the browser goes to the new assessment's page, which
@@ -9,13 +9,12 @@ shows its plan.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 
-from .. import submission
+from ..assessments.csv import template_csv
+from ..assessments.submit import submit as submit_assessment
 from ..errors import Forbidden, OdmldError
 from . import sessions
 from .db import get_store
@@ -49,7 +48,7 @@ def send() -> Response:
         return page(session, form, {}, [message("bad_token")], 401)
     rows, order = csv_rows(form)
     try:
-        outcome = submission.submit(get_store(), session.organisation, "text/csv", rows.encode("utf-8"),
+        outcome = submit_assessment(get_store(), session.organisation, "text/csv", rows.encode("utf-8"),
                                     {"date": form.get("date", ""), "method": form.get("method", "")},
                                     current_language())
     except OdmldError as refused:  # the form shows a refused submission's problems beside the fields
@@ -62,17 +61,14 @@ def send() -> Response:
 
 def csv_rows(form: Any) -> tuple[str, list[str]]:
     """The filled-in domains as the CSV template, and which domain each data row is."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["domain", "maturity", "need", "evidence"])
-    order = []
+    rows, order = [], []
     for number in range(1, 12):
         maturity, need = form.get(f"maturity-{number}", ""), form.get(f"need-{number}", "")
         evidence = form.get(f"evidence-{number}", "")
         if maturity or need or evidence.strip():
-            writer.writerow([number, maturity, need, evidence])
+            rows.append([number, maturity, need, evidence])
             order.append(str(number))
-    return out.getvalue(), order
+    return template_csv(rows, line_end="\r\n"), order
 
 
 def place_problems(refused: OdmldError, order: list[str]) -> tuple[dict[str, list[str]], list[str]]:

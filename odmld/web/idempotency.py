@@ -10,7 +10,7 @@ which every process of the deployment shares.
 The window this cannot close alone: the store write commits and the process dies before the answer is
 kept. The key's claim then stays unfinished; after PENDING_SECONDS a retry may claim it again and is
 carried out again, and publishing itself tells that the version already exists: an identical
-resubmission is answered with the existing version (publishing.publish_in, odm:submissionDigest), so
+resubmission is answered with the existing version (assessments.publish.publish_in, odm:submissionDigest), so
 the retry gets that version, not a second one. A client that merely lost the connection is covered:
 the server finishes the request and keeps the answer whether or not anyone reads it.
 """

@@ -1,6 +1,6 @@
 """The survey upload page: a data manager sends the survey's individual responses (the template
 data/examples/survey-responses.csv) from a browser, as `odmld import-survey` and POST /api/surveys do
-(one code path: odmld.survey_publish). HTML only, no JavaScript; the same session, write token and CSRF
+(one code path: odmld.assessments.survey_publish). HTML only, no JavaScript; the same session, write token and CSRF
 token as the self-assessment form. On success the browser goes to the derived assessment's page."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Response, make_response, redirect, render_template, request
 
-from ..survey_publish import SurveyRefused, publish_survey
+from ..assessments.survey_publish import SurveyRefused, publish_survey
 from . import sessions
 from .db import get_store
 from ..errors import Forbidden

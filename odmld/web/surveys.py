@@ -1,12 +1,12 @@
 """Survey responses over HTTP: POST /api/surveys?date=YYYY-MM-DD with the responses template as CSV and
 the organisation's write token, as `odmld import-survey` does from the command line (same validation,
-same errors: odmld.survey_publish)."""
+same errors: odmld.assessments.survey_publish)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
-from ..survey_publish import SurveyRefused, publish_survey
+from ..assessments.survey_publish import SurveyRefused, publish_survey
 from .api import token_organisation, unauthorized
 from .db import get_store
 from ..errors import BadRequest, Invalid, MethodNotAllowed, UnsupportedMediaType

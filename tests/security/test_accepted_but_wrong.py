@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import xml.parsers.expat
-from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
-from odmld.loading import ParsedFile
+from odmld.store_api import NamedGraph
 
 from backends import BASE_URI
 from .web_targets import (EXAMPLES, jsonld_assessment, post_assessment, quads, turtle_assessment,
@@ -120,7 +119,7 @@ def write_directly(target, subject: str, predicate: str, value: str) -> None:
     """A triple written through the Store API, past every check: what an older store may hold."""
     graph = ox.NamedNode(f"{BASE_URI}graph/test/{subject.rsplit('/', 1)[-1]}")
     quad = ox.Quad(ox.NamedNode(subject), ox.NamedNode(predicate), ox.Literal(value), graph)
-    target.store.replace_graphs([ParsedFile(path=Path(subject), graph=graph, quads=[quad])])
+    target.store.replace_graphs([NamedGraph(graph=graph, quads=[quad])])
 
 
 def well_formed(xml_bytes: bytes) -> None:
@@ -151,7 +150,7 @@ def test_a_property_or_class_rdf_xml_cannot_name_is_406_not_broken_xml(target):
     typed = ox.Quad(ox.NamedNode(f"{BASE_URI}id/test/class"),
                     ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                     ox.NamedNode("http://example.org/Class/"), graph)
-    target.store.replace_graphs([ParsedFile(path=Path("class"), graph=graph, quads=[typed])])
+    target.store.replace_graphs([NamedGraph(graph=graph, quads=[typed])])
     client = target.app.test_client()
     for name in ("predicate", "class"):
         response = client.get(f"/doc/test/{name}.rdf", headers={"Accept": "application/json"})

@@ -15,9 +15,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
+from odmld.assessments.graph import AssessmentParts, DomainPart, ListedDataset
 from odmld import vocab
-from odmld.publishing import publish
+from odmld.assessments.publish import publish
 
 from backends import BASE_URI
 from .web_targets import (EXAMPLES, LEUVEN, is_harmless_url, jsonld_assessment, page_links,

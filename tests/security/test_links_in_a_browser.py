@@ -14,9 +14,9 @@ import base64
 import pyoxigraph as ox
 import pytest
 
-from odmld.assessment_graph import AssessmentParts, DomainPart, ListedDataset
+from odmld.assessments.graph import AssessmentParts, DomainPart, ListedDataset
 from odmld import vocab
-from odmld.publishing import publish
+from odmld.assessments.publish import publish
 
 from backends import BASE_URI, live_server
 from .chromium_browser import chromium

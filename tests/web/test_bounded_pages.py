@@ -10,8 +10,8 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from odmld.loading import ParsedFile
-from odmld.publishing import publish
+from odmld.store_api import NamedGraph
+from odmld.assessments.publish import publish
 from odmld.web.bounded_lists import PAGE_SIZE
 
 from backends import model_loaded
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow  # a store with more organisations than a page hol
 EXTRA = 130  # organisations beside the model's: three pages of the list
 
 
-def organisations_file(count: int) -> ParsedFile:
+def organisations_file(count: int) -> NamedGraph:
     graph = ox.NamedNode(BASE + "graph/data/extra-organisaties")
     skos, dcterms = "http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/"
     quads = []
@@ -33,7 +33,7 @@ def organisations_file(count: int) -> ParsedFile:
                           ox.NamedNode("http://www.w3.org/ns/org#Organization"), graph),
                   ox.Quad(organisation, ox.NamedNode(skos + "prefLabel"), ox.Literal(f"Proefbestuur {n:03d}", language="nl"), graph),
                   ox.Quad(organisation, ox.NamedNode(dcterms + "identifier"), ox.Literal(f"x{n}"), graph)]
-    return ParsedFile(path=None, graph=graph, quads=quads)
+    return NamedGraph(graph=graph, quads=quads)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ with a date the newest version on or before it, for several organisations at onc
 
 import pytest
 
-from odmld.publishing import publish, withdraw
+from odmld.assessments.publish import publish, withdraw
 
 from backends import model_loaded
 from conftest import make_app

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 
 from odmld import dump_digests, vocab
-from odmld.publishing import publish, rebuild_statistics, withdraw
+from odmld.assessments.publish import publish, rebuild_statistics, withdraw
 from odmld.store_api import operation
 
 from backends import model_loaded, open_location, run_cli

@@ -9,8 +9,8 @@ import pytest
 
 from odmld import feed_events, tokens
 from odmld.sparql import library as queries
-from odmld.loading import ParsedFile
-from odmld.publishing import rebuild_statistics
+from odmld.store_api import NamedGraph
+from odmld.assessments.publish import rebuild_statistics
 from odmld.resources import folder
 
 from backends import model_loaded
@@ -51,7 +51,7 @@ def test_every_write_appends_one_event_and_a_store_without_them_gets_them_once(n
     # a store written before odmld kept events: odmld statistics numbers them in the order they happened
     emptied = [ox.NamedNode(BASE + name) for name in ("graph/feed", "graph/gebeurtenis/1", "graph/gebeurtenis/2",
                                                       "graph/gebeurtenis/3")]
-    store.replace_graphs([ParsedFile(path=Path(graph.value), graph=graph, quads=[]) for graph in emptied])
+    store.replace_graphs([NamedGraph(graph=graph, quads=[]) for graph in emptied])
     assert events(store) == [] and feed_events.state(store).count == 0
     rebuild_statistics(store)
     assert [event[:3] for event in events(store)] == [event[:3] for event in written]

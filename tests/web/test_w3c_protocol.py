@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 import pyoxigraph as ox
 import pytest
 
-from odmld.loading import ParsedFile
+from odmld.store_api import NamedGraph
 
 from backends import live_server, model_loaded
 from conftest import make_app
@@ -33,7 +33,7 @@ def server(new_store):
     path = new_store()
     store = model_loaded(path)
     graphs = {label: data for test in TESTS.values() for label, data in test["graphs"].items()}
-    store.replace_graphs([ParsedFile(path=Path(label), graph=ox.NamedNode(label), quads=[
+    store.replace_graphs([NamedGraph(graph=ox.NamedNode(label), quads=[
         ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(label))
         for t in ox.parse(data.encode(), format=ox.RdfFormat.N_TRIPLES)]) for label, data in graphs.items()])
     app = make_app(path, store, query_timeout=20.0)

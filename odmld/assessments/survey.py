@@ -22,11 +22,11 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import vocab
-from .sparql import library as queries
-from .assessment_graph import AssessmentParts, DomainPart
-from .store_api import Store
-from .vocab import RDF_TYPE
+from .. import vocab
+from ..sparql import library as queries
+from .graph import AssessmentParts, DomainPart
+from ..store_api import Store
+from ..vocab import RDF_TYPE
 
 COLUMNS = {"q6a": "6a", "q6b": "6b", "q6c": "6c", "omgang": "omgang", "q9": "9",
            "q10a": "10a", "q10b": "10b", "q10c": "10c", "q10d": "10d"}

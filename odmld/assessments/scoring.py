@@ -14,12 +14,12 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from . import vocab
-from .sparql import library as queries
-from .assessment_graph import AssessmentParts, ordered_datasets
-from .stars import rate
-from .store_api import Store
-from .vocab import RDF_TYPE, boolean, decimal, integer
+from .. import vocab
+from ..sparql import library as queries
+from .graph import AssessmentParts, ordered_datasets
+from ..stars import rate
+from ..store_api import Store
+from ..vocab import RDF_TYPE, boolean, decimal, integer
 
 TOP_RANK = 3
 PRINCIPLES = 20

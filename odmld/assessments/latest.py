@@ -26,17 +26,15 @@ paged in that order, so a page looks up its positions instead of sorting every v
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Mapping, NamedTuple
 
 import pyoxigraph as ox
 
-from . import vocab
-from .sparql import library as queries
-from .loading import ParsedFile
-from .ranking_keys import average_key, ranking_key, ranking_observation
-from .store_api import Store
-from .vocab import RDF_TYPE, XSD_DATE as DATE, XSD_DECIMAL as DECIMAL, integer
+from .. import vocab
+from ..sparql import library as queries
+from ..ranking_keys import average_key, ranking_key, ranking_observation
+from ..store_api import NamedGraph, Store
+from ..vocab import RDF_TYPE, XSD_DATE as DATE, XSD_DECIMAL as DECIMAL, integer
 
 DQV = "http://www.w3.org/ns/dqv#"
 PROV_DERIVED = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
@@ -101,7 +99,7 @@ def positions_of(store: Store, organisation: ox.NamedNode) -> dict[ox.NamedNode,
 
 
 def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version],
-                positions: Mapping[ox.NamedNode, int]) -> ParsedFile:
+                positions: Mapping[ox.NamedNode, int]) -> NamedGraph:
     """The organisation's graph <graph/laatste/{id}> for these versions (not withdrawn) and the
     publication positions of all its versions."""
     graph = vocab.kept_graph(base, organisation)
@@ -126,7 +124,7 @@ def latest_file(base: str, organisation: ox.NamedNode, candidates: list[Version]
                 place = ranking_observation(base, "rangschikking", average_key(version.average))
                 triples += [(node, vocab.odm(base, "countedIn"), place),
                             (organisation, vocab.odm(base, "rankingPlace"), place)]
-    return ParsedFile(path=Path(graph.value), graph=graph,
+    return NamedGraph(graph=graph,
                       quads=[ox.Quad(s, p, o, graph) for s, p, o in triples])
 
 
@@ -156,7 +154,7 @@ def average_measurement(organisation: ox.NamedNode, name: str = "laatste") -> ox
     return vocab.measurement(organisation, f"{name}-gemiddelde-maturiteit")
 
 
-def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | None, ranks: Ranks) -> ParsedFile:
+def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | None, ranks: Ranks) -> NamedGraph:
     """The graph <graph/laatste/{id}/domeinen>: the maturity and need rank per domain of the latest
     assessment `latest` (empty when there is none)."""
     graph = vocab.kept_graph(base, organisation, "/domeinen")
@@ -175,10 +173,10 @@ def domains_file(base: str, organisation: ox.NamedNode, latest: ox.NamedNode | N
             (vocab.odm(base, "countedIn"), place),
             (PROV_DERIVED, latest))]
         quads.append(ox.Quad(organisation, vocab.odm(base, "domainRankingPlace"), place, graph))
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
+    return NamedGraph(graph=graph, quads=quads)
 
 
-def every_latest_file(store: Store) -> list[ParsedFile]:
+def every_latest_file(store: Store) -> list[NamedGraph]:
     """The graph <graph/laatste/{id}> of every organisation, from the store: its latest and first
     versions, and every version numbered in the order of publication across the store (publication
     time, then IRI). A graph that exists for an organisation without versions is emptied."""

@@ -14,13 +14,13 @@ from functools import lru_cache
 
 import pyoxigraph as ox
 
-from .assessment_csv import level_lookup
-from .assessment_graph import AssessmentParts
-from .loading import LoadError, parse_paths
-from .resources import model_paths
+from .csv import level_lookup
+from .graph import AssessmentParts
+from ..loading import LoadError, parse_paths
+from ..resources import model_paths
 from .scoring import Model
-from .store_api import StoreError, rows_of
-from .validation import UnreadableInput
+from ..store_api import StoreError, rows_of
+from ..validation import UnreadableInput
 
 
 class ModelLevels:
@@ -42,7 +42,7 @@ class ModelLevels:
 
 @lru_cache(maxsize=2)
 def levels(base_uri: str) -> dict[str, dict[str, ox.NamedNode]]:
-    """The bundled model's levels by rank and label (assessment_csv.level_lookup), read once."""
+    """The bundled model's levels by rank and label (csv.level_lookup), read once."""
     return level_lookup(ModelLevels(base_uri))  # type: ignore[arg-type]
 
 

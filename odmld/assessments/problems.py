@@ -15,8 +15,8 @@ from typing import Any
 
 import rdflib
 
-from . import vocab
-from .validation import Finding, Report
+from .. import vocab
+from ..validation import Finding, Report
 
 FIELD_PREFIXES = {"http://purl.org/dc/terms/": "dcterms:", "http://www.w3.org/ns/dcat#": "dcat:",
                   "http://www.w3.org/2004/02/skos/core#": "skos:"}

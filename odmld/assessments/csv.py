@@ -7,6 +7,9 @@
 `domain` is a domain's notation (1-11); `maturity` a maturity level's rank (0-3) or label; `need` a need
 level's rank (0-2) or label (Dutch or English, preferred or alternative, any case). Problems are
 collected per row so the city sees every wrong row at once.
+
+The template is also written here (`template_csv`): a published version as CSV, and the
+self-assessment form's fields as the body it submits.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 
-from .sparql import library as queries
-from .store_api import Store
-from .user_text import whole_number
+from ..sparql import library as queries
+from ..store_api import Reader, Store
+from ..user_text import whole_number
 
 COLUMNS = ("domain", "maturity", "need", "evidence")
 DOMAINS = range(1, 12)
@@ -126,3 +130,24 @@ def read_row(number: int, row: dict[str, str | None], lookup: dict[str, dict[str
                 f"domain {domain} is already on row {earlier[0]}"))
         else:
             parsed.scores.append(DomainScore(number, int(domain), maturity, need, cells["evidence"]))
+
+
+def template_csv(rows: Iterable[Sequence[object]], line_end: str = "\n") -> str:
+    """Rows of (domain, maturity, need, evidence) as the CSV template, header first: what parse_csv reads.
+    (With `line_end` CRLF a lone carriage return in a field is quoted too, as a browser's text may hold.)"""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=line_end)
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def version_csv(reader: Reader, assessment: ox.NamedNode) -> str | None:
+    """A published assessment version as the CSV template (its ranks and evidence); None when the store
+    holds no such version."""
+    rows = reader.select(queries.get("assessment-plan").text, assessment=assessment, lang=ox.Literal("nl"))
+    if not rows:
+        return None
+    return template_csv([row["notation"].value, row["maturity_rank"].value, row["need_rank"].value,
+                         row["evidence"].value if "evidence" in row else ""]
+                        for row in sorted(rows, key=lambda r: int(r["notation"].value)))

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 import pyoxigraph as ox
 
-from . import survey_import, vocab
-from .publishing import Published, publish, validate_parts
-from .store_api import Store
-from .user_text import plain_date
-from .validation import Report
+from .. import vocab
+from . import survey
+from .publish import Published, publish, validate_parts
+from ..store_api import Store
+from ..user_text import plain_date
+from ..validation import Report
 
 
 class SurveyRefused(ValueError):
@@ -37,13 +38,13 @@ def publish_survey(store: Store, text: str, organisation_id: str, date: str) -> 
         raise SurveyRefused({"nl": f"de datum moet JJJJ-MM-DD zijn, niet {date!r}",
                              "en": f"the date must be YYYY-MM-DD, got {date!r}"})
     try:
-        aggregate = survey_import.read_responses(text, survey_import.answer_scales(store))
-    except survey_import.SurveyInputError as error:
+        aggregate = survey.read_responses(text, survey.answer_scales(store))
+    except survey.SurveyInputError as error:
         raise SurveyRefused(error.words) from None
     dataset = vocab.survey_dataset(store.base_uri, organisation_id, date)
     graph = vocab.survey_graph(store.base_uri, organisation_id, date)
-    quads, suppressed = survey_import.statistics_quads(store, aggregate, dataset, graph)
-    parts = survey_import.survey_parts(store, aggregate, vocab.organisation(store.base_uri, organisation_id),
+    quads, suppressed = survey.statistics_quads(store, aggregate, dataset, graph)
+    parts = survey.survey_parts(store, aggregate, vocab.organisation(store.base_uri, organisation_id),
                                        date)
     report = validate_parts(parts, store.base_uri)
     if not report.conforms:

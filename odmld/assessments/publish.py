@@ -11,22 +11,21 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 
-from . import feed_events, statistics, vocab
-from .sparql import library as queries
+from .. import feed_events, vocab
+from ..sparql import library as queries
+from . import statistics
 from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
                      versions_of, with_averages)
-from .assessment_graph import (AssessmentParts, build_triples, submission_digest,
+from .graph import (AssessmentParts, build_triples, submission_digest,
                                version_triples)
-from .loading import ParsedFile
 from .model_levels import require_model
 from .scoring import Model, model_inputs, score_triples
-from .store_api import Store, Writer, operation
-from .validation import Report, assessment_background, assessment_shapes, validate_graph
+from ..store_api import NamedGraph, Store, Writer, operation
+from ..validation import Report, assessment_background, assessment_shapes, validate_graph
 
 class NotFound(LookupError):
     pass
@@ -94,10 +93,10 @@ def publish_in(writer: Writer, parts: AssessmentParts, organisation_id: str,
     if derived_from:
         source = derived_from[0].subject
         triples.append(ox.Triple(iri, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source))
-        files.append(ParsedFile(path=Path(source.value), graph=derived_from[0].graph_name,
+        files.append(NamedGraph(graph=derived_from[0].graph_name,
                                 quads=derived_from))
     quads = [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples]
-    files.append(ParsedFile(path=Path(iri.value), graph=graph, quads=quads))
+    files.append(NamedGraph(graph=graph, quads=quads))
     files += derived_files(writer, parts, Version(date, version, iri, published_average(triples, iri)), model)
     files += feed_events.next_event_files(writer, iri, at=now)  # the change feed's publication event
     write_files(writer, files)
@@ -112,11 +111,11 @@ class StatisticsChange:
     added: statistics.Totals
 
 
-def write_files(writer: Writer, files: list[ParsedFile | StatisticsChange]) -> None:
+def write_files(writer: Writer, files: list[NamedGraph | StatisticsChange]) -> None:
     """Replace the graphs of `files`; change in the statistics only the statements of the observations
     whose totals change (statistics.changed_statements: a publication changes a few dozen of about
     2,000, and reading the graph again to compare cost more than the rest of the write)."""
-    writer.replace_graphs(file for file in files if isinstance(file, ParsedFile))
+    writer.replace_graphs(file for file in files if isinstance(file, NamedGraph))
     for change in files:
         if isinstance(change, StatisticsChange) and change.removed != change.added:
             writer.change_quads(*statistics.changed_statements(writer.base_uri, change.totals,
@@ -124,7 +123,7 @@ def write_files(writer: Writer, files: list[ParsedFile | StatisticsChange]) -> N
 
 
 def derived_files(store: Store, parts: AssessmentParts, written: Version,
-                  model: Model) -> list[ParsedFile | StatisticsChange]:
+                  model: Model) -> list[NamedGraph | StatisticsChange]:
     """What a new version changes besides its own graph: the organisation's graph of latest versions and
     publication positions (the new version comes last), the published statistics (one more version), and,
     when it becomes the latest, the organisation's latest ranks per domain."""
@@ -185,7 +184,7 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
                         and t.predicate == vocab.odm(writer.base_uri, "assessedOrganisation"))
     versions = versions_of(writer, organisation)
     candidates = [version for version in versions if version.assessment != iri]
-    files = [ParsedFile(path=Path(iri.value), graph=graph, quads=quads),
+    files = [NamedGraph(graph=graph, quads=quads),
              latest_file(writer.base_uri, organisation, with_averages(writer, candidates),
                          positions_of(writer, organisation))]
     before, after = latest_of(versions), latest_of(candidates)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import vocab
-from .sparql import library as queries
-from .vocab import RDF_TYPE
+from .. import vocab
+from ..sparql import library as queries
+from ..vocab import RDF_TYPE
 
 DCTERMS = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"

@@ -13,18 +13,18 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
-from .assessment_csv import CsvUnreadable, parse_csv
-from .assessment_graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
-from .errors import BadRequest, Forbidden, Invalid, OdmldError, UnsupportedMediaType
-from .loading import syntax_message
+from .csv import CsvUnreadable, parse_csv
+from .graph import AssessmentParts, DomainPart, SubmissionProblem, parts_from_graph
+from ..errors import BadRequest, Forbidden, Invalid, OdmldError, UnsupportedMediaType
+from ..loading import syntax_message
 from .model_levels import levels
-from .publishing import Published, publish, to_rdflib, validate_parts
-from .store_api import Store
-from .submission_problems import detail_of, future_date_problem, plain_problems
-from .user_text import identifier, plain_date
-from .validation import Report, validate_graph
-from . import vocab
-from .vocab import XSD_DATE
+from .publish import Published, publish, to_rdflib, validate_parts
+from ..store_api import Store
+from .problems import detail_of, future_date_problem, plain_problems
+from ..user_text import identifier, plain_date
+from ..validation import Report, validate_graph
+from .. import vocab
+from ..vocab import XSD_DATE
 
 RDF_INPUTS = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD}
 MEDIA_TYPES = ("text/csv", *RDF_INPUTS)

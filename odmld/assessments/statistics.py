@@ -8,7 +8,7 @@ takes that assessment's contribution out of running totals and adds the new one'
 write. The totals are RDF Data Cube observations in the graph <graph/statistiek>, so the queries read a
 few dozen numbers. `rebuilt_files` adds everything up again from the store (`odmld statistics`).
 
-One write runs at a time (see publishing.py; on a remote store, across machines, by the server's write
+One write runs at a time (see publish.py; on a remote store, across machines, by the server's write
 lease, remote_lease.py), so no two updates read the same totals.
 
 Totals are sums and counts, not averages, so that they can be updated by adding and subtracting; the
@@ -20,20 +20,18 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import vocab
-from .sparql import library as queries
-from .assessment_graph import AssessmentParts
+from .. import vocab
+from ..sparql import library as queries
+from .graph import AssessmentParts
 from .latest import Ranks, domains_file, organisations_with_graph
-from .loading import ParsedFile
-from .ranking_keys import average_key, ranking_key, ranking_observation
+from ..ranking_keys import average_key, ranking_key, ranking_observation
 from .scoring import TOP_RANK, Model, average_maturity, model_inputs, priority
-from .store_api import Store, rows_of
-from .vocab import RDF_TYPE, decimal, integer
+from ..store_api import NamedGraph, Store, rows_of
+from ..vocab import RDF_TYPE, decimal, integer
 
 QB = "http://purl.org/linked-data/cube#"
 CENTRUMSTAD = "centrumstad"
@@ -137,7 +135,7 @@ def one_more_version(kind: str) -> Totals:
     return Counter({("versies", kind, "versionCount"): 1})
 
 
-def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> ParsedFile | None:
+def updated_file(base: str, totals: Totals, removed: Totals, added: Totals) -> NamedGraph | None:
     """The statistics graph after taking `removed` out of `totals` (as read from the store) and putting
     `added` in; None if unchanged."""
     if removed == added:
@@ -163,7 +161,7 @@ def changed_statements(base: str, totals: Totals, removed: Totals,
     return old - new, new - old
 
 
-def rebuilt_files(store: Store) -> list[ParsedFile]:
+def rebuilt_files(store: Store) -> list[NamedGraph]:
     """The statistics graph added up from every organisation's latest assessment in the store, and
     each organisation's graph of latest ranks per domain (emptied where it has no latest assessment)."""
     model = model_inputs(store)
@@ -188,7 +186,7 @@ def rebuilt_files(store: Store) -> list[ParsedFile]:
         for organisation in sorted(set(ranks) | emptied, key=str)]
 
 
-def statistics_file(base: str, totals: Totals) -> ParsedFile:
+def statistics_file(base: str, totals: Totals) -> NamedGraph:
     """The graph <graph/statistiek>: one qb:Observation per slice and member with a count."""
     graph, quads = vocab.statistics_graph(base), []
     members = sorted({(s, m) for (s, m, _measure), value in totals.items() if value})
@@ -203,7 +201,7 @@ def statistics_file(base: str, totals: Totals) -> ParsedFile:
             literal = decimal(Decimal(number)) if measure in DECIMAL_MEASURES else integer(int(number))
             triples.append((vocab.odm(base, measure), literal))
         quads += [ox.Quad(observation, p, o, graph) for p, o in triples]
-    return ParsedFile(path=Path(graph.value), graph=graph, quads=quads)
+    return NamedGraph(graph=graph, quads=quads)
 
 
 def _dimensions(base: str, slice_name: str, dimension: str, member: str) -> list[tuple]:
