@@ -15,7 +15,7 @@ import random
 import time
 import urllib.parse
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Mapping
+from typing import IO, Any, Callable, Iterable, Mapping, NamedTuple
 
 import pyoxigraph as ox
 
@@ -289,11 +289,10 @@ class RemoteWrite:
             self.replace_graphs([_Content({graph}, kept + [q for q in added if q.graph_name == graph])])
 
 
-class _Content:
+class _Content(NamedTuple):
     """Graphs to replace and their quads."""
-
-    def __init__(self, graphs: set[GraphName], quads: list[ox.Quad]) -> None:
-        self.graphs, self.quads = graphs, quads
+    graphs: set[GraphName]
+    quads: list[ox.Quad]
 
 
 @operation

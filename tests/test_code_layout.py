@@ -232,3 +232,9 @@ def test_no_two_modules_of_odmld_import_each_other_even_through_others():
 
     cycles = sorted(name for name in imports if name in reaches(name))
     assert not cycles, cycles
+
+
+def test_every_module_of_odmld_reads_in_one_sitting_at_most_300_lines():
+    longer = {str(path.relative_to(PACKAGE)): lines for path in PACKAGE.rglob("*.py")
+              if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 300}
+    assert not longer, longer
