@@ -202,10 +202,15 @@ class _HashedParameters(list):
 
 def _hash_the_constraint_parameters() -> None:
     """Give pySHACL its parameters as `_HashedParameters`, in the module cache it fills on first use
-    (pyshacl.shape.CONSTRAINT_PARAMS) and reads before each shape's validation."""
-    from pyshacl import shape
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-    shape.CONSTRAINT_PARAMS = (_HashedParameters(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+    (pyshacl.shape.CONSTRAINT_PARAMS) and reads before each shape's validation. A pySHACL without
+    these internals is left as it is: slower, never different."""
+    try:
+        from pyshacl import shape
+        from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+    except ImportError:
+        return
+    if hasattr(shape, "CONSTRAINT_PARAMS"):
+        shape.CONSTRAINT_PARAMS = (_HashedParameters(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
 
 
 _hash_the_constraint_parameters()
