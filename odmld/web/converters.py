@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, PathConverter
 
 from ..user_text import iri
+from .errors import worded
 
 ANY_BASE = "http://odmld.invalid/"  # the base URI is a valid http(s) prefix: only the path can fail
 
@@ -23,7 +24,7 @@ class IriPath(PathConverter):
 
     def to_python(self, value: str) -> str:
         if iri(ANY_BASE + value) is None:
-            raise NotFound(description=f"{value!r} cannot be part of an IRI, so nothing is known by it")
+            raise NotFound(worded("not_an_iri", value=repr(value)))
         return value
 
 

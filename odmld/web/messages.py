@@ -62,6 +62,7 @@ MESSAGES = {
         "not_known": "Over {iri} is niets bekend.", "no_domain": "De domeinen zijn genummerd van 1 tot 11.",
         "bad_org_id": "{value} is geen identificator van een organisatie (letters en cijfers).",
         "no_vocabulary": "Er is geen vocabularium {name}; er zijn {known}.",
+        "not_an_iri": "{value} kan geen deel van een IRI zijn, dus er is niets over bekend.",
     },
     "en": {
         "site": "Open data maturity", "home": "Home", "model": "Maturity model",
@@ -122,6 +123,7 @@ MESSAGES = {
         "not_known": "Nothing is known about {iri}.", "no_domain": "The domains are numbered 1 to 11.",
         "bad_org_id": "{value} is not an organisation id (letters and digits).",
         "no_vocabulary": "There is no vocabulary {name}; there are {known}.",
+        "not_an_iri": "{value} cannot be part of an IRI, so nothing is known by it.",
     },
 }
 

@@ -95,7 +95,7 @@ WRONG = [  # (path, Accept): each a 4xx of a document or a paged list
     ("/organisaties?page=999", "*/*"), ("/organisaties?soort=geen-soort", "*/*"),
     ("/organisaties?q=" + "x" * 101, "*/*"), ("/domein/4/ranking?org=../x", "*/*"),
     ("/domein/4/ranking?org=00000", "*/*"), ("/doc/organisatie/24062", "image/png"),
-    ("/.well-known/void", "image/png"),
+    ("/.well-known/void", "image/png"), ("/graph/a%20b.ttl", "*/*"), ("/doc/a%20b", "text/turtle"),
 ]
 
 
