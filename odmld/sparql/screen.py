@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 import pyoxigraph as ox
 
+from .remote_functions import readings as _readings
 from .tokens import TooIntricate, code_words, tokens
 
 _KEYWORDS = (
@@ -35,7 +36,6 @@ _GLUED = "(?:" + "|".join(sorted(_KEYWORDS, key=len, reverse=True)) + ")*"
 _SERVICE = re.compile(_GLUED + "SERVICE")
 _VARYING = re.compile(_GLUED + "(?:NOW|RAND|UUID|STRUUID)")
 _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 @dataclass(frozen=True)
@@ -72,23 +72,6 @@ def screen(text: str) -> Screening:
     return Screening(is_update=any(_starts_with_update(reading, upper)
                                    for reading, upper in zip(readings, uppers)),
                      calls_service=calls_service, answers_differ_between_runs=differs)
-
-
-def _readings(text: str) -> list[str]:
-    """The text as written, then with its code point escapes applied, once and again until none are
-    left (a parser applies them once; `\\u005Cu0053` is one escape away from another)."""
-    readings = [text]
-    while "\\u" in readings[-1] or "\\U" in readings[-1]:
-        applied = _CODEPOINT.sub(_codepoint, readings[-1])
-        if applied == readings[-1] or len(readings) > 8:
-            break
-        readings.append(applied)
-    return readings
-
-
-def _codepoint(match: re.Match) -> str:
-    value = int(match.group(1) or match.group(2), 16)
-    return chr(value) if value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF else match.group()
 
 
 def _starts_with_update(text: str, upper: str) -> bool:
