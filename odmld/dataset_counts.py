@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from . import vocab
 from .sparql import library as queries
 from .vocab import integer
-from .store_api import GraphName, NamedGraph, Reader, rows_of
+from .store_api import GraphName, NamedGraph, Reader, Term, rows_of
 from .vocab import RDF_TYPE
 
 VOID = "http://rdfs.org/ns/void#"
@@ -67,17 +67,32 @@ def count_graphs(reader: Reader, graphs: Iterable[GraphName]) -> Counts:
     return counts
 
 
+def count_subjects(reader: Reader, graph: ox.NamedNode, subjects: Iterable[ox.NamedNode]) -> Counts:
+    """What the statements of `subjects` in `graph` hold now: of a graph a write changes only for these
+    subjects, the difference of two such counts is the difference of the whole graph's."""
+    counts: Counts = Counter()
+    text, subjects = queries.get("subject-statements").text, sorted(set(subjects), key=str)
+    for start in range(0, len(subjects), BATCH):
+        for row in reader.select(text, graph=graph, subject=subjects[start:start + BATCH]):
+            _count_statement(counts, row["property"], row["object"])
+    return counts
+
+
 def _counted_by_dump(reader: Reader, graph: GraphName) -> Counts:
     """A graph SPARQL cannot name in VALUES, counted from its dump (usually empty)."""
     out = io.BytesIO()
     reader.dump(out, ox.RdfFormat.N_TRIPLES, graph)
     counts: Counts = Counter()
     for triple in ox.parse(out.getvalue(), format=ox.RdfFormat.N_TRIPLES):
-        counts[TOTAL] += 1
-        counts["property", triple.predicate.value] += 1
-        if triple.predicate == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
-            counts["class", triple.object.value] += 1
+        _count_statement(counts, triple.predicate, triple.object)
     return counts
+
+
+def _count_statement(counts: Counts, predicate: ox.NamedNode, value: Term) -> None:
+    counts[TOTAL] += 1
+    counts["property", predicate.value] += 1
+    if predicate == RDF_TYPE and isinstance(value, ox.NamedNode):
+        counts["class", value.value] += 1
 
 
 def counts_of(triples: Iterable[ox.Triple]) -> Counts:

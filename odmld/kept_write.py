@@ -7,6 +7,11 @@ session, the remote store's write): it sees every graph the operation changes, c
 first change, and when the operation returns (`finish`) counts the touched graphs again, sets the
 register again if one of them held or holds an organisation, keeps the dump figures of the touched
 graphs of the catalogue, and writes the counts.
+
+A graph the operation changes only statement by statement (`change_quads`) is counted only for the
+subjects it changes, before and after: the rest of it is as it was. Counting <graph/dumps> whole (two
+statements a catalogued graph: 200,000 at 10,000 organisations) before and after every publication
+took 270 of a submission's 345 ms.
 """
 
 from __future__ import annotations
@@ -18,8 +23,8 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from . import dump_digests, register, vocab
-from .dataset_counts import (Counts, count_graphs, count_store, description_changes, description_file,
-                             kept_counts, kept_counts_of)
+from .dataset_counts import (Counts, count_graphs, count_store, count_subjects, description_changes,
+                             description_file, kept_counts, kept_counts_of)
 from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
 
@@ -34,7 +39,8 @@ class KeptWrite:
         self._writer = writer
         self._before: Counts = Counter()
         self._added: list[Counts] = []  # what the operation says it added to new graphs
-        self._touched: set[GraphName] = set()
+        self._touched: set[GraphName] = set()  # counted whole before their first change
+        self._subjects: dict[ox.NamedNode, set[ox.NamedNode]] = {}  # else: the subjects counted
         self._kept: Counts | None = None  # the whole kept counts, read only if the write touches them
         self._everything = False
         self._started = False
@@ -52,8 +58,30 @@ class KeptWrite:
         if vocab.void_graph(self._writer.base_uri) in new:  # the counts as kept, before it changes them
             self._kept = kept_counts(self._writer)
         before = count_graphs(self._writer, new)  # counted first: a count that fails marks nothing
+        for graph in new & set(self._subjects):  # counted in part so far: the part's count now is
+            before.subtract(count_subjects(self._writer, graph, self._subjects.pop(graph)))  # in both
         self._touched |= new
         self._before.update(before)
+
+    def _touch_subjects(self, quads: list[ox.Quad]) -> None:
+        """Count, before their first change, the subjects of `quads` in graphs counted only in part; a
+        graph or subject that SPARQL cannot name in VALUES is counted whole (`_touch`)."""
+        void, by_graph = vocab.void_graph(self._writer.base_uri), {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name, set()).add(quad.subject)
+        whole = {graph for graph, subjects in by_graph.items()
+                 if graph == void or not isinstance(graph, ox.NamedNode)
+                 or not all(isinstance(subject, ox.NamedNode) for subject in subjects)}
+        self._touch(whole)  # which also finds a store whose counts are not kept (counted again)
+        if self._everything:
+            return
+        for graph, subjects in by_graph.items():
+            if graph in self._touched:
+                continue
+            new = subjects - self._subjects.get(graph, set())
+            if new:
+                self._before.update(count_subjects(self._writer, graph, new))
+                self._subjects.setdefault(graph, set()).update(new)
 
     def count_again(self) -> None:
         """Count the whole store again when this write ends (its changes are not known graph by graph)."""
@@ -76,7 +104,7 @@ class KeptWrite:
 
     def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
         removed, added = list(removed), list(added)
-        self._touch({quad.graph_name for quad in removed + added})
+        self._touch_subjects(removed + added)
         self._writer.change_quads(removed, added)
 
     def add(self, quads: list[ox.Quad]) -> None:
@@ -119,11 +147,13 @@ class KeptWrite:
         if self._everything:
             dump_digests.keep_every(self)
         else:
-            dump_digests.keep(self, set(self._touched))
+            dump_digests.keep(self, {*self._touched, *self._subjects})
         if self._everything:
             write_difference(self._writer, description_file(base, count_store(self._writer)))
             return
         after = count_graphs(self._writer, self._touched)
+        for graph, subjects in self._subjects.items():
+            after.update(count_subjects(self._writer, graph, subjects))
         if self._kept is not None:  # the write changed the description itself: written whole
             write_difference(self._writer, description_file(base, self._changed(self._kept, after)))
             return
@@ -148,4 +178,4 @@ class KeptWrite:
         """Did a graph this write touched hold, or does it hold, an organisation?"""
         return (self._before["class", register.ORGANIZATION] > 0
                 or any(added["class", register.ORGANIZATION] for added in self._added)
-                or register.any_organisation_in(self._writer, self._touched))
+                or register.any_organisation_in(self._writer, {*self._touched, *self._subjects}))

@@ -7,6 +7,9 @@ import pytest
 import rdflib
 
 from odmld.config import load_config
+from odmld.kept_write import KeptWrite
+from odmld.sparql import library as queries
+from odmld.vocab import RDF_TYPE, XSD_INTEGER
 from odmld.dataset_counts import TOTAL, count_store, kept_counts
 from odmld.store_api import NamedGraph
 from odmld.assessments.publish import publish, rebuild_statistics
@@ -131,3 +134,58 @@ def _fails_after_writing(writer, files):
                                       quads=[ox.Quad(ox.NamedNode(BASE + "id/x"), ox.NamedNode(BASE + "ns/p"),
                                                      ox.Literal("1"), ox.NamedNode(BASE + "graph/file/x"))])])
     raise RuntimeError("after writing")
+
+
+class _Reads:
+    """The store's own writer, recording the text and bound graphs of every query made through it."""
+
+    def __init__(self, writer) -> None:
+        self._writer, self.made = writer, []
+
+    def __getattr__(self, name):
+        return getattr(self._writer, name)
+
+    def query(self, text, **options):
+        self.made.append((text, str(options.get("bindings", {}).get("graph", options.get("default_graph")))))
+        return self._writer.query(text, **options)
+
+    def select(self, text, **bindings):
+        self.made.append((text, str(bindings.get("graph"))))
+        return self._writer.select(text, **bindings)
+
+
+@operation
+def _change_then_replace(writer, graph, changes, replaced):
+    """Change statements of `graph` one by one (then, with `replaced`, replace it whole) through a
+    KeptWrite of its own over the store's writer; the graphs its queries counted whole."""
+    reads = _Reads(writer._writer)  # under the store's KeptWrite, which then sees nothing to keep
+    kept = KeptWrite(reads)
+    for removed, added in changes:
+        kept.change_quads(removed, added)
+    if replaced is not None:
+        kept.replace_graphs([replaced])
+    kept.finish()
+    whole = queries.get("graph-counts").text
+    return [bound for text, bound in reads.made if text == whole]
+
+
+def test_a_change_of_a_few_statements_counts_those_subjects_not_their_whole_graph(new_store):
+    """<graph/dumps> holds two statements a catalogued graph (200,000 at 10,000 organisations): a
+    publication changes two, and counting the graph whole before and after took most of its time."""
+    store = model_loaded(new_store())
+    publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
+    graph = ox.NamedNode(BASE + "graph/dumps")
+    held = [ox.Quad(t.subject, t.predicate, t.object, graph)
+            for t in store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": graph})]
+    assert held, "a publication keeps its dump's figures"
+    size = ox.NamedNode("http://www.w3.org/ns/dcat#byteSize")
+    new = ox.Quad(ox.NamedNode(BASE + "dump/x.ttl.gz"), size, ox.Literal("7", datatype=XSD_INTEGER), graph)
+    typed = ox.Quad(new.subject, RDF_TYPE, ox.NamedNode(BASE + "ns/test#Dump"), graph)
+    counted_whole = store.write(_change_then_replace, graph, [([held[0]], [new, typed]), ([new], [new])], None)
+    assert str([graph]) not in counted_whole and str(graph) not in counted_whole
+    assert dict(kept_counts(store)) == counted_from_scratch(store)
+    assert kept_counts(store)["class", BASE + "ns/test#Dump"] == 1
+    # counted in part, then replaced whole in the same write: counted once, right
+    replaced = NamedGraph(graph=graph, quads=[typed, *held[1:]])
+    store.write(_change_then_replace, graph, [([typed], []), ([], [typed, new])], replaced)
+    assert dict(kept_counts(store)) == counted_from_scratch(store)
