@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing as mp
-import pickle
-import select
 import signal
 import threading
 import time
@@ -24,6 +22,7 @@ from typing import Any, Callable
 from ..caching import AnswerCache
 from . import worker as query_worker  # the child side; `worker` names a _Worker here
 from .answer import QueryRefused
+from .channel import Channel
 from .fair_share import FairShare
 from .worker import QueryJob, WorkerSettings
 
@@ -48,13 +47,12 @@ class _Worker:
         self.process.start()
         child.close()
         self.opened_at, self.ready = generation, False
-        self._answered = select.poll()  # made once: Connection.poll builds a selector on every call
-        self._answered.register(self.conn.fileno(), select.POLLIN)
+        self.channel = Channel(self.conn)
 
     def _receive(self, timeout: float) -> tuple | None:
-        if not self._answered.poll(timeout * 1000):
+        message = self.channel.receive(timeout)
+        if message is None:
             return None
-        message = pickle.loads(self.conn.recv_bytes())
         if message[0] == "unavailable":
             raise _Unavailable(message[1])
         return message
@@ -71,7 +69,7 @@ class _Worker:
         """Send `job` and wait for its answer; None when none came within `timeout` seconds of the
         query's start (after the store was opened again, if it had to be). A worker that died
         answers EOFError (its end of the pipe closed)."""
-        self.conn.send_bytes(query_worker.job_message(generation, job))
+        self.channel.send(query_worker.job_message(generation, job))
         if generation != self.opened_at:
             if self._receive(open_timeout) is None:
                 raise _Unavailable(f"a query process took longer than {open_timeout:g} s to open the store")
