@@ -90,35 +90,44 @@ class _Worker:
 
 class _IdleWorkers:
     """The idle workers of a pool, by lane: a job waits for a worker of its own lane (a heavy job for
-    a light-lane one when the pool has no heavy lane)."""
+    a light-lane one when the pool has no heavy lane).
+
+    Each lane has its own condition (one lock for both), and a worker given back wakes one waiter of
+    its lane: waking every waiter (notify_all) sent all but one of the request threads back to sleep,
+    two context switches each and the GIL handed round, for every query. A waiter looks at its lane
+    again before it gives up, so a wake-up that reaches one whose time ran out is not lost."""
 
     def __init__(self) -> None:
         self._idle: dict[str, list[_Worker]] = {"light": [], "heavy": []}
-        self._changed = threading.Condition()
+        lock = threading.Lock()
+        self._changed = {lane: threading.Condition(lock) for lane in self._idle}
+        self._lock = lock
         self.heavy_lane = False  # whether the pool has heavy-lane workers at all
 
     def take(self, lane: str, timeout: float) -> _Worker | None:
         deadline = time.monotonic() + timeout
-        with self._changed:
+        waits_for = "heavy" if lane == "heavy" and self.heavy_lane else "light"
+        with self._lock:
             while True:
-                found = self._idle["heavy" if lane == "heavy" and self.heavy_lane else "light"]
+                found = self._idle[waits_for]
                 if found:
                     return found.pop()
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._changed.wait(remaining):
+                if remaining <= 0:
                     return None
+                self._changed[waits_for].wait(remaining)
 
     def give(self, worker: _Worker) -> None:
-        with self._changed:
+        with self._lock:
             self._idle[worker.lane].append(worker)
-            self._changed.notify_all()
+            self._changed[worker.lane].notify()
 
     def all(self) -> list[_Worker]:
-        with self._changed:
+        with self._lock:
             return [*self._idle["light"], *self._idle["heavy"]]
 
     def drain(self) -> list[_Worker]:
-        with self._changed:
+        with self._lock:
             drained = [*self._idle["light"], *self._idle["heavy"]]
             self._idle = {"light": [], "heavy": []}
             return drained
