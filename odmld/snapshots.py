@@ -74,6 +74,7 @@ class Snapshots:
     def __init__(self, store_path: str | Path) -> None:
         self.store_path = Path(store_path)
         self.folder = Path(f"{str(self.store_path).rstrip('/')}-snapshots")
+        self._current = str(self.folder / CURRENT)  # stat'ed at every request: no Path joined each time
         self.lock_path = Path(f"{str(self.store_path).rstrip('/')}-write.lock")
         self._seen: tuple[int, int, int] | None = None
         self._generation = 0
@@ -87,7 +88,7 @@ class Snapshots:
     def generation(self) -> int:
         """The current generation (0: nothing published yet), re-read only when CURRENT changed."""
         try:
-            status = os.stat(self.folder / CURRENT)
+            status = os.stat(self._current)
         except FileNotFoundError:
             return 0
         seen = (status.st_ino, status.st_mtime_ns, status.st_size)

@@ -30,6 +30,7 @@ import struct
 import threading
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -41,6 +42,7 @@ DECAY_SECONDS = 10.0
 _RECORD = struct.Struct("dd")  # decayed CPU seconds, when
 
 
+@lru_cache(maxsize=4096)  # parsing an address cost as much as screening a query; clients come back
 def client_of(remote_addr: str | None) -> str:
     """The client a request counts for: its address (behind a trusted proxy, ODMLD_TRUST_PROXY, the
     one the proxy saw, as ProxyFix puts it in REMOTE_ADDR), an IPv6 address by its /64."""
@@ -56,6 +58,7 @@ def client_of(remote_addr: str | None) -> str:
     return str(parsed)
 
 
+@lru_cache(maxsize=4096)
 def _bucket(client: str) -> int:
     return int.from_bytes(hashlib.blake2b(client.encode(), digest_size=4).digest(), "big") % BUCKETS
 
@@ -82,6 +85,7 @@ class FairShare:
             raise ValueError(f"at most {PLACES} running and {PLACES} waiting queries per client")
         folder.mkdir(parents=True, exist_ok=True)
         self.slots_path, self.usage_path = folder / "sparql-clients.lock", folder / "sparql-usage"
+        self._slots = str(self.slots_path)  # opened at every query
         self.per_client, self.queue, self.wait, self.heavy_seconds = per_client, queue, wait, heavy_seconds
         self._usage_fd: tuple[int, int] | None = None  # (process id, descriptor): not shared by a fork
         self._usage_lock = threading.Lock()
@@ -92,7 +96,7 @@ class FairShare:
         "light". Raises QueryRefused (503, with Retry-After) when it cannot get one in time."""
         bucket = _bucket(client)
         first = bucket * 2 * PLACES
-        fd = os.open(self.slots_path, os.O_RDWR | os.O_CREAT, 0o600)  # locks of its own
+        fd = os.open(self._slots, os.O_RDWR | os.O_CREAT, 0o600)  # locks of its own
         try:
             if not self._take_running_place(fd, first):
                 self._wait_for_running_place(fd, first)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing as mp
-import pickle
-import select
 import signal
 import threading
 import time
@@ -24,6 +22,7 @@ from typing import Any, Callable
 from ..caching import AnswerCache
 from . import worker as query_worker  # the child side; `worker` names a _Worker here
 from .answer import QueryRefused
+from .channel import Channel
 from .fair_share import FairShare
 from .worker import QueryJob, WorkerSettings
 
@@ -48,13 +47,12 @@ class _Worker:
         self.process.start()
         child.close()
         self.opened_at, self.ready = generation, False
-        self._answered = select.poll()  # made once: Connection.poll builds a selector on every call
-        self._answered.register(self.conn.fileno(), select.POLLIN)
+        self.channel = Channel(self.conn)
 
     def _receive(self, timeout: float) -> tuple | None:
-        if not self._answered.poll(timeout * 1000):
+        message = self.channel.receive(timeout)
+        if message is None:
             return None
-        message = pickle.loads(self.conn.recv_bytes())
         if message[0] == "unavailable":
             raise _Unavailable(message[1])
         return message
@@ -71,7 +69,7 @@ class _Worker:
         """Send `job` and wait for its answer; None when none came within `timeout` seconds of the
         query's start (after the store was opened again, if it had to be). A worker that died
         answers EOFError (its end of the pipe closed)."""
-        self.conn.send_bytes(query_worker.job_message(generation, job))
+        self.channel.send(query_worker.job_message(generation, job))
         if generation != self.opened_at:
             if self._receive(open_timeout) is None:
                 raise _Unavailable(f"a query process took longer than {open_timeout:g} s to open the store")
@@ -92,35 +90,44 @@ class _Worker:
 
 class _IdleWorkers:
     """The idle workers of a pool, by lane: a job waits for a worker of its own lane (a heavy job for
-    a light-lane one when the pool has no heavy lane)."""
+    a light-lane one when the pool has no heavy lane).
+
+    Each lane has its own condition (one lock for both), and a worker given back wakes one waiter of
+    its lane: waking every waiter (notify_all) sent all but one of the request threads back to sleep,
+    two context switches each and the GIL handed round, for every query. A waiter looks at its lane
+    again before it gives up, so a wake-up that reaches one whose time ran out is not lost."""
 
     def __init__(self) -> None:
         self._idle: dict[str, list[_Worker]] = {"light": [], "heavy": []}
-        self._changed = threading.Condition()
+        lock = threading.Lock()
+        self._changed = {lane: threading.Condition(lock) for lane in self._idle}
+        self._lock = lock
         self.heavy_lane = False  # whether the pool has heavy-lane workers at all
 
     def take(self, lane: str, timeout: float) -> _Worker | None:
         deadline = time.monotonic() + timeout
-        with self._changed:
+        waits_for = "heavy" if lane == "heavy" and self.heavy_lane else "light"
+        with self._lock:
             while True:
-                found = self._idle["heavy" if lane == "heavy" and self.heavy_lane else "light"]
+                found = self._idle[waits_for]
                 if found:
                     return found.pop()
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not self._changed.wait(remaining):
+                if remaining <= 0:
                     return None
+                self._changed[waits_for].wait(remaining)
 
     def give(self, worker: _Worker) -> None:
-        with self._changed:
+        with self._lock:
             self._idle[worker.lane].append(worker)
-            self._changed.notify_all()
+            self._changed[worker.lane].notify()
 
     def all(self) -> list[_Worker]:
-        with self._changed:
+        with self._lock:
             return [*self._idle["light"], *self._idle["heavy"]]
 
     def drain(self) -> list[_Worker]:
-        with self._changed:
+        with self._lock:
             drained = [*self._idle["light"], *self._idle["heavy"]]
             self._idle = {"light": [], "heavy": []}
             return drained

@@ -6,7 +6,8 @@ time the first open takes is not counted against any query. The store generation
 job; when it differs from the one the process opened, the process opens the store again (a snapshot
 of that generation) and says so before it starts the query: that open is not the query's time either.
 
-Messages are plain pickled tuples (the Connection's own pickling of a dataclass took ten times longer):
+Messages are plain pickled tuples (the Connection's own pickling of a dataclass took ten times longer),
+each framed by its length (channel.py):
 - parent to child: (generation, text, results_media, graph_media, default_graphs, named_graphs);
 - child to parent: ("ready", warning | None) or ("unavailable", reason) once at start;
   ("opened",) after a reopen; then ("ok", media, body, cpu_seconds) or
@@ -15,7 +16,6 @@ Messages are plain pickled tuples (the Connection's own pickling of a dataclass 
 
 from __future__ import annotations
 
-import pickle
 import time
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..snapshots import Snapshots
 from .answer import QueryRefused, write_graph, write_solutions
+from .channel import Channel
 from .sandbox import SandboxUnavailable, forbid_network, limit_memory, lower_priority
 
 
@@ -127,18 +128,19 @@ def confine(settings: WorkerSettings) -> str | None:
 
 def main(conn: Any, settings: WorkerSettings, generation: int) -> None:
     """A worker process: confine, open, say ready, then answer jobs from `conn` until it closes."""
+    channel = Channel(conn)
     missing = confine(settings)
     if missing is not None and settings.sandbox_required:
-        return _send(conn, ("unavailable", f"query processes cannot be barred from the network: {missing}"))
+        return channel.send(("unavailable", f"query processes cannot be barred from the network: {missing}"))
     try:
         snapshot = open_snapshot(settings, generation)
     except (OSError, MemoryError) as error:
-        return _send(conn, ("unavailable", f"a query process cannot open the store: {error}"))
-    _send(conn, ("ready", missing))
+        return channel.send(("unavailable", f"a query process cannot open the store: {error}"))
+    channel.send(("ready", missing))
     opened_at = generation
     while True:
         try:
-            generation, *fields = pickle.loads(conn.recv_bytes())
+            generation, *fields = channel.receive()
         except EOFError:
             return
         if generation != opened_at:
@@ -146,8 +148,8 @@ def main(conn: Any, settings: WorkerSettings, generation: int) -> None:
                 snapshot, opened_at = None, generation  # the old one closed before the new one opens
                 snapshot = open_snapshot(settings, generation)
             except (OSError, MemoryError) as error:
-                return _send(conn, ("unavailable", f"a query process cannot open the store: {error}"))
-            _send(conn, ("opened",))
+                return channel.send(("unavailable", f"a query process cannot open the store: {error}"))
+            channel.send(("opened",))
         started = time.process_time()
         try:
             media, body = run_job(snapshot.store, QueryJob(*fields), settings)
@@ -156,13 +158,8 @@ def main(conn: Any, settings: WorkerSettings, generation: int) -> None:
             reply = ("refused", refused.status, refused.title, refused.detail)
         except Exception as error:  # keep the worker alive; the parent answers with the message
             reply = ("refused", 400, "Bad Request", f"the query cannot be run: {error}")
-        _send(conn, (*reply, time.process_time() - started))
+        channel.send((*reply, time.process_time() - started))
 
 
-def job_message(generation: int, job: QueryJob) -> bytes:
-    return pickle.dumps((generation, job.text, job.results_media, job.graph_media, job.default_graphs,
-                         job.named_graphs), protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _send(conn: Any, message: tuple) -> None:
-    conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+def job_message(generation: int, job: QueryJob) -> tuple:
+    return (generation, job.text, job.results_media, job.graph_media, job.default_graphs, job.named_graphs)

@@ -1,0 +1,43 @@
+"""The pipe to a query process (sparql/channel.py): every message arrives whole and in order, whatever
+the reads bring, and a closed end is an EOFError, as the pool expects of a worker that died."""
+
+import socket
+import threading
+
+import pytest
+
+from odmld.sparql.channel import READ_SIZE, Channel
+
+
+@pytest.fixture
+def ends():
+    left, right = socket.socketpair()
+    yield Channel(left), Channel(right)
+    left.close()
+    right.close()
+
+
+def test_two_messages_sent_at_once_are_read_one_at_a_time(ends):
+    parent, child = ends
+    child.send(("opened",))
+    child.send(("ok", "application/sparql-results+json", b"{}", 0.001))
+    assert parent.receive(5) == ("opened",)  # one read brought both; the second waits in the buffer
+    assert parent.receive(0.01) == ("ok", "application/sparql-results+json", b"{}", 0.001)
+    assert parent.receive(0.01) is None
+
+
+def test_an_answer_larger_than_many_reads_arrives_whole(ends):
+    parent, child = ends
+    body = bytes(range(256)) * (40 * READ_SIZE // 256 + 7)
+    sender = threading.Thread(target=child.send, args=(("ok", "text/csv", body, 0.5),))
+    sender.start()
+    assert parent.receive(5) == ("ok", "text/csv", body, 0.5)
+    sender.join()
+
+
+def test_nothing_within_the_time_is_none_and_a_closed_end_is_eof(ends):
+    parent, child = ends
+    assert parent.receive(0.05) is None
+    child.keep.close()
+    with pytest.raises(EOFError):
+        parent.receive(1)
