@@ -6,7 +6,8 @@
 For each size: generate and bulk-load N organisations x Y yearly assessments (bench/generate.py; kept
 in --stores and reused by later runs), then measure, on this machine, side by side:
 - load time and size on disk;
-- median and 95th-percentile latency of every query in queries/, directly on the store, through
+- median and 95th-percentile latency of every query in queries/ (the app's own bound as its requests
+  bind them, bench/samples.py; not its upkeep queries, which read the whole store), directly on the store, through
   odmld's /sparql and through `oxigraph serve-read-only` on the same store folder;
 - request rate and latency under concurrent load of /doc/ in each format and of a small /sparql query,
   odmld as `odmld serve` starts it (PRODUCTION: the README's command, granian with a worker process
@@ -19,7 +20,8 @@ in --stores and reused by later runs), then measure, on this machine, side by si
   store in --stores grows by these versions at every run);
 - the CPU time a new-text small query costs each server, read from /proc (odmld: granian's processes
   and the query processes apart);
-- peak memory (sum of the peak resident sizes of granian and all its processes).
+- peak memory of the server: the peak of the sum of its processes' proportional set sizes, sampled twice a
+  second, and the sum of their own peak resident sizes (an upper bound).
 Prints Markdown. A benchmark prints figures; it never fails a build. Loopback only.
 """
 
@@ -49,20 +51,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE, made_in, prepared_store, size_on_disk  # noqa: E402
 from http_rate import hammer, load_tool  # noqa: E402
+from samples import UPKEEP, cases, places  # noqa: E402
 from odmld import tokens  # noqa: E402
 from odmld.sparql import library as queries  # noqa: E402
 from odmld.sparql.screen import bind_values  # noqa: E402
-from odmld.vocab import integer  # noqa: E402
 from odmld.embedded_store import EmbeddedStore as Store  # noqa: E402
 
-SAMPLES = {"lang": ox.Literal("nl"), "domain": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),
-           "principle": ox.NamedNode(f"{BASE}id/charterprincipe/2"),
-           "organisation": ox.NamedNode(f"{BASE}id/organisatie/b1"),
-           "date": ox.Literal("2020-06-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
-           "resource": ox.NamedNode(f"{BASE}id/maturiteitsdomein/4"),
-           "assessment": ox.NamedNode(f"{BASE}id/inschatting/b1/2020-06-30/v1"), "kind": ox.Literal("nood"),
-           # one page of the feed or the catalogue, as the app binds it: the 50 positions of page 20
-           "position": [integer(n) for n in range(951, 1001)]}
 SMALL = "SELECT ?domain ?label WHERE { ?domain a <ns/odm#MaturityDomain> ; " \
         "<http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 11"
 # The README's production command: a worker process per core, and threads so that one process serves
@@ -92,25 +86,20 @@ def timed(action, runs: int) -> tuple[float, float]:
     return percentiles(timings)
 
 
-def library(only: list[str] | None = None) -> list[tuple[str, str, dict]]:
-    """Every query, the library and the app's own (or those in `only`), with sample parameters;
-    (name, server text, bindings)."""
+def library(store: Store, only: list[str] | None = None) -> list[tuple[str, str, dict]]:
+    """Every query, the library and the app's own (or those in `only`), bound as a request binds it
+    (bench/samples.py): (label, server text, bindings). The app's upkeep queries (a rebuild, a load, the
+    store's checks) read the whole store by design and are left out."""
     found = []
+    store_places = places(store)
     for query in queries.every_query():
-        if only and query.name not in only:
+        if (only and query.name not in only) or query.name in UPKEEP:
             continue
-        bindings = {name: SAMPLES[name] for name in query.parameters if name in SAMPLES}
-        if query.name == "all-triples":
-            continue  # the whole store as a graph: a dump, not a query to time
-        if query.name in SUBMISSION_ONLY:
-            continue  # run on one submission before it is stored; on a whole store it times nothing odmld does
-        found.append((query.name, f"BASE <{BASE}>\n" + bind_values(query.text, bindings), bindings))
+        for bindings in cases(query.name, store_places):
+            label = query.name if len(cases(query.name, store_places)) == 1 else \
+                f"{query.name} ({', '.join('?' + name for name in bindings) or 'unbound'})"
+            found.append((label, f"BASE <{BASE}>\n" + bind_values(query.text, bindings), bindings))
     return found
-
-
-# Queries odmld runs only on a scratch store holding one submission (odmld/assessments/graph.py). On the
-# 10,000 store submission-parts ran for over 10 minutes a time, for a figure that means nothing.
-SUBMISSION_ONLY = {"submission-parts", "submission-datasets"}
 
 
 class Refused(Exception):
@@ -204,16 +193,42 @@ def process_tree(root: int) -> list[int]:
 
 
 def peak_memory_mb(root: int) -> float:
-    """Sum of VmHWM (peak resident size) of `root` and every process below it."""
-    total = 0
-    for pid in process_tree(root):
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-        except OSError:
-            pass
-    return total / 1024
+    """Sum of VmHWM (peak resident size) of `root` and every process below it: an upper bound, which
+    counts a page shared by several processes once in each and adds peaks of different moments."""
+    return sum(_status_kb(pid, "VmHWM:") for pid in process_tree(root)) / 1024
+
+
+def _status_kb(pid: int, field: str, name: str = "status") -> int:
+    try:
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class MemoryWatch:
+    """The peak over a run of the memory `root` and the processes below it hold together: the sum of
+    their proportional set sizes (Pss: a page that k processes share counts 1/k in each), sampled
+    twice a second in a thread of the bench (the memory the machine must have for the server)."""
+
+    def __init__(self, root: int, every: float = 0.5) -> None:
+        self.root, self.every, self.peak_kb = root, every, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.every):
+            total = sum(_status_kb(pid, "Pss:", "smaps_rollup") for pid in process_tree(self.root))
+            self.peak_kb = max(self.peak_kb, total)
+
+    def stop(self) -> float:
+        """Stop watching; the peak in MB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
 
 
 def cpu_seconds(root: int) -> dict[str, float]:
@@ -265,18 +280,20 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
     print(f"{facts['quads']:,} quads; {made_in(facts)}; {size_on_disk(path) / 1e6:,.0f} MB on disk.\n")
     store = Store(path, base_uri=BASE, read_only=True)
     with servers(path) as (odmld_url, oxigraph_url, server, anchor_server):
+        memory = MemoryWatch(server.pid)
         for _ in range(40):  # warm up: every server worker starts its query processes on first use
             post_query(odmld_url, SMALL)
             post_query(oxigraph_url, f"BASE <{BASE}> " + SMALL)
         print("| query | direct median / p95 ms | odmld /sparql median / p95 ms | oxigraph median / p95 ms "
               "| odmld / oxigraph |")
         print("|---|---|---|---|---|")
-        for name, text, bindings in library(only):
+        for label, text, bindings in library(store, only):
+            name = label.split(" ")[0]
             direct, _ = cell(lambda: consume(store.query(queries.get(name).text, bindings=bindings)), runs)
             served, served_ms = cell(lambda: post_query(odmld_url, text), runs)
             anchor, anchor_ms = cell(lambda: post_query(oxigraph_url, text), runs)
             ratio = f"{served_ms / max(anchor_ms, 0.01):.1f}x" if served_ms and anchor_ms else "-"
-            print(f"| {name} | {direct} | {served} | {anchor} | {ratio} |", flush=True)
+            print(f"| {label} | {direct} | {served} | {anchor} | {ratio} |", flush=True)
         print(f"\n| under load (8 connections, {load_tool()}) | req/s | median / p95 ms | errors |")
         print("|---|---|---|---|")
         site = odmld_url.rsplit("sparql", 1)[0]
@@ -311,7 +328,10 @@ def measure(organisations: int, years: int, runs: int, seconds: float, stores: P
         print(f"\nOne submission through the production server (CSV, validated, scored, stored, published "
               f"to every process): {single:.0f} ms median; {rate:.1f} submissions/s from 4 concurrent clients.")
         print(f"\nPeak memory of odmld (odmld {' '.join(PRODUCTION)}: granian, its workers, their query "
-              f"processes and the write service): {peak_memory_mb(server.pid):,.0f} MB.")
+              f"processes and the write service) over this size's run: {memory.stop():,.0f} MB, the peak of "
+              f"the sum of their proportional set sizes (a shared page counted once), sampled twice a "
+              f"second; {peak_memory_mb(server.pid):,.0f} MB summing each process's own peak resident size "
+              f"(VmHWM: shared pages once per process, peaks of different moments added).")
 
 
 def main() -> None:
