@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import validation, vocab
+from . import register, validation, vocab
 from .cli_common import base_option, make_config, open_for, require_organisation, setting_option, store_option
 from .errors import EXIT_VIOLATIONS, BadRequest, Invalid
 from .loading import FilePlan, LoadError, load_paths, plan_paths
@@ -139,8 +139,8 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
 @click.option("--dumps", "every_dump", is_flag=True,
               help="Set the checksum and size of every graph's dump again, not only the missing ones.")
 def statistics(store: str | None, base_uri: str | None, every_dump: bool) -> None:
-    """Set each organisation's latest assessment and add the published statistics up again, and keep
-    the dump checksums and sizes of the graphs that have none.
+    """Set each organisation's latest assessment and add the published statistics up again, set the
+    register of organisations again, and keep the dump checksums and sizes of the graphs that have none.
 
     Publishing keeps them up to date; run this after loading assessments with `odmld load`, on a
     store written before odmld kept them, or (with --dumps) after an upgrade of pyoxigraph.
@@ -148,9 +148,11 @@ def statistics(store: str | None, base_uri: str | None, every_dump: bool) -> Non
     config = make_config(store=store, base_uri=base_uri)
     opened = open_for(config)
     written = rebuild_statistics(opened)
+    registered = opened.write(register.set_again)
     dumps = opened.write(keep_every_in, not every_dump)
     click.echo(f"statistics: {written} quads in <{config.base_uri}graph/laatste/...> and "
-               f"<{config.base_uri}graph/statistiek>; the dumps of {dumps} graph(s) kept in "
+               f"<{config.base_uri}graph/statistiek>; the register of organisations set again "
+               f"({registered} quads in <{config.base_uri}graph/register>); the dumps of {dumps} graph(s) kept in "
                f"<{config.base_uri}graph/dumps>")
 
 

@@ -79,6 +79,18 @@ def test_a_search_for_a_word_most_organisations_share_reads_the_register_in_orde
     assert [row["name"].value for row in register.search(store, "groot 654", "nl")] == ["Groot bestuur 654"]
 
 
+def test_a_search_word_shorter_than_a_key_is_looked_up_by_its_own_key(new_store):
+    """"groot 65" among 700 "Groot bestuur NNN": "65" starts the words of ten names past the register's
+    first COMMON; reading those first COMMON found none of them."""
+    store = model_loaded(new_store())
+    store.replace_graphs([many_named(700)])
+    found = [row["name"].value for row in register.search(store, "groot 65", "nl")]
+    assert found == [f"Groot bestuur {n}" for n in range(650, 660)]
+    assert register.rarest_key(store, {"gro", "65"}) == "65"
+    assert [row["name"].value for row in register.search(store, "6", "nl")][:2] == ["Groot bestuur 600",
+                                                                                "Groot bestuur 601"]
+
+
 def many_named(count):
     from odmld.store_api import NamedGraph
     graph = ox.NamedNode(BASE + "graph/data/veel")
@@ -138,3 +150,20 @@ def test_the_home_summary_is_read_from_kept_figures_and_equals_counting_them(new
     assert int(summary["assessed"].value) == len(ranked) == 2
     assert Decimal(summary["average"].value) == sum(Decimal(r["average"].value) for r in ranked) / 2
     assert int(summary["versions"].value) == 3  # a withdrawn version stays published
+
+
+def test_statistics_sets_a_register_of_an_earlier_form_again(new_store):
+    """A register written before the keys of one and two letters (only each word's first three): a
+    short search word finds nothing until `odmld statistics` sets the register again."""
+    location = new_store()
+    store = model_loaded(location)
+    store.replace_graphs([many_named(700)])
+    kept = register.register_file(store)
+    key = ox.NamedNode(BASE + "ns/odm#nameKey")
+    earlier = [quad for quad in kept.quads if quad.predicate != key or len(quad.object.value) == 3]
+    store.replace_graphs([type(kept)(graph=kept.graph, quads=earlier)])
+    assert register.search(store, "groot 65", "nl") == []
+    done = run_cli("statistics", store=location)
+    assert done.returncode == 0, done.stderr
+    reopened = open_location(location, read_only=True)
+    assert len(register.search(reopened, "groot 65", "nl")) == 10
