@@ -95,8 +95,9 @@ def library(store: Store, only: list[str] | None = None) -> list[tuple[str, str,
     for query in queries.every_query():
         if (only and query.name not in only) or query.name in UPKEEP:
             continue
-        for bindings in cases(query.name, store_places):
-            label = query.name if len(cases(query.name, store_places)) == 1 else \
+        every = cases(query.name, store_places)
+        for bindings in every:
+            label = query.name if len(every) == 1 else \
                 f"{query.name} ({', '.join('?' + name for name in bindings) or 'unbound'})"
             found.append((label, f"BASE <{BASE}>\n" + bind_values(query.text, bindings), bindings))
     return found

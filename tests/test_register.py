@@ -159,8 +159,10 @@ def test_statistics_sets_a_register_of_an_earlier_form_again(new_store):
     store = model_loaded(location)
     store.replace_graphs([many_named(700)])
     kept = register.register_file(store)
-    key = ox.NamedNode(BASE + "ns/odm#nameKey")
-    earlier = [quad for quad in kept.quads if quad.predicate != key or len(quad.object.value) == 3]
+    name_key, key_count = ox.NamedNode(BASE + "ns/odm#nameKey"), ox.NamedNode(BASE + "ns/odm#keyCount")
+    earlier = [quad for quad in kept.quads
+               if not (quad.predicate == name_key and len(quad.object.value) < 3)
+               and not (quad.predicate == key_count and len(quad.subject.value.rsplit("/", 1)[1]) < 3)]
     store.replace_graphs([type(kept)(graph=kept.graph, quads=earlier)])
     assert register.search(store, "groot 65", "nl") == []
     done = run_cli("statistics", store=location)
