@@ -46,6 +46,11 @@ INTERNAL_SAMPLES = {
     "key": ox.Literal("123"), "identifier": ox.Literal("b1"), "base": ox.Literal(BASE),
     "graph": ox.NamedNode(f"{BASE}graph/inschatting/b1/2020-06-30/v1"),
     "kind": {"organisations-of-kind-page": ox.NamedNode(f"{BASE}id/organisatietype/centrumstad")},
+    # the register's pages as they exist at every size (page 20 of the catalogue's positions is past
+    # the 300 organisations of the small store): its third page of 50, a kind's first
+    "position": {"organisations-page": [integer(n) for n in range(101, 151)],
+                 "register-at": [integer(n) for n in range(101, 151)],
+                 "organisations-of-kind-page": [integer(n) for n in range(1, 51)]},
     # what a request binds: a stretch of the ranking walk's observations (odmld.ranking_walk), the 50
     # dumps of a catalogue page, the subjects of a write's changes (odmld.kept_write)
     "counted": [vocab.latest_observation(BASE, vocab.organisation(BASE, f"b{n}"), SAMPLES["domain"].value)
