@@ -6,10 +6,17 @@ builds a selector to wait; every call of a server thread releases and takes back
 four request threads a process is a hand-over to another thread and back. A message here is written
 in one call and read in one when it is small (a query, a small answer), from a buffer that keeps
 whatever a read brought beyond the message ("opened" and the answer may arrive in one read).
+
+Messages are plain data (tuples of text, bytes, numbers and None), and a message is read as nothing
+else: pickle's loads would import and call whatever a message names. A query process runs public
+query text; were it ever subverted, what it writes to the pipe still cannot make the server process
+run anything. A message that names a global, or is not a pickle, ends the channel (EOFError: the pool
+replaces that query process).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import select
@@ -43,15 +50,22 @@ class Channel:
                 and not self._readable.poll(timeout * 1000):
             return None
         while not self._complete():
-            chunk = os.read(self.fd, max(READ_SIZE, min(self._missing(), 16 * READ_SIZE)))
+            try:
+                chunk = os.read(self.fd, max(READ_SIZE, min(self._missing(), 16 * READ_SIZE)))
+            except ConnectionResetError:  # a socket pair whose other process ended: closed, too
+                chunk = b""
             if not chunk:
                 raise EOFError("the other end of the query pipe is closed")
             self._buffer += chunk
         size = _LENGTH.unpack_from(self._buffer)[0]
         end = _LENGTH.size + size
-        message = pickle.loads(self._buffer[_LENGTH.size:end])
+        with memoryview(self._buffer) as view:  # one copy, and BytesIO shares it
+            payload = bytes(view[_LENGTH.size:end])
         del self._buffer[:end]
-        return message
+        try:
+            return _PlainData(io.BytesIO(payload)).load()
+        except Exception as error:
+            raise EOFError(f"the query pipe brought a message that is not plain data: {error}") from None
 
     def _complete(self) -> bool:
         return len(self._buffer) >= _LENGTH.size and self._missing() == 0
@@ -61,3 +75,10 @@ class Channel:
         if len(self._buffer) < _LENGTH.size:
             return _LENGTH.size - len(self._buffer)
         return max(0, _LENGTH.size + _LENGTH.unpack_from(self._buffer)[0] - len(self._buffer))
+
+
+class _PlainData(pickle.Unpickler):
+    """Reads tuples, text, bytes, numbers and None; refuses every global a pickle may name."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"a message may not name {module}.{name}")

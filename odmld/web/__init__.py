@@ -12,6 +12,7 @@ from . import body_limit, converters, db, errors, headers
 from .i18n import current_language, lang_attribute, said, switch_href, translator
 from .links import link
 from .compression import Compression
+from .query_string import QueryStringCheck
 from .sparql_get import SparqlGet
 
 
@@ -42,6 +43,8 @@ def create_app(config: Config | None = None, *, store: Store | None = None) -> F
     db.init_app(app, store)
     # no body over the limit reaches anything else, chunked or not
     app.wsgi_app = body_limit.BodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]
+    # no view, cache key or front reads a query string that is not UTF-8
+    app.wsgi_app = QueryStringCheck(app.wsgi_app, app)  # type: ignore[method-assign]
     if config.trust_proxy:  # outermost, so every part (the caches' keys too) sees the URL asked
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_port=1,  # type: ignore[method-assign]
                                 x_prefix=1)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 from flask import Flask
 
 from ..errors import BadRequest, OdmldError, TooLarge
-from .errors import problem_response, worded
+from .errors import refusal_before_app, worded
 
 LIMIT = 1024 * 1024  # bytes; the write API's largest submission
 READ_SIZE = 64 * 1024
@@ -53,9 +53,7 @@ class BodyLimit:
         other error is (its headers included)."""
         environ["wsgi.input"] = io.BytesIO()  # nothing of the body is ever read
         environ["CONTENT_LENGTH"] = "0"
-        with self.flask_app.request_context(environ):
-            response = self.flask_app.process_response(problem_response(kind(worded(key, limit=self.limit))))
-        return response(environ, start_response)
+        return refusal_before_app(self.flask_app, environ, start_response, kind(worded(key, limit=self.limit)))
 
 
 def read_at_most(stream: Any, most: int) -> bytes:

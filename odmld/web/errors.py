@@ -18,6 +18,7 @@ page a browser gets: every answer says its language in Content-Language and neve
 from __future__ import annotations
 
 import json
+from typing import Any, Callable, Iterable
 
 from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException
@@ -91,6 +92,15 @@ def problem_response(error: OdmldError) -> Response:
     for name, value in error.headers.items():
         response.headers[name] = value
     return response
+
+
+def refusal_before_app(flask_app: Flask, environ: dict[str, Any], start_response: Callable,
+                       error: OdmldError) -> Iterable[bytes]:
+    """A refusal made by a WSGI front of the app (body_limit.py, query_string.py, sparql_get.py): the
+    one error shape in the request's language, with the headers Flask adds to every response."""
+    with flask_app.request_context(environ):
+        response = flask_app.process_response(problem_response(error))
+    return response(environ, start_response)
 
 
 def as_problem(error: Exception) -> OdmldError:

@@ -5,7 +5,7 @@ It is the request SPARQLWrapper and most notebooks send, and for a small query F
 query did. This middleware answers it from the WSGI environ with the view's own steps
 (sparql_job.answer) and the same headers. Everything else goes on to Flask: other
 methods and paths, a GET without a query (the service description) or with `update` (refused there).
-A refusal is answered by errors.problem_response in a request context: the service's one error shape.
+A refusal is answered by errors.refusal_before_app: the service's one error shape.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.utils import get_content_type
 
 from ..errors import OdmldError
-from .errors import as_problem, problem_response
+from .errors import as_problem, refusal_before_app
 from .headers import EVERY_RESPONSE
 from .response_cache import REUSABLE
 from .sparql_job import answer
@@ -58,9 +58,7 @@ class SparqlGet:
     def refuse(self, environ: dict[str, Any], start_response: Callable,
                refused: OdmldError) -> Iterable[bytes]:
         """The refusal in the service's one error shape, made by Flask as every other error is."""
-        with self.flask_app.request_context(environ):
-            response = self.flask_app.process_response(problem_response(refused))
-        return response(environ, start_response)
+        return refusal_before_app(self.flask_app, environ, start_response, refused)
 
 
 def query_args(environ: dict[str, Any]) -> ImmutableMultiDict:

@@ -1,12 +1,15 @@
 """The pipe to a query process (sparql/channel.py): every message arrives whole and in order, whatever
-the reads bring, and a closed end is an EOFError, as the pool expects of a worker that died."""
+the reads bring, a closed end is an EOFError, as the pool expects of a worker that died, and a message
+is read as plain data only: one that names something to call runs nothing."""
 
+import os
+import pickle
 import socket
 import threading
 
 import pytest
 
-from odmld.sparql.channel import READ_SIZE, Channel
+from odmld.sparql.channel import _LENGTH, READ_SIZE, Channel
 
 
 @pytest.fixture
@@ -41,3 +44,27 @@ def test_nothing_within_the_time_is_none_and_a_closed_end_is_eof(ends):
     child.keep.close()
     with pytest.raises(EOFError):
         parent.receive(1)
+
+
+CALLED = []
+
+
+def called() -> None:
+    CALLED.append("called")
+
+
+class Subverted:
+    """What a subverted query process could pickle: loading it calls `called`."""
+
+    def __reduce__(self):
+        return called, ()
+
+
+def test_a_message_that_names_a_function_runs_nothing_and_ends_the_channel(ends):
+    parent, child = ends
+    payload = pickle.dumps(("ok", "text/csv", Subverted(), 0.1))
+    os.write(child.fd, _LENGTH.pack(len(payload)) + payload)
+    with pytest.raises(EOFError):
+        parent.receive(5)
+    assert CALLED == []
+    assert pickle.loads(payload) and CALLED == ["called"]  # what pickle.loads, as before, would have done
