@@ -31,10 +31,11 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from odmld import dump_digests, feed_events, vocab
+from odmld import dump_digests, feed_events, feed_members, vocab
 from odmld.assessments import statistics
 from odmld.dataset_counts import counts_of
 from odmld.assessments.graph import AssessmentParts, DomainPart, build_triples, version_triples
+from odmld.config import beside_store
 from odmld.embedded_store import EmbeddedStore as Store
 from odmld.assessments.latest import Version, domains_file, latest_file, latest_of
 from odmld.loading import parse_paths
@@ -51,7 +52,8 @@ NEEDS = ["geen-nood", "redelijke-nood", "sterke-nood"]
 CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
 # What a kept store holds, as a number that goes up when that changes, so an older store is made again.
 # 9: each organisation says where the rankings place it (odm:rankingPlace, odm:domainRankingPlace)
-GENERATION = 10  # 10: the figures of every version's dump are kept (dump_digests.py), as a publication keeps them
+# 10: the figures of every version's dump are kept (dump_digests.py), as a publication keeps them
+GENERATION = 11  # 11: what each publication of the change feed carries is kept beside it (feed_members.py)
 
 
 class Reader:
@@ -85,8 +87,11 @@ def position_of(year: int, index: int, organisations: int) -> int:
 class Generator:
     """The quads of every organisation, as publishing writes them, and the totals they add up to."""
 
-    def __init__(self, model: Model, organisations: int, years: int, seed: int = 7) -> None:
+    def __init__(self, model: Model, organisations: int, years: int, members: feed_members.FeedMembers,
+                 seed: int = 7) -> None:
         self.model, self.organisations, self.years, self.seed = model, organisations, years, seed
+        self.members = members
+        self.carried: list[tuple[feed_members.Event, bytes]] = []  # kept an organisation at a time
         self.totals: statistics.Totals = Counter()
         self.quads = 0
         self.counts: Counter = Counter()  # for the VoID description (dataset_counts.py)
@@ -155,6 +160,8 @@ class Generator:
             position = position_of(year, index, self.organisations)
             event, feed = feed_events.event_files(BASE, position, iri, at)
             yield from self.file(event)
+            self.carried.append((feed_members.Event(position, iri, self.stored(vocab.date_time(at)).value),
+                                 ox.serialize(carried(iri, triples), format=ox.RdfFormat.N_TRIPLES)))
             if position == self.organisations * self.years:
                 self.feed = feed
             versions.append(Version(date, 1, iri, published_average(triples, iri)))
@@ -166,6 +173,8 @@ class Generator:
         yield from self.file(domains_file(BASE, organisation, latest.assessment, ranks[latest.assessment]))
         self.totals.update(statistics.contribution(ranks[latest.assessment], kind, self.model))
         self.totals["versies", kind, "versionCount"] += len(versions)
+        self.members.keep(self.carried)
+        self.carried = []
 
     def everything(self) -> Iterator[ox.Quad]:
         """Every organisation's quads, then what adds them all up: the statistics, and the feed's
@@ -181,15 +190,26 @@ class Generator:
         self.count()
 
 
+NOT_CARRIED = {vocab.odm(BASE, "publicationPosition")}  # written beside the version, not in its graph
+PART = vocab.odm(BASE, "domainAssessment")
+
+
+def carried(version: ox.NamedNode, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """What the version's publication event carries, of the triples of its graph: the version's own
+    and its domain parts' (queries/internal/feed-member.rq; tests/test_bench_generate.py compares)."""
+    parts = {t.object for t in triples if t.subject == version and t.predicate == PART}
+    return [t for t in triples if (t.subject == version and t.predicate not in NOT_CARRIED) or t.subject in parts]
+
+
 @operation
-def generated_into(writer, organisations: int, years: int) -> dict:
+def generated_into(writer, organisations: int, years: int, members: Path) -> dict:
     """The model and the generated data in one write. The generated quads go to pyoxigraph's bulk
     loader as they are made (no text to write and parse again): this thread makes them, the loader's
     threads sort and write each million meanwhile (two cores), and memory stays flat. Returns what it
     took."""
     began, cpu = time.perf_counter(), time.process_time()  # the writer process's CPU, all its threads
     writer.replace_graphs(parse_paths(default_load_paths(), BASE))
-    generator = Generator(model_inputs(writer), organisations, years)
+    generator = Generator(model_inputs(writer), organisations, years, feed_members.FeedMembers(members))
     writer.bulk_extend(generator.everything(), generator.counts)
     loaded, loaded_cpu = time.perf_counter(), time.process_time()
     writer.optimize()  # the bulk load left overlapping runs; a store written by publishing is compacted
@@ -204,7 +224,7 @@ def generate_store(path: Path, organisations: int, years: int) -> dict:
     machine is shared: wall-clock seconds say little without it)."""
     began, load = time.perf_counter(), os.getloadavg()[0]
     store = Store(path, base_uri=BASE, write_wait=3600)
-    made = store.write(generated_into, organisations, years)
+    made = store.write(generated_into, organisations, years, beside_store(str(path), "feed.sqlite3"))
     made["made"] = time.perf_counter() - began
     made["quads"] = len(store)
     made["load average"] = [round(load, 2), round(os.getloadavg()[0], 2)]

@@ -17,6 +17,10 @@ What is kept, where, under which key, until when, in how much room:
   the generation moves; a third.
 - graph dumps, and the whole-store dump: dumps.py; the graph; until the generation moves;
   GRAPH_DUMP_BYTES in memory, the whole dump as one temporary file.
+- what each publication of the change feed carries (N-Triples): feed_members.py, in
+  `{store}-feed.sqlite3` beside the store, shared by every process; key the event's position, used
+  only while the event there names the same version at the same time; for good (an event never
+  changes); a row an event.
 - the Service Description: web/meta.py; settings and the URL asked; for the process's life (nothing
   of the store is in it); 32 entries.
 - when each document's bytes last changed (ETag and since when): change_times.py, in
@@ -52,6 +56,7 @@ from typing import Any, Hashable
 from werkzeug.http import is_resource_modified, remove_entity_headers
 
 from .change_times import ChangeTimes
+from .feed_members import FeedMembers
 from .config import Config, beside_store
 from .embedded_store import EmbeddedStore
 from .store_api import Store
@@ -181,6 +186,13 @@ def change_times(config: Config, store: Store) -> ChangeTimes | None:
     if generation_of(store) is None:
         return None
     return ChangeTimes(beside_store(config.store, "documents.sqlite3"))
+
+
+def feed_members(config: Config, store: Store) -> FeedMembers | None:
+    """The shared table of what the feed's publications carry; None for a remote store."""
+    if generation_of(store) is None:
+        return None
+    return FeedMembers(beside_store(config.store, "feed.sqlite3"))
 
 
 def changed_since(times: ChangeTimes | None, store: Store, key: str, etag: str) -> int | None:

@@ -10,11 +10,12 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import register, validation, vocab
+from . import caching, feed_events, register, validation, vocab
 from .cli_common import base_option, make_config, open_for, require_organisation, setting_option, store_option
 from .errors import EXIT_VIOLATIONS, BadRequest, Invalid
 from .loading import FilePlan, LoadError, load_paths, plan_paths
 from .dump_digests import keep_every_in
+from .feed_members import keep_every_member
 from .assessments.publish import rebuild_into, rebuild_statistics
 from .resources import default_load_paths
 from .store import Store, Writer
@@ -140,7 +141,8 @@ def dump(output_format: str, output: Path | None, store: str | None, base_uri: s
               help="Set the checksum and size of every graph's dump again, not only the missing ones.")
 def statistics(store: str | None, base_uri: str | None, every_dump: bool) -> None:
     """Set each organisation's latest assessment and add the published statistics up again, set the
-    register of organisations again, and keep the dump checksums and sizes of the graphs that have none.
+    register of organisations again, keep the dump checksums and sizes of the graphs that have none, and
+    what each publication of the change feed carries where it is not kept yet.
 
     Publishing keeps them up to date; run this after loading assessments with `odmld load`, on a
     store written before odmld kept them, or (with --dumps) after an upgrade of pyoxigraph.
@@ -150,10 +152,12 @@ def statistics(store: str | None, base_uri: str | None, every_dump: bool) -> Non
     written = rebuild_statistics(opened)
     registered = opened.write(register.set_again)
     dumps = opened.write(keep_every_in, not every_dump)
+    members = caching.feed_members(config, opened)
+    carried = 0 if members is None else keep_every_member(opened, members, feed_events.state(opened).count)
     click.echo(f"statistics: {written} quads in <{config.base_uri}graph/laatste/...> and "
                f"<{config.base_uri}graph/statistiek>; the register of organisations set again "
                f"({registered} quads in <{config.base_uri}graph/register>); the dumps of {dumps} graph(s) kept in "
-               f"<{config.base_uri}graph/dumps>")
+               f"<{config.base_uri}graph/dumps>; what {carried} publication(s) of the change feed carry kept")
 
 
 @click.command()

@@ -9,7 +9,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from odmld import dump_digests
+from odmld import dump_digests, feed_members
+from odmld.feed_members import FeedMembers
 from odmld.sparql import library as queries
 from odmld.dataset_counts import count_store, kept_counts
 from odmld.assessments.publish import rebuild_statistics
@@ -23,6 +24,10 @@ def quads_of(store) -> set[ox.Quad]:
     out = io.BytesIO()
     store.dump(out, ox.RdfFormat.N_QUADS)
     return set(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
+
+
+def lines_of(ntriples: bytes) -> set[bytes]:
+    return set(ntriples.splitlines())
 
 
 @pytest.mark.slow
@@ -40,5 +45,10 @@ def test_the_generated_store_equals_its_rebuild(tmp_path):
     versions = dump_digests.catalogued(generate.BASE, store.named_graphs())
     assert len(versions) > 15 and dump_digests.kept(store, versions) == {
         graph: dump_digests.digest_of(dump_digests.dump_bytes(store, graph)) for graph in versions}
+    kept = FeedMembers(f"{tmp_path / 'store'}-feed.sqlite3").kept(feed_members.publications(generate.BASE, events))
+    assert sorted(kept) == list(range(1, 16))  # what each publication carries, kept as it was generated
+    made = feed_members.carried_by(store, order)
+    assert {position: lines_of(kept[position]) for position in kept} == {
+        position: lines_of(made[version]) for position, version in enumerate(order, start=1)}
     rebuild_statistics(store)
     assert quads_of(store) == generated

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app
 
-from ..caching import AnswerCache, change_times, memory_caches
+from ..caching import AnswerCache, change_times, feed_members, memory_caches
 from ..forwarding import ForwardingQueries
 from ..sparql.pool import QueryPool, WorkerSettings
 from ..config import beside_store, is_remote
@@ -25,6 +25,7 @@ def init_app(app: Flask, store: Store | None) -> None:
     kept = memory_caches(config, store)  # what is kept, for how long, and for which store: caching.py
     app.extensions["odmld.pages"] = kept.pages
     app.extensions["odmld.change_times"] = change_times(config, store)
+    app.extensions["odmld.feed_members"] = feed_members(config, store)
     # in front of Flask: repeated GETs answered whole, and no response with a Date of its own
     app.wsgi_app = ResponseCache(app.wsgi_app, kept.responses,  # type: ignore[method-assign]
                                  lambda: store.generation)

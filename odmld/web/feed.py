@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from ..errors import NotFound
-from .. import feed_events, vocab
+from .. import feed_events, feed_members, vocab
 from ..sparql import library as queries
 from ..caching import IMMUTABLE, REVALIDATE
 from ..vocab import integer
@@ -70,13 +70,17 @@ def member_triples(base: str, rows: list[dict]) -> list[ox.Triple]:
 
 
 def published_lines(rows: list[dict]) -> list[bytes]:
-    """The triples the page's publications carry, as N-Triples lines: written by the store's own
-    serialiser, not made into Python terms one by one (3,000 of them on a page of 50)."""
-    publication = vocab.odm(base_uri(), "Publication")
-    published = [row["version"] for row in rows if row["kind"] == publication]
-    if not published:
+    """The triples the page's publications carry, as N-Triples lines: kept beside an embedded store
+    once made (feed_members.py), else written by the store's own serialiser, not made into Python
+    terms one by one (3,000 of them on a page of 50)."""
+    store, kept = get_store(), current_app.extensions["odmld.feed_members"]
+    events = feed_members.publications(base_uri(), rows)
+    if kept is not None:
+        return b"".join(kept.lines(store, events)).split(b"\n")
+    if not events:
         return []
-    answer = get_store().query(queries.get("feed-member").text, bindings={"assessment": published})
+    answer = store.query(queries.get("feed-member").text,
+                         bindings={"assessment": [event.version for event in events]})
     text = answer.serialize(format=ox.RdfFormat.N_TRIPLES) if hasattr(answer, "serialize") else \
         ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES)
     return text.split(b"\n")
