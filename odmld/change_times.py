@@ -31,42 +31,28 @@ document is made, not when it is answered from a cache.
 
 from __future__ import annotations
 
-import logging
 import math
-import os
 import sqlite3
-import threading
 from pathlib import Path
 
-log = logging.getLogger(__name__)
+from .shared_table import SharedTable
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS documents (
     key TEXT PRIMARY KEY, etag TEXT NOT NULL, since INTEGER NOT NULL, published REAL NOT NULL
 ) WITHOUT ROWID"""
 
 
-class ChangeTimes:
-    """The shared table at `path`; one connection per process, opened when first needed."""
+class ChangeTimes(SharedTable):
+    """The shared table at `path` (shared_table.py)."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
-        self._warned = False
+        super().__init__(path, SCHEMA, "no Last-Modified")
 
     def since(self, key: str, etag: str, published: float) -> int | None:
         """The POSIX second since which `key` has had the bytes `etag`, as made from the snapshot
         published at `published` (POSIX time); None where that cannot be known. Never raises: a table
         that cannot be read or written means no Last-Modified, not a failed request."""
-        try:
-            with self._lock:
-                return self._since(self._connect(), key, etag, published)
-        except sqlite3.Error as error:
-            if not self._warned:  # once a process: every page would say it again
-                log.warning("no Last-Modified (%s): %s", self.path, error)
-                self._warned = True
-            return None
+        return self.guarded(lambda db: self._since(db, key, etag, published))
 
     def _since(self, db: sqlite3.Connection, key: str, etag: str, published: float) -> int | None:
         row = db.execute("SELECT etag, since, published FROM documents WHERE key = ?", (key,)).fetchone()
@@ -74,30 +60,17 @@ class ChangeTimes:
             return row[1]
         if row is not None and published < row[2]:
             return None  # made from an older snapshot than bytes already recorded
-        db.execute("BEGIN IMMEDIATE")  # other processes: read again under the write lock
-        try:
-            row = db.execute("SELECT etag, since, published FROM documents WHERE key = ?",
-                             (key,)).fetchone()
-            if row is not None and row[0] == etag:
-                since = row[1]
-            elif row is not None and published < row[2]:
-                since = None
-            else:
-                since = max(math.floor(published) + 1, row[1] + 1 if row is not None else 0)
-                db.execute("INSERT OR REPLACE INTO documents (key, etag, since, published) "
-                           "VALUES (?, ?, ?, ?)", (key, etag, since, published))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return since
+        return self.in_transaction(db, lambda db: self._record(db, key, etag, published))
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._connection is None or self._pid != os.getpid():  # a forked child opens its own
-            connection = sqlite3.connect(self.path, timeout=10, isolation_level=None,
-                                         check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")  # durable when a process dies
-            connection.execute(SCHEMA)
-            self._connection, self._pid = connection, os.getpid()
-        return self._connection
+    @staticmethod
+    def _record(db: sqlite3.Connection, key: str, etag: str, published: float) -> int | None:
+        """Under the write lock: read the row again (another process may have just written it)."""
+        row = db.execute("SELECT etag, since, published FROM documents WHERE key = ?", (key,)).fetchone()
+        if row is not None and row[0] == etag:
+            return row[1]
+        if row is not None and published < row[2]:
+            return None
+        since = max(math.floor(published) + 1, row[1] + 1 if row is not None else 0)
+        db.execute("INSERT OR REPLACE INTO documents (key, etag, since, published) VALUES (?, ?, ?, ?)",
+                   (key, etag, since, published))
+        return since

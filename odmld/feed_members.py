@@ -18,10 +18,6 @@ Nothing is kept for a remote store: its events can be written by others, unseen 
 
 from __future__ import annotations
 
-import logging
-import os
-import sqlite3
-import threading
 import zlib
 from pathlib import Path
 from typing import Iterable, NamedTuple
@@ -30,9 +26,8 @@ import pyoxigraph as ox
 
 from . import vocab
 from .sparql import library as queries
+from .shared_table import SharedTable
 from .store_api import Reader
-
-log = logging.getLogger(__name__)
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS members (
     position INTEGER PRIMARY KEY, version TEXT NOT NULL, time TEXT NOT NULL, lines BLOB NOT NULL
@@ -62,16 +57,12 @@ def carried_by(store: Reader, versions: list[ox.NamedNode]) -> dict[ox.NamedNode
     return {version: ox.serialize(found, format=ox.RdfFormat.N_TRIPLES) for version, found in grouped.items()}
 
 
-class FeedMembers:
-    """The shared table at `path`; one connection per process, opened when first needed. A table that
-    cannot be read or written costs the query it would have saved, never a failed request."""
+class FeedMembers(SharedTable):
+    """The shared table at `path` (shared_table.py). A table that cannot be read or written costs the
+    query it would have saved, never a failed request."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
-        self._pid = 0
-        self._warned = False
+        super().__init__(path, SCHEMA, "feed members not kept")
 
     def lines(self, store: Reader, events: list[Event]) -> list[bytes]:
         """The N-Triples of what `events` carry: kept rows where they match, the rest made and kept."""
@@ -87,7 +78,7 @@ class FeedMembers:
         if not events:
             return {}
         positions = [event.position for event in events]
-        rows = self._guarded(lambda db: db.execute(
+        rows = self.guarded(lambda db: db.execute(
             "SELECT position, version, time, lines FROM members WHERE position BETWEEN ? AND ?",
             (min(positions), max(positions))).fetchall())
         wanted = {(event.position, event.version.value, event.time) for event in events}
@@ -99,29 +90,8 @@ class FeedMembers:
         rows = [(event.position, event.version.value, event.time, zlib.compress(lines))
                 for event, lines in made]
         if rows:
-            self._guarded(lambda db: db.executemany(
-                "INSERT OR REPLACE INTO members (position, version, time, lines) VALUES (?, ?, ?, ?)", rows))
-
-    def _guarded(self, action):
-        try:
-            with self._lock:
-                db = self._connect()
-                with db:  # one transaction
-                    return action(db)
-        except sqlite3.Error as error:
-            if not self._warned:  # once a process: every page would say it again
-                log.warning("feed members not kept (%s): %s", self.path, error)
-                self._warned = True
-            return None
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._connection is None or self._pid != os.getpid():  # a forked child opens its own
-            connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            connection.execute(SCHEMA)
-            self._connection, self._pid = connection, os.getpid()
-        return self._connection
+            self.guarded(lambda db: self.in_transaction(db, lambda db: db.executemany(
+                "INSERT OR REPLACE INTO members (position, version, time, lines) VALUES (?, ?, ?, ?)", rows)))
 
 
 def publications(base: str, rows: list[dict]) -> list[Event]:
