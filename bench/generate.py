@@ -53,7 +53,9 @@ CENTRUMSTEDEN = 13  # b0 .. b12 are classified as centrumstad
 # What a kept store holds, as a number that goes up when that changes, so an older store is made again.
 # 9: each organisation says where the rankings place it (odm:rankingPlace, odm:domainRankingPlace)
 # 10: the figures of every version's dump are kept (dump_digests.py), as a publication keeps them
-GENERATION = 11  # 11: what each publication of the change feed carries is kept beside it (feed_members.py)
+# 11: what each publication of the change feed carries is kept beside it (feed_members.py)
+# 12: each place of a ranking has its order graph (place_order.py)
+GENERATION = 13  # 13: a search key holds its holders' register positions (odm:holderPosition)
 
 
 class Reader:

@@ -13,7 +13,6 @@ import pyoxigraph as ox
 from generate import BASE
 from odmld import vocab
 from odmld.rankings import MOST
-from odmld.ranking_walk import STRETCH
 from odmld.sparql import library as queries
 from odmld.vocab import integer
 
@@ -43,36 +42,36 @@ LIBRARY_CASES = {"latest-maturity": [{}, {"domain": SAMPLES["domain"]}], "smart-
 # and reads the register in name order otherwise), one version's graph; the places of the rankings are
 # the most crowded (see `places`).
 INTERNAL_SAMPLES = {
-    "key": ox.Literal("123"), "identifier": ox.Literal("b1"), "base": ox.Literal(BASE),
-    "graph": ox.NamedNode(f"{BASE}graph/inschatting/b1/2020-06-30/v1"),
+    "key": vocab.register_key(BASE, "123"), "identifier": ox.Literal("b1"), "base": ox.Literal(BASE),
     "kind": {"organisations-of-kind-page": ox.NamedNode(f"{BASE}id/organisatietype/centrumstad")},
     # the register's pages as they exist at every size (page 20 of the catalogue's positions is past
     # the 300 organisations of the small store): its third page of 50, a kind's first
     "position": {"organisations-page": [integer(n) for n in range(101, 151)],
                  "register-at": [integer(n) for n in range(101, 151)],
+                 "organisation-search": [integer(n) for n in range(101, 151)],
                  "organisations-of-kind-page": [integer(n) for n in range(1, 51)]},
-    # what a request binds: a stretch of the ranking walk's observations (odmld.ranking_walk), the 50
-    # dumps of a catalogue page, the subjects of a write's changes (odmld.kept_write)
-    "counted": [vocab.latest_observation(BASE, vocab.organisation(BASE, f"b{n}"), SAMPLES["domain"].value)
-                for n in range(STRETCH)],
+    # what a request binds: the 50 dumps of a catalogue page, the subjects of a write's changes
+    # (odmld.kept_write), the kept graphs of one organisation (placed-in-graphs, at every write)
     "dump": [vocab.dump(BASE, f"inschatting/b{n}/2020-06-30/v1") for n in range(50)],
     "subject": [vocab.assessment(BASE, "b1", "2020-06-30", 1)],
+    "graph": {"placed-in-graphs": [vocab.kept_graph(BASE, vocab.organisation(BASE, "b1")),
+                                   vocab.kept_graph(BASE, vocab.organisation(BASE, "b1"), "/domeinen")],
+              "*": ox.NamedNode(f"{BASE}graph/inschatting/b1/2020-06-30/v1")},
+    "organisation": {"register-at": [vocab.organisation(BASE, f"b{n}") for n in range(12)]},
 }
 
 
 def places(store) -> dict[str, ox.NamedNode]:
     """The places of each ranking (by average maturity; of domain 4) as the top of a ranking asks them
-    (odmld.rankings): the place-first queries the most crowded place; ranking-at the most crowded place
-    that counts at most rankings.MOST, the most it is asked for; counted-in as the place-first one."""
+    (odmld.rankings): place-first the order graph of domain 4's most crowded place; ranking-at the most
+    crowded place that counts at most rankings.MOST, the most it is asked for."""
     def crowded(rows: list[dict], most: int | None = None) -> ox.NamedNode:
         rows = [row for row in rows if most is None or int(row["organisations"].value) <= most] or rows
         return max(rows, key=lambda row: int(row["organisations"].value))["place"]
     average = store.select(queries.get("ranking-places").text)
     domain = store.select(queries.get("domain-ranking-places").text, domain=SAMPLES["domain"])
-    found = {"ranking-at": crowded(average, MOST), "ranking-place-first": crowded(average),
-             "domain-ranking-at": crowded(domain, MOST), "domain-ranking-place-first": crowded(domain)}
-    found["counted-in"] = found["domain-ranking-place-first"]
-    return found
+    return {"ranking-at": crowded(average, MOST), "domain-ranking-at": crowded(domain, MOST),
+            "place-first": vocab.place_order_graph(crowded(domain))}
 
 
 def cases(name: str, store_places: dict[str, ox.NamedNode]) -> list[dict]:
@@ -83,10 +82,10 @@ def cases(name: str, store_places: dict[str, ox.NamedNode]) -> list[dict]:
     found = {}
     for parameter in queries.get(name).parameters:
         value = INTERNAL_SAMPLES.get(parameter, SAMPLES.get(parameter))
-        if parameter == "place":
+        if parameter in ("place", "order"):
             value = store_places.get(name)
         elif isinstance(value, dict):
-            value = value.get(name, SAMPLES.get(parameter))
+            value = value.get(name, value.get("*", SAMPLES.get(parameter)))
         if value is not None:
             found[parameter] = value
     return [found]

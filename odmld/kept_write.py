@@ -1,12 +1,14 @@
 """What every write keeps right besides what it writes: the VoID counts (dataset_counts.py), the
-organisation register (register.py) and the catalogued graphs' dump checksums and sizes
-(dump_digests.py), each set in the same atomic write as the change that affects it.
+organisation register (register.py), the rankings' place order graphs (place_order.py) and the
+catalogued graphs' dump checksums and sizes (dump_digests.py), each set in the same atomic write as the
+change that affects it.
 
 Every write operation runs on a `KeptWrite` over the store's own writer (the embedded store's write
 session, the remote store's write): it sees every graph the operation changes, counts each before its
 first change, and when the operation returns (`finish`) counts the touched graphs again, sets the
-register again if one of them held or holds an organisation, keeps the dump figures of the touched
-graphs of the catalogue, and writes the counts.
+register again if one of them held or holds an organisation (and then every place order graph), else
+moves the organisations whose places the touched kept graphs changed, keeps the dump figures of the
+touched graphs of the catalogue, and writes the counts.
 
 A graph the operation changes only statement by statement (`change_quads`) is counted only for the
 subjects it changes, before and after: the rest of it is as it was. Counting <graph/dumps> whole (two
@@ -22,7 +24,7 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from . import dump_digests, register, vocab
+from . import dump_digests, place_order, register, vocab
 from .dataset_counts import (Counts, count_graphs, count_store, count_subjects, description_changes,
                              description_file, kept_counts, kept_counts_of)
 from .graph_difference import write_difference
@@ -44,6 +46,8 @@ class KeptWrite:
         self._kept: Counts | None = None  # the whole kept counts, read only if the write touches them
         self._everything = False
         self._started = False
+        self._placed: place_order.Placed = set()  # where the kept graphs placed organisations before
+        self._placing: set[GraphName] = set()  # the kept graphs read for it
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._writer, name)
@@ -62,6 +66,16 @@ class KeptWrite:
             before.subtract(count_subjects(self._writer, graph, self._subjects.pop(graph)))  # in both
         self._touched |= new
         self._before.update(before)
+        self._note_places(new)
+
+    def _note_places(self, graphs: Iterable[GraphName]) -> None:
+        """Read, before their first change, where the kept graphs among `graphs` place organisations."""
+        prefix = vocab.kept_graphs(self._writer.base_uri)
+        kept = {graph for graph in graphs if isinstance(graph, ox.NamedNode)
+                and graph.value.startswith(prefix)} - self._placing
+        if kept:
+            self._placed |= place_order.placed_in(self._writer, kept)
+            self._placing |= kept
 
     def _touch_subjects(self, quads: list[ox.Quad]) -> None:
         """Count, before their first change, the subjects of `quads` in graphs counted only in part; a
@@ -105,6 +119,8 @@ class KeptWrite:
     def change_quads(self, removed: Iterable[ox.Quad], added: Iterable[ox.Quad]) -> None:
         removed, added = list(removed), list(added)
         self._touch_subjects(removed + added)
+        if not self._everything:
+            self._note_places({quad.graph_name for quad in removed + added})
         self._writer.change_quads(removed, added)
 
     def add(self, quads: list[ox.Quad]) -> None:
@@ -143,6 +159,10 @@ class KeptWrite:
             return
         if self._everything or self._touched_organisations():
             self.replace_graphs([register.register_file(self._writer)])
+            self.replace_graphs(place_order.every_file(self._writer))  # every position may have moved
+        elif self._placing:
+            self.change_quads(*place_order.changes(self._writer, self._placed,
+                                                   place_order.placed_in(self._writer, self._placing)))
         base = self._writer.base_uri
         if self._everything:
             dump_digests.keep_every(self)

@@ -6,7 +6,9 @@ domain by maturity, then need (ties by name). Sorting every organisation for eac
 (the whole ranking took 0.9-1.2 s at 10,000). So the statistics count the organisations at each place a
 ranking can give (a few dozen averages; twelve pairs of maturity and need per domain), and each
 organisation's kept graphs say which place counts it (odm:countedIn). The top reads the counts, then only
-the organisations at the first places; a rank is one more than the organisations counted above.
+the organisations at the first places; a rank is one more than the organisations counted above. Where
+the top ends inside a place, it takes that place's first in name order from the place's own order
+graph (place_order.py): one range of the index, not a look-up for each organisation the place counts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .sparql import library as queries
-from .ranking_walk import first_of_place
+from . import place_order
 from .store_api import Reader
 
 
@@ -26,15 +28,15 @@ def _places(reader: Reader, domain: ox.NamedNode | None) -> list[dict[str, Any]]
     return reader.select(queries.get("domain-ranking-places").text, domain=domain)
 
 
-MOST = 100  # the longest top (ranking-place-first.rq reads no more of a place)
+MOST = 100  # the longest top (place-first.rq reads no more of a place)
 
 
 def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> list[dict[str, Any]]:
     """The first `size` organisations of the ranking (of `domain`, or by average maturity), each row
     with its `rank` (organisations at the same place share one); the rows of ranking-at.rq or
     domain-ranking-at.rq. Where the top ends inside a place that counts more organisations than it
-    still needs, it takes that place's first in name order (ranking-place-first.rq, domain-ranking-place-first.rq), so it reads at
-    most `size` organisations' values whatever the size of a place."""
+    still needs, it takes that place's first in name order (place_order.first), so it reads at most
+    `size` organisations' values whatever the size of a place."""
     if not 0 < size <= MOST:
         raise ValueError(f"the top of a ranking is 1 to {MOST} organisations, not {size}")
     name = "ranking-at" if domain is None else "domain-ranking-at"
@@ -55,15 +57,15 @@ def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> l
 def _first_of(reader: Reader, place: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
     """The first `wanted` organisations of `place` in name order, as rows of ranking-at.rq (or of
     domain-ranking-at.rq: the place's maturity and need are theirs)."""
-    first = first_of_place(reader, place, wanted)  # ranking_walk.py: not every organisation of the place
+    first = place_order.first(reader, place["place"], wanted)
     if not first:
         return []
     values = {row["organisation"]: row for row in reader.select(
-        queries.get("ranked-organisations").text, organisation=[row["organisation"] for row in first])}
+        queries.get("ranked-organisations").text, organisation=first)}
     rows = []
-    for row in first:
-        found = values[row["organisation"]]
-        shown = {"place": place["place"], "organisation": row["organisation"], "name": found["name"]}
+    for organisation in first:
+        found = values[organisation]
+        shown = {"place": place["place"], "organisation": organisation, "name": found["name"]}
         if "maturity" in place:
             shown.update(maturity=place["maturity"], need=place["need"])
         else:

@@ -8,11 +8,14 @@ never touches it. What it holds:
 
     <org>  odm:registerPosition n    its place in name order (Dutch name, then IRI), from 1
            odm:kindPosition n        its place in name order among the organisations of its kind
-           odm:nameKey "g", "ge", "gen"   the first one, two and three letters of each word of its
-                                     names, lower case, without accents (a search looks up the key
-                                     of its rarest word, then compares: a word of any length has one)
-    <id/register/sleutel/{key}>  odm:keyCount n   how many organisations have that key (a search looks
+    <id/register/sleutel/{key}>  odm:keyCount n   how many organisations have that key: the first one,
+                                                  two or three letters of a word of one of their
+                                                  names, lower case, without accents (a search looks
                                                   up its rarest word's key: the fewest rows to read)
+                                 odm:holderPosition 3, 17, ...  the register positions of those
+                                                  organisations: one range of the index, in name
+                                                  order, so a search reads the names of only as many
+                                                  as it shows (a word of any length has a key)
     <id/register>  odm:organisationCount N
     <id/register/soort/{kind notation}>  dcterms:type <kind> ; odm:organisationCount n
                                          (<id/register/soort/geen> for those without a kind)
@@ -79,17 +82,18 @@ def register_file(reader: Reader) -> NamedGraph:
     ordered = sorted(found.items(), key=lambda item: (fold(item[1]["name"]), item[1]["name"], item[0].value))
     if not ordered:  # no organisations: no register (a store of other data holds no graph of it)
         return NamedGraph(graph=graph, quads=[])
-    triples, within, keys = [], Counter(), Counter()
+    triples, within, holders = [], Counter(), {}
     for position, (organisation, entry) in enumerate(ordered, start=1):
         kind = min(entry["kinds"]) if entry["kinds"] else None
         within[kind] += 1
         triples += [(organisation, vocab.odm(base, "registerPosition"), integer(position)),
                     (organisation, vocab.odm(base, "kindPosition"), integer(within[kind]))]
-        own_keys = sorted(name_keys(*entry["names"]))
-        keys.update(own_keys)
-        triples += [(organisation, vocab.odm(base, "nameKey"), ox.Literal(key)) for key in own_keys]
-    triples += [(vocab.register_key(base, key), vocab.odm(base, "keyCount"), integer(n))
-                for key, n in sorted(keys.items())]
+        for key in name_keys(*entry["names"]):
+            holders.setdefault(key, []).append(position)
+    for key, positions in sorted(holders.items()):
+        node = vocab.register_key(base, key)
+        triples.append((node, vocab.odm(base, "keyCount"), integer(len(positions))))
+        triples += [(node, vocab.odm(base, "holderPosition"), integer(n)) for n in positions]
     triples.append((vocab.register(base), vocab.odm(base, "organisationCount"),
                     integer(len(ordered))))
     for kind, count in sorted(within.items(), key=lambda item: item[0] or ""):
@@ -163,9 +167,10 @@ def _common_search(reader: Reader, words: list[str], lang: str, most: int) -> li
 
 def search(reader: Reader, text: str, lang: str, most: int = 50) -> list[dict]:
     """The first `most` organisations (in name order) each of whose search words starts a word of one of
-    their names; reads only those sharing the rarest word's key (organisation-search.rq), or where more
-    than COMMON share it, the first COMMON of the register (their names in `lang`). Nothing for a search
-    without a word."""
+    their names; reads the register positions of those sharing the rarest word's key
+    (organisation-key-holders.rq), then the names of `most` of them at a time (organisation-search.rq),
+    or where more than COMMON share it, the first COMMON of the register (their names in `lang`).
+    Nothing for a search without a word."""
     words = re.findall(r"\w+", fold(text))
     if not words:
         return []
@@ -175,11 +180,16 @@ def search(reader: Reader, text: str, lang: str, most: int = 50) -> list[dict]:
     key, holders = rarest
     if holders > COMMON:  # reading them all would grow with the organisations (1.1 s at 10,000)
         return _common_search(reader, words, lang, most)
+    positions = [row["position"] for row in reader.select(
+        queries.get("organisation-key-holders").text, key=vocab.register_key(reader.base_uri, key))]
+    if not positions:  # a register of an earlier form, until odmld statistics sets it again
+        return _common_search(reader, words, lang, most)
     found = []
-    for row in reader.select(queries.get("organisation-search").text, key=ox.Literal(key),
-                             lang=ox.Literal(lang)):
-        if _matches(words, *(row[n].value for n in ("dutch", "english") if n in row)):
-            found.append(row)
-            if len(found) == most:
-                break
+    for start in range(0, len(positions), most):  # the names of as many as are shown, then more
+        for row in reader.select(queries.get("organisation-search").text,
+                                 position=positions[start:start + most], lang=ox.Literal(lang)):
+            if _matches(words, *(row[n].value for n in ("dutch", "english") if n in row)):
+                found.append(row)
+                if len(found) == most:
+                    return found
     return found

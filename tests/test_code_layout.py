@@ -115,6 +115,7 @@ EXAMPLES = {  # a documented pattern: what its function is called with
     "{survey}/{segment}/{question}/{answer}": (ox.NamedNode(B + "id/bevraging/24062/2024-05-01"), "all", "6b", "ja"),
     "graph/statistiek": (B,), "id/statistiek/actueel/{data set}": (B, "versies"),
     "id/statistiek/actueel/{slice}/{key}": (B, "rangschikking", "2.91"),
+    "graph/plaatsvolgorde/{slice}/{key}": (ox.NamedNode(B + "id/statistiek/actueel/rangschikking/2.91"),),
     "graph/laatste/{organisation}": (B, O), "graph/laatste/{organisation}/domeinen": (B, O, "/domeinen"),
     "id/statistiek/laatste": (B,),
     "id/statistiek/laatste/{organisation}/{domain}": (B, O, B + "id/maturiteitsdomein/4"),

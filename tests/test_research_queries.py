@@ -184,7 +184,8 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
                           ox.NamedNode(BASE + "id/inschatting/44021/2023-01-01/v1")],
            "kind": [ox.Literal("kennis"), ox.NamedNode(BASE + "id/organisatietype/centrumstad")],
            "position": [integer(1), integer(3)],
-           "graph": [ox.NamedNode(BASE + "graph/data/charter"), ox.NamedNode(BASE + "graph/bestaat-niet")],
+           "graph": [ox.NamedNode(BASE + "graph/data/charter"), ox.NamedNode(BASE + "graph/bestaat-niet"),
+                     ox.NamedNode(BASE + "graph/laatste/24062/domeinen")],
            "identifier": [ox.Literal("24062"), ox.Literal("00000")],
            "subject": [ox.NamedNode(BASE + "id/conceptschema/open-data-charter"), ox.NamedNode(BASE + "id/x")],
            "base": [ox.Literal(BASE)],
@@ -200,7 +201,9 @@ SAMPLES = {"lang": [ox.Literal("nl"), ox.Literal("en")],
            "observation": [ox.NamedNode(BASE + "id/statistiek/actueel/versies/other"),
                            ox.NamedNode(BASE + "id/statistiek/actueel/domein/3")],
            "place": [ox.NamedNode(BASE + "id/statistiek/actueel/rangschikking/2.00"),
-                     ox.NamedNode(BASE + "id/statistiek/actueel/domeinrangschikking/4/2/1")]}
+                     ox.NamedNode(BASE + "id/statistiek/actueel/domeinrangschikking/4/2/1")],
+           "order": [ox.NamedNode(BASE + "graph/plaatsvolgorde/rangschikking/2.00"),
+                     ox.NamedNode(BASE + "graph/plaatsvolgorde/domeinrangschikking/4/2/1")]}
 UNORDERED_LISTS = {"reasons"}  # GROUP_CONCAT columns whose order the query does not fix
 
 

@@ -72,6 +72,12 @@ def current_observation(base: str, slice_name: str, key: str) -> ox.NamedNode:
     return ox.NamedNode(f"{base}id/statistiek/actueel/{slice_name}/{key}")
 
 
+def place_order_graph(place: ox.NamedNode) -> ox.NamedNode:
+    """`graph/plaatsvolgorde/{slice}/{key}`: the organisations the observation of that slice and key
+    (`place`) counts, in name order (odmld.place_order)."""
+    return ox.NamedNode(place.value.replace("/id/statistiek/actueel/", "/graph/plaatsvolgorde/", 1))
+
+
 def observation_slice_key(base: str, iri: ox.NamedNode) -> tuple[str, str]:
     """The (slice, key) of an `id/statistiek/actueel/{slice}/{key}` IRI."""
     slice_name, _, key = iri.value[len(f"{base}id/statistiek/actueel/"):].partition("/")
