@@ -25,8 +25,8 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from . import dump_digests, place_order, register, vocab
-from .dataset_counts import (Counts, count_graphs, count_store, count_subjects, description_changes,
-                             description_file, kept_counts, kept_counts_of)
+from .dataset_counts import (Counts, count_graphs, count_store, count_subjects, count_subjects_of,
+                             description_changes, description_file, kept_counts, kept_counts_of)
 from .graph_difference import write_difference
 from .store_api import GraphContent, GraphName, Writer
 
@@ -89,13 +89,12 @@ class KeptWrite:
         self._touch(whole)  # which also finds a store whose counts are not kept (counted again)
         if self._everything:
             return
-        for graph, subjects in by_graph.items():
-            if graph in self._touched:
-                continue
-            new = subjects - self._subjects.get(graph, set())
-            if new:
-                self._before.update(count_subjects(self._writer, graph, new))
-                self._subjects.setdefault(graph, set()).update(new)
+        new = {graph: subjects - self._subjects.get(graph, set()) for graph, subjects in by_graph.items()
+               if graph not in self._touched}
+        new = {graph: subjects for graph, subjects in new.items() if subjects}
+        self._before.update(count_subjects_of(self._writer, new))
+        for graph, subjects in new.items():
+            self._subjects.setdefault(graph, set()).update(subjects)
 
     def count_again(self) -> None:
         """Count the whole store again when this write ends (its changes are not known graph by graph)."""
@@ -172,8 +171,7 @@ class KeptWrite:
             write_difference(self._writer, description_file(base, count_store(self._writer)))
             return
         after = count_graphs(self._writer, self._touched)
-        for graph, subjects in self._subjects.items():
-            after.update(count_subjects(self._writer, graph, subjects))
+        after.update(count_subjects_of(self._writer, self._subjects))
         if self._kept is not None:  # the write changed the description itself: written whole
             write_difference(self._writer, description_file(base, self._changed(self._kept, after)))
             return
