@@ -73,7 +73,11 @@ def every_file(reader: Reader) -> list[NamedGraph]:
             for graph in sorted(set(quads) | held, key=str)]
 
 
-def first(reader: Reader, place: ox.NamedNode, wanted: int) -> list[ox.NamedNode]:
-    """The first `wanted` (at most 100) organisations the place counts, in name order."""
+def first(reader: Reader, place: ox.NamedNode, wanted: int, counted: int) -> list[ox.NamedNode]:
+    """The first `wanted` (at most 100) organisations of the `counted` the place counts, in name order.
+    A store written before the order graphs has none until `odmld statistics` sets the register again:
+    its place is then read whole and sorted (place-sorted.rq), as before them."""
     rows = reader.select(queries.get("place-first").text, order=vocab.place_order_graph(place))
+    if len(rows) < min(wanted, counted):
+        rows = reader.select(queries.get("place-sorted").text, place=place)
     return [row["organisation"] for row in rows[:wanted]]

@@ -57,7 +57,7 @@ def top(reader: Reader, size: int = 20, domain: ox.NamedNode | None = None) -> l
 def _first_of(reader: Reader, place: dict[str, Any], wanted: int) -> list[dict[str, Any]]:
     """The first `wanted` organisations of `place` in name order, as rows of ranking-at.rq (or of
     domain-ranking-at.rq: the place's maturity and need are theirs)."""
-    first = place_order.first(reader, place["place"], wanted)
+    first = place_order.first(reader, place["place"], wanted, int(place["organisations"].value))
     if not first:
         return []
     values = {row["organisation"]: row for row in reader.select(

@@ -30,7 +30,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import vocab
+from . import place_order, vocab
 from .sparql import library as queries
 from .vocab import integer
 from .store_api import GraphName, NamedGraph, Reader, Writer, operation
@@ -106,10 +106,12 @@ def register_file(reader: Reader) -> NamedGraph:
 
 @operation
 def set_again(writer: Writer) -> int:
-    """Set the register again from the organisations the store holds (`odmld statistics`: a register
-    written by an earlier odmld may hold keys of another form); returns its quads."""
+    """Set the register again from the organisations the store holds, and with it the rankings' place
+    order graphs, which number organisations by it (`odmld statistics`: a register written by an
+    earlier odmld may hold keys of another form, and no order graphs); returns the register's quads."""
     file = register_file(writer)
     writer.replace_graphs([file])
+    writer.replace_graphs(place_order.every_file(writer))
     return len(file.quads)
 
 

@@ -6,12 +6,12 @@ and they always say what reading and sorting every organisation of the place say
 import pyoxigraph as ox
 import pytest
 
-from odmld import place_order, rankings, vocab
+from odmld import rankings, vocab
 from odmld.sparql import library as queries
 from odmld.assessments.publish import publish, rebuild_statistics, withdraw
 from odmld.store_api import NamedGraph
 
-from backends import model_loaded
+from backends import model_loaded, open_location, run_cli
 from test_research_queries import BASE, parts
 
 ORGANISATIONS = ["41002", "11002", "31005", "71016", "44021", "71022", "34022", "24062", "12025",
@@ -52,7 +52,7 @@ def every_place_kept(store) -> dict[ox.NamedNode, list[ox.NamedNode]]:
     kept = {}
     for row in store.select(queries.get("place-order-graphs").text):
         place = ox.NamedNode(row["graph"].value.replace("/graph/plaatsvolgorde/", "/id/statistiek/actueel/"))
-        first = place_order.first(store, place, rankings.MOST)
+        first = [row["organisation"] for row in store.select(queries.get("place-first").text, order=row["graph"])]
         if first:
             kept[place] = first
     return kept
@@ -90,3 +90,21 @@ def test_the_order_graphs_say_what_sorting_every_place_says_after_every_write(ne
         for wanted in range(1, counted):  # the top ends inside the first place
             assert [row["organisation"] for row in rankings.top(store, wanted, domain)] == every[:wanted]
         assert [row["rank"] for row in rankings.top(store, counted + 1, domain)] == [1] * counted + [counted + 1]
+
+
+@pytest.mark.slow
+def test_a_store_without_order_graphs_ranks_as_sorting_does_until_statistics_sets_them(new_store):
+    location = new_store()
+    store = model_loaded(location)
+    for number, organisation in enumerate(ORGANISATIONS):
+        publish(store, parts(organisation, "2023-01-01", 3 if number % 4 else 1, 2), organisation)
+    graphs = [row["graph"] for row in store.select(queries.get("place-order-graphs").text)]
+    store.replace_graphs([NamedGraph(graph=graph, quads=[]) for graph in graphs])  # as an earlier odmld left it
+    assert graphs and every_place_kept(store) == {}
+    for domain in (None, DOMAIN):
+        every = every_place_sorted(store)[places(store, domain)[0]["place"]]
+        assert [row["organisation"] for row in rankings.top(store, 5, domain)] == every[:5]
+    done = run_cli("statistics", store=location)
+    assert done.returncode == 0, done.stderr
+    reopened = open_location(location, read_only=True)
+    assert every_place_kept(reopened) == every_place_sorted(reopened)
