@@ -66,12 +66,18 @@ class FeedMembers(SharedTable):
 
     def lines(self, store: Reader, events: list[Event]) -> list[bytes]:
         """The N-Triples of what `events` carry: kept rows where they match, the rest made and kept."""
+        found, _ = self.complete(store, events)
+        return [found[event.position] for event in events]
+
+    def complete(self, store: Reader, events: list[Event]) -> tuple[dict[int, bytes], int]:
+        """The lines of each of `events` by position, the missing or stale ones made from the store and
+        kept; and how many were made."""
         found = self.kept(events)
         missing = [event for event in events if event.position not in found]
         made = carried_by(store, [event.version for event in missing])
         self.keep((event, made[event.version]) for event in missing)
         found.update((event.position, made[event.version]) for event in missing)
-        return [found[event.position] for event in events]
+        return found, len(missing)
 
     def kept(self, events: list[Event]) -> dict[int, bytes]:
         """The kept lines of those `events` whose row still names the same version at the same time."""
@@ -108,6 +114,5 @@ def keep_every_member(store: Reader, members: FeedMembers, count: int, batch: in
     for first in range(1, count + 1, batch):
         positions = [vocab.integer(n) for n in range(first, min(first + batch, count + 1))]
         events = publications(store.base_uri, store.select(queries.get("feed-events").text, position=positions))
-        made += len(events) - len(members.kept(events))
-        members.lines(store, events)
+        made += members.complete(store, events)[1]
     return made
