@@ -111,14 +111,27 @@ class _JsonRows(_CountingWriter):
     """A row with a binding opens `[{"` or `,{"` followed by a variable name. Inside a string every
     `"` follows a backslash, so such a quote is a real one: either a name's opening quote, or the
     closing quote of a string that ends in `[{` or `,{`, which is followed by `}` or `,` (never by a
-    name) and is taken off. Byte counts only, over each chunk and the last bytes of the one before.
-    A row with nothing bound is `{}`, which a string may hold too: if the answer has one, its rows are
-    counted again at the end with the strings taken out."""
+    name). Counting the openings alone (two byte counts over each chunk and the last bytes of the one
+    before) can only count too many, so it is all that is done until that count passes the limit;
+    from then on those string ends are taken off (four counts more), over what was written so far
+    once and then over each chunk, so an answer is refused only for the rows it has. A row with
+    nothing bound is `{}`, which a string may hold too: if the answer has one, its rows are counted
+    again at the end with the strings taken out."""
+
+    exact = False
 
     def count(self, chunk: bytes) -> int:
         new = len(self.data) - len(chunk)  # where this chunk starts; a mark may begin 3 bytes before
-        starts = sum(self.data.count(mark, max(new - 2, 0)) for mark in _JSON_ROW_STARTS)
-        return starts - sum(self.data.count(mark, max(new - 3, 0)) for mark in _JSON_NOT_ROW_STARTS)
+        found = self._marks(_JSON_ROW_STARTS, max(new - 2, 0))
+        if not self.exact and self.rows + found > self.row_limit:
+            self.exact, new = True, 0  # count everything written so far exactly, once
+            found = self._marks(_JSON_ROW_STARTS, 0) - self.rows
+        if self.exact:
+            found -= self._marks(_JSON_NOT_ROW_STARTS, max(new - 3, 0))
+        return found
+
+    def _marks(self, marks: tuple[bytes, ...], start: int) -> int:
+        return sum(self.data.count(mark, start) for mark in marks)
 
     def finish(self) -> None:
         if b"{}" in self.data:

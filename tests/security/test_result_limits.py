@@ -64,6 +64,17 @@ def test_rows_are_counted_exactly_in_every_format(texts, wide):
                 assert len(list(ox.parse_query_results(body, results_format))) == len(texts)
 
 
+def test_strings_that_look_like_row_starts_never_refuse_an_answer_within_the_limit():
+    """The JSON counter counts row openings alone until they pass the limit: values ending in `,{`
+    or `[{` each add a false opening, and the answer must still be given at exactly its size."""
+    texts = [",{", "[{", "a,{", "x"] * 500
+    store = ox.Store()
+    body = write_solutions(store.query(values_query(texts)), ox.QueryResultsFormat.JSON, len(texts), 10**9)
+    assert len(list(ox.parse_query_results(body, ox.QueryResultsFormat.JSON))) == len(texts)
+    with pytest.raises(QueryRefused):
+        write_solutions(store.query(values_query(texts)), ox.QueryResultsFormat.JSON, len(texts) - 1, 10**9)
+
+
 def test_a_single_huge_row_is_refused_past_the_byte_limit(embedded_store_path):
     pool = make_pool(embedded_store_path, size=1, result_bytes=1_000_000)
     huge = ('{ SELECT (GROUP_CONCAT(STR(?o); separator=" ") AS ?all) WHERE { ?s ?p ?o FILTER(isLiteral(?o)) } } '
