@@ -68,3 +68,35 @@ def test_a_message_that_names_a_function_runs_nothing_and_ends_the_channel(ends)
         parent.receive(5)
     assert CALLED == []
     assert pickle.loads(payload) and CALLED == ["called"]  # what pickle.loads, as before, would have done
+
+
+@pytest.mark.parametrize("protocol", [0, pickle.HIGHEST_PROTOCOL])
+def test_a_large_message_that_names_a_function_runs_nothing_either(ends, protocol):
+    """A large message is read into a buffer of its own and unpickled from there: the same refusal,
+    in the binary protocol and in the text one (whose lines that reader does not read)."""
+    parent, child = ends
+    CALLED.clear()
+    payload = pickle.dumps(("ok", "text/csv", b"x" * (4 * READ_SIZE), Subverted(), 0.1), protocol=protocol)
+    sender = threading.Thread(target=os.write, args=(child.fd, _LENGTH.pack(len(payload)) + payload))
+    sender.start()
+    with pytest.raises(EOFError):
+        parent.receive(5)
+    sender.join()
+    assert CALLED == []
+
+
+def test_messages_after_a_large_one_arrive_whole_and_in_order(ends):
+    parent, child = ends
+    body = bytes(range(256)) * (8 * READ_SIZE // 256 + 3)
+
+    def send_three():
+        child.send(("opened",))
+        child.send(("ok", "text/csv", body, 0.5))
+        child.send(("ok", "text/csv", b"a,b\n", 0.1))
+
+    sender = threading.Thread(target=send_three)
+    sender.start()
+    assert parent.receive(5) == ("opened",)
+    assert parent.receive(5) == ("ok", "text/csv", body, 0.5)
+    assert parent.receive(5) == ("ok", "text/csv", b"a,b\n", 0.1)
+    sender.join()
