@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import BASE, prepared_store  # noqa: E402
 from odmld.config import load_config  # noqa: E402
-from odmld.web import create_app  # noqa: E402
+from odmld.web import create_worker_app  # noqa: E402
 
 HTML, TURTLE, GZIP, CSV = "text/html", "text/turtle", "application/gzip", "text/csv"
 # The issue's table first, then what the navigation reaches (base.html), then the documents a browser
@@ -69,12 +69,9 @@ def decoded(body: bytes, encoding: str | None) -> bytes:
 
 
 def app_for(path: Path):
-    """The app on the store, its templates compiled (a worker compiles each once, at its first use:
-    0.1-0.8 s that is no page's cost and does not grow with the data)."""
-    app = create_app(load_config({"store": str(path), "base_uri": BASE}, environ={}))
-    for name in app.jinja_env.list_templates():
-        app.jinja_env.get_template(name)
-    return app
+    """The app on the store as a production worker makes it (create_worker_app: its templates
+    compiled and its startup objects frozen out of the garbage collector's full collections)."""
+    return create_worker_app(load_config({"store": str(path), "base_uri": BASE}, environ={}))
 
 
 def page_table(sizes: list[tuple[int, Path]]) -> None:

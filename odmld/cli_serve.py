@@ -1,7 +1,7 @@
 """`odmld serve`: load the bundled model, then run the production server on the store.
 
 The production server is granian (HTTP in Rust, a worker process per core, threads in each, a bounded
-stop), serving `odmld.web:create_app`; every worker reads and writes the one store (store_api.py), so
+stop), serving `odmld.web:create_worker_app`; every worker reads and writes the one store (store_api.py), so
 any of them accepts a city's publication and all of them show it at their next request. `--dev` runs
 Flask's development server in this process instead.
 """
@@ -30,7 +30,7 @@ def granian_command(config: Config) -> list[str]:
             "--workers-kill-timeout", str(KILL_TIMEOUT_SECONDS),
             "--respawn-failed-workers", "--respawn-interval", "1",
             "--host", config.host, "--port", str(config.port),
-            "--factory", "odmld.web:create_app"]
+            "--factory", "odmld.web:create_worker_app"]
 
 
 def worker_environment(config: Config) -> dict[str, str]:

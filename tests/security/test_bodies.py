@@ -130,7 +130,7 @@ def test_under_granian_a_chunked_query_past_the_limit_is_413(model_store_path):
     env = {**os.environ, "ODMLD_STORE": model_store_path, "ODMLD_BASE_URI": BASE_URI}
     granian = Path(sys.executable).parent / "granian"
     process = subprocess.Popen([str(granian), "--interface", "wsgi", "--workers", "1", "--host", "127.0.0.1",
-                                "--port", str(port), "--factory", "odmld.web:create_app"],
+                                "--port", str(port), "--factory", "odmld.web:create_worker_app"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
                                start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

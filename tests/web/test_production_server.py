@@ -1,4 +1,4 @@
-"""The production server as `odmld serve` starts it: granian serving `create_app`, started as a user would."""
+"""The production server as `odmld serve` starts it: granian serving `create_worker_app`, started as a user would."""
 
 import base64
 import gzip
@@ -40,7 +40,7 @@ def start_granian(store: str) -> tuple[str, subprocess.Popen]:
     server = subprocess.Popen(
         [granian_command(), "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4",
          "--workers-kill-timeout", "10",
-         "--host", "127.0.0.1", "--port", str(port), "--factory", "odmld.web:create_app"],
+         "--host", "127.0.0.1", "--port", str(port), "--factory", "odmld.web:create_worker_app"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 60
@@ -53,6 +53,17 @@ def start_granian(store: str) -> tuple[str, subprocess.Popen]:
                 os.killpg(server.pid, signal.SIGKILL)
                 pytest.fail(f"granian did not start: {server.stdout.read()}")
             time.sleep(0.3)
+
+
+def test_a_worker_app_has_its_templates_compiled_and_its_startup_objects_frozen(model_store_path):
+    """What each worker builds (in a process of its own: gc.freeze is the whole process's)."""
+    probe = ("import gc; from odmld.web import create_worker_app; app = create_worker_app(); "
+             "print(gc.get_freeze_count(), len(app.jinja_env.list_templates()), len(app.jinja_env.cache))")
+    env = {**os.environ, "ODMLD_STORE": model_store_path, "ODMLD_BASE_URI": BASE_URI}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    frozen, templates, compiled = map(int, done.stdout.split())
+    assert frozen > 10_000 and templates > 0 and compiled == templates
 
 
 @pytest.fixture(scope="module")
