@@ -35,8 +35,10 @@ class Channel:
     """One end of a pipe (a connected socket or pipe's file descriptor, owned by `keep`, which is
     only held so the descriptor stays open while the channel is used)."""
 
-    def __init__(self, keep: Any) -> None:
-        self.keep, self.fd = keep, keep.fileno()
+    def __init__(self, keep: Any, longest: int | None = None) -> None:
+        """`longest`: the most bytes a message may say it holds (None: any). A message that says
+        more ends the channel before anything is read or made for it."""
+        self.keep, self.fd, self.longest = keep, keep.fileno(), longest
         self._buffer = bytearray()
         self._readable = select.poll()  # made once
         self._readable.register(self.fd, select.POLLIN)
@@ -58,7 +60,10 @@ class Channel:
             return None
         while len(self._buffer) < _LENGTH.size:
             self._read_more()
-        end = _LENGTH.size + _LENGTH.unpack_from(self._buffer)[0]
+        size = _LENGTH.unpack_from(self._buffer)[0]
+        if self.longest is not None and size > self.longest:
+            raise EOFError(f"the query pipe brought a message of {size} bytes, more than {self.longest}")
+        end = _LENGTH.size + size
         if end - len(self._buffer) > READ_SIZE:  # a large answer: read into a buffer of its size
             return _load(_Reader(self._read_whole(end)))
         while len(self._buffer) < end:

@@ -30,6 +30,7 @@ __all__ = ["QueryJob", "QueryPool", "QueryRefused", "WorkerSettings"]
 
 log = logging.getLogger(__name__)
 HEAVY_WAIT = 1.0  # seconds a heavy-lane query may wait for a process of its lane
+ANSWER_OVERHEAD = 1_000_000  # bytes of a message beside its answer (media type, figures, pickle)
 
 
 class _Unavailable(Exception):
@@ -47,7 +48,8 @@ class _Worker:
         self.process.start()
         child.close()
         self.opened_at, self.ready = generation, False
-        self.channel = Channel(self.conn)
+        # an answer is at most result_bytes (answer.py stops it past them): no longer message is read
+        self.channel = Channel(self.conn, longest=settings.result_bytes + ANSWER_OVERHEAD)
 
     def _receive(self, timeout: float) -> tuple | None:
         message = self.channel.receive(timeout)

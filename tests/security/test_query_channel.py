@@ -100,3 +100,33 @@ def test_messages_after_a_large_one_arrive_whole_and_in_order(ends):
     assert parent.receive(5) == ("ok", "text/csv", body, 0.5)
     assert parent.receive(5) == ("ok", "text/csv", b"a,b\n", 0.1)
     sender.join()
+
+
+def test_a_message_longer_than_an_answer_may_be_ends_the_channel_before_it_is_read():
+    """A subverted query process could say a message holds 2**60 bytes: the server's end stops there
+    (the pool's ends take no message longer than the answer limit allows), it does not wait for or
+    make room for them."""
+    left, right = socket.socketpair()
+    parent, child = Channel(left, longest=1_000_000), Channel(right)
+    try:
+        os.write(child.fd, _LENGTH.pack(2**60) + b"\x80\x05")
+        outcome = []
+
+        def receive():
+            try:
+                parent.receive(5)
+            except EOFError as error:
+                outcome.append(str(error))
+
+        reader = threading.Thread(target=receive, daemon=True)
+        reader.start()
+        reader.join(3)
+        assert outcome and "more than 1000000" in outcome[0]
+        sender = threading.Thread(target=child.send, args=(("ok", "text/csv", b"x" * 999_000, 0.1),))
+        sender.start()  # within the bound: read whole (larger than the socket's buffer, so sent beside)
+        fresh = Channel(left, longest=1_000_000)
+        assert fresh.receive(5)[2] == b"x" * 999_000
+        sender.join(5)
+    finally:
+        left.close()
+        right.close()
