@@ -93,10 +93,11 @@ def test_a_chunked_body_of_exactly_the_limit_is_accepted(server):
     assert status == 201, body[:300]
 
 
-def test_a_chunked_form_post_past_the_limit_is_413(server):
+@pytest.mark.parametrize("past", [10, 4 * LIMIT], ids=["just", "4-MiB-more"])
+def test_a_chunked_form_post_past_the_limit_is_413(server, past):
     target, url = server
     before = quads(target.store)
-    status, _ = send(url, "/zelfevaluatie", b"date=2024-01-01&evidence-1=" + b"x" * (LIMIT + 10),
+    status, _ = send(url, "/zelfevaluatie", b"date=2024-01-01&evidence-1=" + b"x" * (LIMIT + past),
                      {"Content-Type": "application/x-www-form-urlencoded"}, chunked=True)
     assert status == 413
     assert quads(target.store) == before
@@ -125,7 +126,9 @@ def test_a_content_length_that_is_not_a_number_is_400(server):
 
 
 def test_under_granian_a_chunked_query_past_the_limit_is_413(model_store_path):
-    """The production server: a query whose text is valid if cut at 1 MiB (a comment fills it)."""
+    """The production server: a query whose text is valid if cut at 1 MiB (a comment fills it), and
+    4 MiB more of it still to send when the limit is passed. The client must get its 413: before,
+    granian answered while the body was still coming and closed, and the client saw a broken pipe."""
     port = free_port()
     env = {**os.environ, "ODMLD_STORE": model_store_path, "ODMLD_BASE_URI": BASE_URI}
     granian = Path(sys.executable).parent / "granian"
@@ -143,7 +146,7 @@ def test_under_granian_a_chunked_query_past_the_limit_is_413(model_store_path):
             except OSError:
                 assert process.poll() is None and time.monotonic() < deadline, "granian did not start"
                 time.sleep(0.3)
-        query = b"ASK {} #" + b"x" * LIMIT + b"\nnot a query"
+        query = b"ASK {} #" + b"x" * (LIMIT + 4 * LIMIT) + b"\nnot a query"
         status, _ = send(url, "/sparql", query, {"Content-Type": "application/sparql-query",
                                                  "Accept": "application/sparql-results+json"}, chunked=True)
         assert status == 413
