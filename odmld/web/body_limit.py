@@ -6,10 +6,11 @@ was not what was sent. This WSGI middleware, outermost in front of the app, refu
 over the limit from the headers alone, and reads any other body up to the limit plus one byte: one
 byte more is a 413; otherwise the app gets exactly the body that was sent, with its length.
 
-A chunked body past the limit is then read on and thrown away, up to DRAIN bytes more, before the
-413 is sent: a server that answers and closes while the client is still sending makes the client's
-kernel reset the connection, and the client sees a broken pipe instead of the 413 (granian did so
-for every chunked body 64 KiB or more past the limit). Past DRAIN the connection is closed on it.
+A body past the limit is then read on and thrown away, up to DRAIN bytes more, before the 413 is
+sent: a server that answers and closes while the client is still sending makes the client's kernel
+reset the connection, and the client sees a broken pipe instead of the 413 (granian did so for every
+body 4 MiB past the limit, chunked or with its length). A declared length past the limit plus DRAIN
+is refused from the headers alone, and a chunked body is closed on past it.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class BodyLimit:
             if not re.fullmatch(r"[0-9]{1,19}", declared):
                 return self.refuse(environ, start_response, BadRequest, "bad_length")
             if int(declared) > self.limit:
+                if int(declared) <= self.limit + DRAIN:  # a body the client is sending: let it finish
+                    discard_at_most(environ["wsgi.input"], int(declared))
                 return self.refuse(environ, start_response, TooLarge, "too_large")
             return self.app(environ, start_response)
         chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
