@@ -39,11 +39,13 @@ def since_made(media: str, etag: str, *parts: object) -> int | None:
 
 
 def conditional(response: Response, since: int | None, *,
-                cache_control: str = REVALIDATE) -> Response:
+                cache_control: str = REVALIDATE, due: bool | None = None) -> Response:
     """Last-Modified (where due) and Cache-Control on a response that has its ETag, and 304 where
-    the client has it already."""
+    the client has it already. `due`: whether the Last-Modified is due, as the caller decided it when
+    it chose to keep the response (decided again here, a moment later, the second could tick between
+    and a response stating it would not be kept)."""
     response.headers.pop("Last-Modified", None)  # only ours: send_file would state the file's
-    if last_modified_due(since):
+    if last_modified_due(since) if due is None else due:
         response.last_modified = since
     response.headers.setdefault("Cache-Control", cache_control)
     return response.make_conditional(request)
@@ -63,6 +65,7 @@ def validated(response: Response, *parts: object, cache_control: str = REVALIDAT
         etag = etag_of(response.get_data())
         response.headers["ETag"] = etag
     since = since_made(response.mimetype, etag, *parts) if dated else None
-    if reusable and (since is None or last_modified_due(since)):
+    due = last_modified_due(since)
+    if reusable and (since is None or due):
         mark_reusable()
-    return conditional(response, since, cache_control=cache_control)
+    return conditional(response, since, cache_control=cache_control, due=due)

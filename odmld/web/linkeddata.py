@@ -64,9 +64,10 @@ def document(ref: str) -> Response:
         if cache is not None:
             cache.put(generation, key, kept, len(body))
     body, headers, since = kept
-    if since is None or last_modified_due(since):  # kept whole only once its Last-Modified is due
+    due = last_modified_due(since)
+    if since is None or due:  # kept whole only once its Last-Modified is due
         mark_reusable()
-    return conditional(Response(body, mimetype=media, headers=headers), since)
+    return conditional(Response(body, mimetype=media, headers=headers), since, due=due)
 
 
 def page_key(media: str | None) -> tuple[str, str, str | None, str | None, bytes | None]:
