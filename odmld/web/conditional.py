@@ -45,7 +45,9 @@ def conditional(response: Response, since: int | None, *,
     it chose to keep the response (decided again here, a moment later, the second could tick between
     and a response stating it would not be kept)."""
     response.headers.pop("Last-Modified", None)  # only ours: send_file would state the file's
-    if last_modified_due(since) if due is None else due:
+    if due is None:
+        due = last_modified_due(since)
+    if due:
         response.last_modified = since
     response.headers.setdefault("Cache-Control", cache_control)
     return response.make_conditional(request)
