@@ -69,6 +69,14 @@ class NamedGraph:
         return {self.graph}
 
 
+@dataclass(frozen=True)
+class QuadChange:
+    """Statements to remove and to add, in the graphs they name: a write that changes a few statements
+    of a graph (Writer.change_quads) instead of giving it whole."""
+    removed: set[ox.Quad]
+    added: set[ox.Quad]
+
+
 class Reader(Protocol):
     base_uri: str
 

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 
 from odmld.sparql import library as queries
-from odmld.store_api import NamedGraph
+from odmld.store_api import NamedGraph, operation
 from odmld.assessments.publish import publish, rebuild_statistics, withdraw
 from odmld.sparql.screen import bind_values
 from odmld.assessments.statistics import published_versions, read_totals
@@ -174,6 +174,53 @@ def test_publication_positions_number_every_version_in_publication_order(new_sto
     assert published_versions(read_totals(store)) == len(order) > 0
     rebuild_statistics(store)
     assert positions(store) == kept and published_versions(read_totals(store)) == len(order)
+
+
+def kept_graphs(store) -> dict[str, set]:
+    """Every organisation's kept graphs (<graph/laatste/{id}> and its /domeinen), as sets of statements."""
+    found: dict[str, set] = {}
+    for graph in store.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(BASE + "graph/laatste/"):
+            triples = store.query(queries.get("all-triples").text, default_graph=[graph])
+            found[graph.value] = {(t.subject, t.predicate, t.object) for t in triples}
+    return found
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_kept_graphs_a_history_leaves_are_what_a_rebuild_writes(new_store, seed):
+    """Each publication changes its organisation's kept graph statement by statement (its position, and
+    its latest or first version where it becomes either); each withdrawal its ends: after publications
+    and withdrawals in any order, every kept graph holds exactly what setting them again writes."""
+    store = model_loaded(new_store())
+    random_history(store, seed)
+    kept = kept_graphs(store)
+    assert any(key.endswith("/domeinen") for key in kept) and len(kept) > 2
+    rebuild_statistics(store)
+    assert kept_graphs(store) == {graph: statements for graph, statements in kept.items() if statements}
+
+
+def test_a_publication_changes_only_the_statements_of_the_kept_graph_it_must(new_store):
+    """A publication reads what its organisation's kept graph says of the organisation and its two
+    measurements, not every version's position, and writes the difference: a statement it has no
+    reason to touch stays (written whole, the graph lost it)."""
+    store = model_loaded(new_store())
+    publish(store, parts("24062", "2022-01-01", 2, 1), "24062")
+    graph = ox.NamedNode(BASE + "graph/laatste/24062")
+    stray = ox.Quad(ox.NamedNode(BASE + "id/elders"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                    ox.Literal("not a version"), graph)
+    store.write(add_statement, stray)
+    publish(store, parts("24062", "2023-01-01", 3, 1), "24062")  # the latest now
+    publish(store, parts("24062", "2021-01-01", 1, 1), "24062")  # the first now
+    statements = kept_graphs(store)[graph.value]
+    assert (stray.subject, stray.predicate, stray.object) in statements
+    latest = {o.value for s, p, o in statements if p.value.endswith(("#latestAssessmentDate", "#firstAssessmentDate"))}
+    assert latest == {"2023-01-01", "2021-01-01"}
+    assert sum(p.value.endswith("#publicationPosition") for s, p, o in statements) == 3
+
+
+@operation
+def add_statement(writer, quad: ox.Quad) -> None:
+    writer.change_quads([], [quad])
 
 
 def versions_loaded_elsewhere(source, tmp_path: Path, new_store) -> str:

@@ -18,13 +18,13 @@ import rdflib
 from .. import feed_events, vocab
 from ..sparql import library as queries
 from . import statistics
-from .latest import (Version, domains_file, every_latest_file, latest_file, latest_of, positions_of,
-                     versions_of, with_averages)
+from .latest import (Version, becomes_latest, domains_file, ends_change, every_latest_file, kept_ends, latest_of,
+                     publication_change, versions_of, with_averages)
 from .graph import (AssessmentParts, build_triples, submission_digest,
                                version_triples)
 from .model_levels import require_model
 from .scoring import Model, model_inputs, score_triples
-from ..store_api import NamedGraph, Store, Writer, operation
+from ..store_api import NamedGraph, QuadChange, Store, Writer, operation
 from ..validation import Report, assessment_background, assessment_shapes, validate_graph
 
 class NotFound(LookupError):
@@ -111,38 +111,40 @@ class StatisticsChange:
     added: statistics.Totals
 
 
-def write_files(writer: Writer, files: list[NamedGraph | StatisticsChange]) -> None:
-    """Replace the graphs of `files`; change in the statistics only the statements of the observations
-    whose totals change (statistics.changed_statements: a publication changes a few dozen of about
-    2,000, and reading the graph again to compare cost more than the rest of the write)."""
+def write_files(writer: Writer, files: list[NamedGraph | QuadChange | StatisticsChange]) -> None:
+    """Replace the graphs of `files`, and make the changes of statements; change in the statistics
+    only the statements of the observations whose totals change (statistics.changed_statements: a
+    publication changes a few dozen of about 2,000, and reading the graph again to compare cost more
+    than the rest of the write)."""
     writer.replace_graphs(file for file in files if isinstance(file, NamedGraph))
     for change in files:
-        if isinstance(change, StatisticsChange) and change.removed != change.added:
+        if isinstance(change, QuadChange):
+            writer.change_quads(change.removed, change.added)
+        elif isinstance(change, StatisticsChange) and change.removed != change.added:
             writer.change_quads(*statistics.changed_statements(writer.base_uri, change.totals,
                                                                  change.removed, change.added))
 
 
 def derived_files(store: Store, parts: AssessmentParts, written: Version,
-                  model: Model) -> list[NamedGraph | StatisticsChange]:
-    """What a new version changes besides its own graph: the organisation's graph of latest versions and
-    publication positions (the new version comes last), the published statistics (one more version), and,
-    when it becomes the latest, the organisation's latest ranks per domain."""
-    candidates = versions_of(store, parts.organisation)
+                  model: Model) -> list[NamedGraph | QuadChange | StatisticsChange]:
+    """What a new version changes besides its own graph: the organisation's kept graph (its position in
+    the order of publication, and its latest or first version where it becomes either), the published
+    statistics (one more version), and, when it becomes the latest, the organisation's latest ranks per
+    domain. It reads the organisation's kept ends, not its versions: the cost does not grow with them."""
+    ends = kept_ends(store, parts.organisation)
     kind = statistics.kind_of(store, parts.organisation)
     removed: statistics.Totals = Counter()
     added = statistics.one_more_version(kind)
-    files = []
-    if latest_of(candidates + [written]) == written:
-        before, ranks = latest_of(candidates), statistics.ranks_of_parts(parts, model)
+    files: list[NamedGraph | QuadChange | StatisticsChange] = []
+    if becomes_latest(ends, written):
+        ranks = statistics.ranks_of_parts(parts, model)
         removed = statistics.contribution(
-            statistics.ranks_of_stored(store, before and before.assessment), kind, model)
+            statistics.ranks_of_stored(store, ends.latest and ends.latest.assessment), kind, model)
         added.update(statistics.contribution(ranks, kind, model))
         files.append(domains_file(store.base_uri, parts.organisation, written.assessment, ranks))
     change = statistics_change(store, removed, added)
-    positions = positions_of(store, parts.organisation)
-    positions[written.assessment] = statistics.published_versions(change.totals) + 1
-    kept = with_averages(store, candidates + [written])
-    return [latest_file(store.base_uri, parts.organisation, kept, positions), *files, change]
+    position = statistics.published_versions(change.totals) + 1
+    return [publication_change(store.base_uri, parts.organisation, ends, written, position), *files, change]
 
 
 def statistics_change(store: Store, removed: statistics.Totals, added: statistics.Totals) -> StatisticsChange:
@@ -185,8 +187,8 @@ def withdraw_in(writer: Writer, iri: ox.NamedNode, reason: str) -> None:
     versions = versions_of(writer, organisation)
     candidates = [version for version in versions if version.assessment != iri]
     files = [NamedGraph(graph=graph, quads=quads),
-             latest_file(writer.base_uri, organisation, with_averages(writer, candidates),
-                         positions_of(writer, organisation))]
+             ends_change(writer.base_uri, organisation, kept_ends(writer, organisation),
+                         with_averages(writer, candidates))]
     before, after = latest_of(versions), latest_of(candidates)
     if before != after:
         kind, model = statistics.kind_of(writer, organisation), model_inputs(writer)
