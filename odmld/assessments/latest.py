@@ -130,7 +130,8 @@ def latest_triples(base: str, organisation: ox.NamedNode, latest: Version) -> li
     an organisation). A property that only these statements use is read for every organisation in one
     scan, and joined by hash."""
     triples = [(organisation, vocab.odm(base, "latestAssessment"), latest.assessment),
-               (organisation, vocab.odm(base, "latestAssessmentDate"), ox.Literal(latest.date, datatype=DATE)),
+               (organisation, vocab.odm(base, "latestAssessmentDate"),
+                ox.Literal(latest.date, datatype=DATE)),
                (organisation, vocab.odm(base, "latestAssessmentVersion"), integer(latest.version))]
     if latest.average is not None:
         node = average_measurement(organisation, "laatste")
@@ -158,7 +159,8 @@ def measurement_triples(base: str, organisation: ox.NamedNode, name: str, versio
     node = average_measurement(organisation, name)
     return [(node, RDF_TYPE, ox.NamedNode(DQV + "QualityMeasurement")),
             (node, ox.NamedNode(DQV + "computedOn"), organisation),
-            (node, ox.NamedNode(DQV + "isMeasurementOf"), vocab.metric(base, f"{name}-gemiddelde-maturiteit")),
+            (node, ox.NamedNode(DQV + "isMeasurementOf"),
+             vocab.metric(base, f"{name}-gemiddelde-maturiteit")),
             (node, ox.NamedNode(DQV + "value"), ox.Literal(version.average, datatype=DECIMAL)),
             (node, PROV_DERIVED, version.assessment)]
 
@@ -175,8 +177,8 @@ def kept_ends(store: Store, organisation: ox.NamedNode) -> KeptEnds:
     """The organisation's kept ends, read from its graph by subject: the organisation and its two
     measurements, a few dozen statements however many versions it has."""
     graph = vocab.kept_graph(store.base_uri, organisation)
-    rows = store.select(queries.get("kept-ends").text, graph=graph, subject=[
-        organisation, average_measurement(organisation, "laatste"), average_measurement(organisation, "eerste")])
+    subjects = [organisation, *(average_measurement(organisation, name) for name in ("laatste", "eerste"))]
+    rows = store.select(queries.get("kept-ends").text, graph=graph, subject=subjects)
     quads = {ox.Quad(row["subject"], row["predicate"], row["object"], graph) for row in rows}
     said = {quad.predicate: quad.object for quad in quads if quad.subject == organisation}  # functional
     assessment, date, version, average, first = (said.get(vocab.odm(store.base_uri, name)) for name in (
@@ -201,15 +203,16 @@ def publication_change(base: str, organisation: ox.NamedNode, ends: KeptEnds, wr
     latest_before = set(ends_quads(base, organisation, ends.latest, None))
     first_before = ends.quads - latest_before
     is_first = ends.first_date is None or written.date < ends.first_date
-    latest = set(ends_quads(base, organisation, written, None)) if becomes_latest(ends, written) else latest_before
-    first = set(ends_quads(base, organisation, None, written)) if is_first else first_before
-    wanted = latest | first
+    wanted = (set(ends_quads(base, organisation, written, None)) if becomes_latest(ends, written)
+              else latest_before)
+    wanted |= set(ends_quads(base, organisation, None, written)) if is_first else first_before
     position_quad = ox.Quad(written.assessment, vocab.odm(base, "publicationPosition"), integer(position),
                             vocab.kept_graph(base, organisation))
     return QuadChange(removed=ends.quads - wanted, added=(wanted - ends.quads) | {position_quad})
 
 
-def ends_change(base: str, organisation: ox.NamedNode, ends: KeptEnds, candidates: list[Version]) -> QuadChange:
+def ends_change(base: str, organisation: ox.NamedNode, ends: KeptEnds,
+                candidates: list[Version]) -> QuadChange:
     """The change that makes the kept graph name the latest and first of `candidates` (a withdrawal's)."""
     wanted = set(ends_quads(base, organisation, latest_of(candidates), first_of(candidates)))
     return QuadChange(removed=ends.quads - wanted, added=wanted - ends.quads)

@@ -18,8 +18,8 @@ import rdflib
 from .. import feed_events, vocab
 from ..sparql import library as queries
 from . import statistics
-from .latest import (Version, becomes_latest, domains_file, ends_change, every_latest_file, kept_ends, latest_of,
-                     publication_change, versions_of, with_averages)
+from .latest import (Version, becomes_latest, domains_file, ends_change, every_latest_file, kept_ends,
+                     latest_of, publication_change, versions_of, with_averages)
 from .graph import (AssessmentParts, build_triples, submission_digest,
                                version_triples)
 from .model_levels import require_model
@@ -112,7 +112,7 @@ class StatisticsChange:
 
 
 def write_files(writer: Writer, files: list[NamedGraph | QuadChange | StatisticsChange]) -> None:
-    """Replace the graphs of `files`, and make the changes of statements; change in the statistics
+    """Replace the graphs of `files` and make their changes of statements; in the statistics, change
     only the statements of the observations whose totals change (statistics.changed_statements: a
     publication changes a few dozen of about 2,000, and reading the graph again to compare cost more
     than the rest of the write)."""
