@@ -56,9 +56,12 @@ INTERNAL_SAMPLES = {
     # what a request binds: the 50 dumps of a catalogue page, the subjects of a write's changes
     # (odmld.kept_write), the kept graphs of one organisation (placed-in-graphs, at every write)
     "dump": [vocab.dump(BASE, f"inschatting/b{n}/2020-06-30/v1") for n in range(50)],
-    "subject": [vocab.assessment(BASE, "b1", "2020-06-30", 1)],
+    "subject": {"kept-ends": [vocab.organisation(BASE, "b1"),
+                              vocab.measurement(vocab.organisation(BASE, "b1"), "laatste-gemiddelde-maturiteit")],
+                "*": [vocab.assessment(BASE, "b1", "2020-06-30", 1)]},
     "graph": {"placed-in-graphs": [vocab.kept_graph(BASE, vocab.organisation(BASE, "b1")),
                                    vocab.kept_graph(BASE, vocab.organisation(BASE, "b1"), "/domeinen")],
+              "kept-ends": vocab.kept_graph(BASE, vocab.organisation(BASE, "b1")),
               "*": ox.NamedNode(f"{BASE}graph/inschatting/b1/2020-06-30/v1")},
     "organisation": {"register-at": [vocab.organisation(BASE, f"b{n}") for n in range(12)]},
 }

@@ -75,6 +75,17 @@ def test_latest_maturity(store):
     assert leuven == {("2022-01-01", "2", "2")}
 
 
+def test_the_table_of_latest_maturity_has_a_pair_of_columns_for_each_domain_of_the_model(store):
+    """latest-maturity-table names the model's domains by number in its text: a domain added to the
+    model without a column would be left out silently."""
+    notations = {int(row["notation"].value) for row in rows(store, "domains")}
+    columns = [variable.value for variable in ox.Store().query(
+        queries.get("latest-maturity-table").text, base_iri=BASE).variables]
+    assert [f"{kind}_{n}" for n in sorted(notations) for kind in ("maturity", "need")] == columns[4:]
+    table = rows(store, "latest-maturity-table")
+    assert len(table) == 3 and {row["name"].value for row in table} >= {"Stad Leuven"}
+
+
 def test_ranking(store):
     assert [(r["name"].value, number(r["average"])) for r in rows(store, "ranking")] == [
         ("Stad Gent", 3), ("Stad Leuven", 2), ("Vereniging van Vlaamse Steden en Gemeenten", 1)]

@@ -91,7 +91,7 @@ def compare() -> str:
                      int(r["need_rank"].value)) for r in c["plan"]), key=lambda a: int(a.notation)),
         t("radar_title"), (t("maturity"), t("need"), t("domain_legend")),
         key=c["id"], named_by=f"radar-name-{c['id']}")) for c in chosen]
-    query_link = url_for("sparql.endpoint", query=queries.get("latest-maturity").text)
+    query_link = url_for("sparql.endpoint", query=queries.get("latest-maturity-table").text)
     csv_link = url_for("compare.data", **{"org": identifiers}) + ("&" + urlencode({"date": date}) if date else "")
     found = [r for r in search(search_text(), 20) if r["identifier"].value not in identifiers]
     return render_template("compare.html", found=found, chosen=chosen, q=search_text(),
